@@ -1,0 +1,7 @@
+//! intransit: proves whether data in transit is protected between on-premises clients,
+//! Amazon Athena and the S3 buckets Athena uses.
+
+pub mod cli;
+pub mod model;
+pub mod policy;
+pub mod text;

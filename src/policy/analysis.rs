@@ -1,0 +1,162 @@
+//! What the analyzer answers: the verdict, the TLS floor, the gaps in words, the evidence and
+//! the warnings. These types are the JSON contract described in `docs/POLICY-ANALYSIS.md`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::condition::TlsVersion;
+use crate::model::Partition;
+
+/// Whether plain-HTTP requests to a bucket are denied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Enforced,
+    Partial,
+    NotEnforced,
+    Unknown,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Enforced => "enforced",
+            Verdict::Partial => "partial",
+            Verdict::NotEnforced => "not_enforced",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a statement came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum PolicySource {
+    BucketPolicy,
+    ResourceControlPolicy {
+        policy_id: String,
+        policy_name: String,
+    },
+}
+
+impl PolicySource {
+    pub fn label(&self) -> String {
+        match self {
+            PolicySource::BucketPolicy => "bucket policy".to_string(),
+            PolicySource::ResourceControlPolicy { policy_name, .. } => {
+                format!("resource control policy {policy_name}")
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapKind {
+    NoDeny,
+    Actions,
+    UnlistedActions,
+    BucketResource,
+    Objects,
+    Principals,
+    Conditions,
+}
+
+/// One kind of plain-HTTP request that is still accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    pub kind: GapKind,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    DeniesHttp,
+    DeniesHttpConditionally,
+    SetsTlsFloor,
+}
+
+/// A statement that did work in the verdict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    #[serde(flatten)]
+    pub source: PolicySource,
+    /// 0-based index of the statement in its document.
+    pub statement: usize,
+    pub sid: Option<String>,
+    pub roles: Vec<Role>,
+    /// One line: what the statement denies.
+    pub summary: String,
+    /// The statement exactly as written.
+    pub json: Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    DeniesHttps,
+    NeverApplies,
+    AllowDoesNotDeny,
+    NotThisBucket,
+    UndecidableOperator,
+    Tls13Floor,
+    Version2008,
+    TooComplex,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub kind: WarningKind,
+    pub statement: Option<usize>,
+    pub message: String,
+}
+
+/// The analyzer's answer for one bucket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub bucket: String,
+    pub partition: Partition,
+    pub verdict: Verdict,
+    pub min_tls: Option<TlsVersion>,
+    pub gaps: Vec<Gap>,
+    pub evidence: Vec<Evidence>,
+    pub warnings: Vec<Warning>,
+    /// Why the verdict is `unknown` (policy unreadable, access denied, malformed).
+    pub error: Option<String>,
+}
+
+impl Analysis {
+    /// An `unknown` verdict for a bucket whose policy could not be obtained or read.
+    pub fn unknown(bucket: &str, partition: Partition, error: impl Into<String>) -> Analysis {
+        Analysis {
+            bucket: bucket.to_string(),
+            partition,
+            verdict: Verdict::Unknown,
+            min_tls: None,
+            gaps: Vec::new(),
+            evidence: Vec::new(),
+            warnings: Vec::new(),
+            error: Some(error.into()),
+        }
+    }
+
+    /// Which policy sources deny plain HTTP unconditionally (e.g. for "enforced by RCP").
+    pub fn enforcing_sources(&self) -> Vec<&PolicySource> {
+        let mut out: Vec<&PolicySource> = Vec::new();
+        for e in &self.evidence {
+            if e.roles.contains(&Role::DeniesHttp) && !out.contains(&&e.source) {
+                out.push(&e.source);
+            }
+        }
+        out
+    }
+}

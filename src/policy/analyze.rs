@@ -1,0 +1,876 @@
+//! The TLS-enforcement analyzer: applies IAM evaluation semantics to decide which plain-HTTP
+//! (and old-TLS) requests to one bucket are explicitly denied, across all statements of all
+//! policies that govern it (the bucket policy and any resource control policies).
+//!
+//! The request space is cut into cells: each S3 action from the catalog (on the bucket ARN or
+//! on object ARNs), plus "any action the policy does not name". For every principal class
+//! (each principal a policy names, and everyone else) a cell is covered when the Deny
+//! statements that apply unconditionally to that class and action together cover the bucket
+//! ARN or every object key (decided exactly by the automaton in `glob`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::actions::{S3_ACTIONS, S3Action};
+use super::analysis::{
+    Analysis, Evidence, Gap, GapKind, PolicySource, Role, Verdict, Warning, WarningKind,
+};
+use super::condition::{self, SECURE_TRANSPORT, TLS_VERSION, TlsVersion, Transport, Tri};
+use super::document::{Effect, Matcher, Policy, PrincipalElement, Statement};
+use super::glob::{Group, Search, find_suffix};
+use crate::model::Partition;
+
+/// The bucket being judged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub bucket: String,
+    pub partition: Partition,
+}
+
+impl Target {
+    pub fn new(bucket: impl Into<String>, partition: Partition) -> Target {
+        Target {
+            bucket: bucket.into(),
+            partition,
+        }
+    }
+
+    pub fn bucket_arn(&self) -> String {
+        format!("arn:{}:s3:::{}", self.partition, self.bucket)
+    }
+
+    fn object_prefix(&self) -> String {
+        format!("arn:{}:s3:::{}/", self.partition, self.bucket)
+    }
+}
+
+/// One policy that governs the bucket, with where it came from.
+#[derive(Clone, Copy, Debug)]
+pub struct PolicyInput<'a> {
+    pub source: &'a PolicySource,
+    pub policy: &'a Policy,
+}
+
+/// Analyzes a bucket governed by its bucket policy alone (`None`: the bucket has no policy).
+pub fn analyze_bucket_policy(policy: Option<&Policy>, target: &Target) -> Analysis {
+    static SOURCE: PolicySource = PolicySource::BucketPolicy;
+    let inputs: Vec<PolicyInput<'_>> = policy
+        .map(|policy| PolicyInput {
+            source: &SOURCE,
+            policy,
+        })
+        .into_iter()
+        .collect();
+    analyze(target, &inputs)
+}
+
+const CATALOG_WORDS: usize = 4;
+
+/// A set of catalog actions.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct ActionSet([u64; CATALOG_WORDS]);
+
+impl ActionSet {
+    fn all() -> ActionSet {
+        let mut s = ActionSet::default();
+        for i in 0..S3_ACTIONS.len() {
+            s.insert(i);
+        }
+        s
+    }
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+const _: () = assert!(S3_ACTIONS.len() <= CATALOG_WORDS * 64);
+
+/// Catalog action names as `s3:name` in lower case, the form action patterns match.
+fn catalog_names() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        S3_ACTIONS
+            .iter()
+            .map(|a| format!("s3:{}", a.name.to_ascii_lowercase()))
+            .collect()
+    })
+}
+
+/// Which principals a Deny statement applies to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum PrincipalCov {
+    All,
+    AllExcept(Vec<String>),
+    Only(Vec<String>),
+}
+
+impl PrincipalCov {
+    fn applies_to(&self, class: Option<&str>) -> bool {
+        match (self, class) {
+            (PrincipalCov::All, _) => true,
+            (PrincipalCov::AllExcept(_), None) => true,
+            (PrincipalCov::AllExcept(ex), Some(p)) => !ex.iter().any(|e| e == p),
+            (PrincipalCov::Only(_), None) => false,
+            (PrincipalCov::Only(only), Some(p)) => only.iter().any(|o| o == p),
+        }
+    }
+
+    fn names(&self) -> &[String] {
+        match self {
+            PrincipalCov::All => &[],
+            PrincipalCov::AllExcept(v) | PrincipalCov::Only(v) => v,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            PrincipalCov::All => "everyone".to_string(),
+            PrincipalCov::AllExcept(v) => format!("everyone except {}", v.join(", ")),
+            PrincipalCov::Only(v) if v.is_empty() => "no principal".to_string(),
+            PrincipalCov::Only(v) => v.join(", "),
+        }
+    }
+}
+
+/// How much of the bucket's object space a statement's resources reach.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    All,
+    Some,
+    None,
+}
+
+/// What the analyzer knows about one statement with respect to the target bucket.
+struct Fact<'a> {
+    source: &'a PolicySource,
+    st: &'a Statement,
+    principals: PrincipalCov,
+    bucket_hit: bool,
+    objects: Reach,
+    /// The actions select every `s3:` action, named or not.
+    ns_full: bool,
+    actions: ActionSet,
+    /// Condition outcome per transport, in `Transport::ALL` order.
+    conds: [Tri; 5],
+    /// The statement reaches at least one (action, resource) pair of this bucket.
+    effective: bool,
+}
+
+impl Fact<'_> {
+    fn cond(&self, t: usize) -> Tri {
+        self.conds[t]
+    }
+}
+
+const HTTP: usize = 0;
+
+/// Analyzes the bucket against every policy that governs it.
+pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
+    let mut warnings: Vec<Warning> = Vec::new();
+    let bucket_arn = target.bucket_arn();
+    let prefix = target.object_prefix();
+
+    let mut facts: Vec<Fact<'_>> = Vec::new();
+    for input in inputs {
+        let variables_literal = input.policy.version.as_deref() != Some("2012-10-17");
+        for st in &input.policy.statements {
+            if variables_literal && mentions_variable(st) {
+                warnings.push(Warning {
+                    kind: WarningKind::Version2008,
+                    statement: Some(st.index),
+                    message: format!(
+                        "{} uses ${{...}} but the policy has no \"Version\": \"2012-10-17\", so IAM reads it as literal text, not a policy variable",
+                        name(st)
+                    ),
+                });
+            }
+            if let Some(w) = allow_only_tls_warning(st) {
+                warnings.push(w);
+            }
+            if st.effect != Effect::Deny {
+                continue;
+            }
+            for c in &st.conditions {
+                if let Some(reason) = condition::undecidable_reason(c) {
+                    warnings.push(Warning {
+                        kind: WarningKind::UndecidableOperator,
+                        statement: Some(st.index),
+                        message: format!("{}: {c}: {reason}", name(st)),
+                    });
+                }
+            }
+            let fact = fact_for(input.source, st, &bucket_arn, &prefix, &mut warnings);
+            statement_warnings(&fact, target, &mut warnings);
+            if fact.effective {
+                facts.push(fact);
+            }
+        }
+    }
+
+    // Coverage per transport: HTTP with gaps, each TLS version as a yes/no.
+    let mut memo = ObjectMemo::default();
+    let http = coverage(&facts, HTTP, &prefix, &mut memo, false);
+    let mut tls_complete = [false; 4];
+    for (i, done) in tls_complete.iter_mut().enumerate() {
+        *done = coverage(&facts, i + 1, &prefix, &mut memo, true).complete();
+    }
+    let min_tls = if tls_complete[0] && tls_complete[1] && tls_complete[2] {
+        Some(TlsVersion::V1_3)
+    } else if tls_complete[0] && tls_complete[1] {
+        Some(TlsVersion::V1_2)
+    } else {
+        None
+    };
+    if memo.too_complex {
+        warnings.push(Warning {
+            kind: WarningKind::TooComplex,
+            statement: None,
+            message: "the resource patterns were too complex to decide every object key; coverage is reported conservatively".to_string(),
+        });
+    }
+    if min_tls == Some(TlsVersion::V1_3) {
+        warnings.push(Warning {
+            kind: WarningKind::Tls13Floor,
+            statement: None,
+            message: "TLS 1.2 is denied: clients that cannot use TLS 1.3 fail, including requests through AWS PrivateLink interface endpoints and Multi-Region Access Points, which do not support TLS 1.3".to_string(),
+        });
+    }
+
+    let denying: Vec<&Fact<'_>> = facts
+        .iter()
+        .filter(|f| f.cond(HTTP) != Tri::False)
+        .collect();
+    let verdict = if http.complete() {
+        Verdict::Enforced
+    } else if denying.is_empty() {
+        Verdict::NotEnforced
+    } else {
+        Verdict::Partial
+    };
+
+    let gaps = if verdict == Verdict::Enforced {
+        Vec::new()
+    } else {
+        describe_gaps(&facts, &http, target)
+    };
+    let evidence = collect_evidence(&facts, min_tls);
+    Analysis {
+        bucket: target.bucket.clone(),
+        partition: target.partition,
+        verdict,
+        min_tls,
+        gaps,
+        evidence,
+        warnings,
+        error: None,
+    }
+}
+
+fn name(st: &Statement) -> String {
+    match &st.sid {
+        Some(sid) => format!("statement {} ({sid:?})", st.index),
+        None => format!("statement {}", st.index),
+    }
+}
+
+fn mentions_variable(st: &Statement) -> bool {
+    let has = |m: &Matcher| m.patterns.iter().any(|p| p.as_str().contains("${"));
+    has(&st.action) || has(&st.resource)
+}
+
+fn normalize_principal(partition: Partition, ptype: &str, value: &str) -> String {
+    if ptype == "AWS" && value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        return format!("arn:{partition}:iam::{value}:root");
+    }
+    if ptype == "AWS" {
+        value.to_string()
+    } else {
+        format!("{ptype}:{value}")
+    }
+}
+
+fn fact_for<'a>(
+    source: &'a PolicySource,
+    st: &'a Statement,
+    bucket_arn: &str,
+    prefix: &str,
+    warnings: &mut Vec<Warning>,
+) -> Fact<'a> {
+    let partition = bucket_arn
+        .split(':')
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_default();
+    let norm = |ps: &super::document::Principals| -> Vec<String> {
+        let mut v: Vec<String> = ps
+            .named
+            .iter()
+            .map(|(t, n)| normalize_principal(partition, t, n))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let principals = match &st.principal {
+        PrincipalElement::Absent => PrincipalCov::All,
+        PrincipalElement::Principal(p) if p.everyone => PrincipalCov::All,
+        PrincipalElement::Principal(p) => PrincipalCov::Only(norm(p)),
+        PrincipalElement::NotPrincipal(p) if p.everyone => PrincipalCov::Only(Vec::new()),
+        PrincipalElement::NotPrincipal(p) => PrincipalCov::AllExcept(norm(p)),
+    };
+
+    let bucket_hit = st.resource.selects(bucket_arn);
+    let rgroup = [group(&st.resource)];
+    let objects = match find_suffix(&rgroup, prefix, false) {
+        Search::NotFound => Reach::All,
+        found_or_complex => {
+            if found_or_complex == Search::TooComplex {
+                warnings.push(Warning {
+                    kind: WarningKind::TooComplex,
+                    statement: Some(st.index),
+                    message: format!(
+                        "{}: resource patterns too complex to decide every key; treated as not covering all objects",
+                        name(st)
+                    ),
+                });
+            }
+            match find_suffix(&rgroup, prefix, true) {
+                Search::NotFound => Reach::None,
+                _ => Reach::Some,
+            }
+        }
+    };
+
+    let fast_full = !st.action.negated
+        && st
+            .action
+            .patterns
+            .iter()
+            .any(|p| p.is_match_all() || p.as_str().eq_ignore_ascii_case("s3:*"));
+    let agroup = [group(&st.action)];
+    let ns_full = fast_full || find_suffix(&agroup, "s3:", false) == Search::NotFound;
+    let actions = if ns_full {
+        ActionSet::all()
+    } else {
+        let mut set = ActionSet::default();
+        for (i, n) in catalog_names().iter().enumerate() {
+            if st.action.selects(n) {
+                set.insert(i);
+            }
+        }
+        set
+    };
+
+    let mut conds = [Tri::False; 5];
+    for (slot, t) in conds.iter_mut().zip(Transport::ALL) {
+        *slot = condition::eval_all(&st.conditions, t);
+    }
+
+    let reaches_resource = |a: &S3Action| {
+        (a.targets.bucket && bucket_hit) || (a.targets.object && objects != Reach::None)
+    };
+    let principal_nonempty = !matches!(&principals, PrincipalCov::Only(v) if v.is_empty());
+    let effective = principal_nonempty
+        && S3_ACTIONS
+            .iter()
+            .enumerate()
+            .any(|(i, a)| actions.contains(i) && reaches_resource(a));
+    Fact {
+        source,
+        st,
+        principals,
+        bucket_hit,
+        objects,
+        ns_full,
+        actions,
+        conds,
+        effective,
+    }
+}
+
+fn group(m: &Matcher) -> Group<'_> {
+    Group {
+        patterns: &m.patterns,
+        negated: m.negated,
+    }
+}
+
+fn mentions_key(st: &Statement, key: &str) -> bool {
+    st.conditions.iter().any(|c| c.key_lower == key)
+}
+
+/// Warnings about a Deny statement that are visible from the statement alone.
+fn statement_warnings(f: &Fact<'_>, target: &Target, warnings: &mut Vec<Warning>) {
+    let st = f.st;
+    let transport_related = mentions_key(st, SECURE_TRANSPORT) || mentions_key(st, TLS_VERSION);
+    if !f.effective {
+        if transport_related {
+            warnings.push(Warning {
+                kind: WarningKind::NotThisBucket,
+                statement: Some(st.index),
+                message: format!(
+                    "{} does not reach bucket {} or its objects (resources: {}), so it enforces nothing here",
+                    name(st),
+                    target.bucket,
+                    patterns_text(&st.resource)
+                ),
+            });
+        }
+        return;
+    }
+    let secure_false_on_http = st.conditions.iter().any(|c| {
+        c.key_lower == SECURE_TRANSPORT && condition::eval(c, Transport::Http) == Tri::False
+    });
+    let tls_applies = f.conds[1..].iter().any(|c| *c != Tri::False);
+    if f.cond(HTTP) == Tri::False && secure_false_on_http && tls_applies {
+        warnings.push(Warning {
+            kind: WarningKind::DeniesHttps,
+            statement: Some(st.index),
+            message: format!(
+                "{} denies requests made over HTTPS (aws:SecureTransport = true), not plain HTTP: the condition is inverted; use \"false\"",
+                name(st)
+            ),
+        });
+    } else if f.conds.iter().all(|c| *c == Tri::False) && transport_related {
+        warnings.push(Warning {
+            kind: WarningKind::NeverApplies,
+            statement: Some(st.index),
+            message: format!(
+                "{} can never apply: its conditions cannot all hold for any request (plain HTTP has aws:SecureTransport = false and no s3:TlsVersion; TLS requests have aws:SecureTransport = true)",
+                name(st)
+            ),
+        });
+    }
+}
+
+fn allow_only_tls_warning(st: &Statement) -> Option<Warning> {
+    if st.effect != Effect::Allow || !mentions_key(st, SECURE_TRANSPORT) {
+        return None;
+    }
+    let http = condition::eval_all(&st.conditions, Transport::Http);
+    let tls = condition::eval_all(&st.conditions, Transport::Tls(TlsVersion::V1_2));
+    if http == Tri::False && tls != Tri::False {
+        Some(Warning {
+            kind: WarningKind::AllowDoesNotDeny,
+            statement: Some(st.index),
+            message: format!(
+                "{} allows only over TLS, but an Allow denies nothing: IAM policies, ACLs and other statements still let plain HTTP through; use a Deny with aws:SecureTransport = \"false\"",
+                name(st)
+            ),
+        })
+    } else {
+        None
+    }
+}
+
+/// Object coverage results per set of statements, shared across transports and classes.
+#[derive(Default)]
+struct ObjectMemo {
+    map: HashMap<Vec<usize>, Option<String>>,
+    too_complex: bool,
+}
+
+/// What one principal class can still do over a transport.
+#[derive(Default)]
+struct ClassGaps {
+    /// Catalog actions no applicable statement names.
+    unnamed: Vec<usize>,
+    /// Bucket-level actions named, but the bucket ARN is not covered.
+    bucket: Vec<usize>,
+    /// Object-level actions named, but some key is not covered: (action, example key).
+    objects: Vec<(usize, String)>,
+    /// Actions outside the catalog are not covered.
+    unlisted: bool,
+}
+
+impl ClassGaps {
+    fn complete(&self) -> bool {
+        self.unnamed.is_empty()
+            && self.bucket.is_empty()
+            && self.objects.is_empty()
+            && !self.unlisted
+    }
+}
+
+struct Coverage {
+    /// `None` = principals not named in any policy; `Some(p)` = that principal.
+    classes: Vec<(Option<String>, ClassGaps)>,
+}
+
+impl Coverage {
+    fn complete(&self) -> bool {
+        self.classes.iter().all(|(_, g)| g.complete())
+    }
+    fn others(&self) -> &ClassGaps {
+        &self.classes[0].1
+    }
+}
+
+fn coverage(
+    facts: &[Fact<'_>],
+    t: usize,
+    prefix: &str,
+    memo: &mut ObjectMemo,
+    stop_at_first_gap: bool,
+) -> Coverage {
+    let applicable: Vec<(usize, &Fact<'_>)> = facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.cond(t) == Tri::True)
+        .collect();
+    let mut names: Vec<&str> = applicable
+        .iter()
+        .flat_map(|(_, f)| f.principals.names().iter().map(String::as_str))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut classes = Vec::with_capacity(names.len() + 1);
+    for class in std::iter::once(None).chain(names.into_iter().map(Some)) {
+        let mine: Vec<(usize, &Fact<'_>)> = applicable
+            .iter()
+            .filter(|(_, f)| f.principals.applies_to(class))
+            .copied()
+            .collect();
+        let gaps = class_gaps(&mine, prefix, memo, stop_at_first_gap);
+        let done = stop_at_first_gap && !gaps.complete();
+        classes.push((class.map(str::to_string), gaps));
+        if done {
+            break;
+        }
+    }
+    Coverage { classes }
+}
+
+fn class_gaps(
+    facts: &[(usize, &Fact<'_>)],
+    prefix: &str,
+    memo: &mut ObjectMemo,
+    stop_at_first_gap: bool,
+) -> ClassGaps {
+    let mut gaps = ClassGaps::default();
+    if facts.is_empty() {
+        gaps.unnamed = (0..S3_ACTIONS.len()).collect();
+        gaps.unlisted = true;
+        return gaps;
+    }
+    let mut selected: Vec<(usize, &Fact<'_>)> = Vec::with_capacity(facts.len());
+    for (i, action) in S3_ACTIONS.iter().enumerate() {
+        selected.clear();
+        selected.extend(facts.iter().filter(|(_, f)| f.actions.contains(i)).copied());
+        if selected.is_empty() {
+            gaps.unnamed.push(i);
+        } else {
+            if action.targets.bucket && !selected.iter().any(|(_, f)| f.bucket_hit) {
+                gaps.bucket.push(i);
+            }
+            if action.targets.object {
+                if let Some(example) = objects_gap(&selected, prefix, memo) {
+                    gaps.objects.push((i, example));
+                }
+            }
+        }
+        if stop_at_first_gap && !gaps.complete() {
+            return gaps;
+        }
+    }
+    let full: Vec<(usize, &Fact<'_>)> = facts.iter().filter(|(_, f)| f.ns_full).copied().collect();
+    gaps.unlisted =
+        !full.iter().any(|(_, f)| f.bucket_hit) || objects_gap(&full, prefix, memo).is_some();
+    gaps
+}
+
+/// `None` when the statements together cover every object key; else an example key they miss.
+fn objects_gap(
+    facts: &[(usize, &Fact<'_>)],
+    prefix: &str,
+    memo: &mut ObjectMemo,
+) -> Option<String> {
+    if facts.iter().any(|(_, f)| f.objects == Reach::All) {
+        return None;
+    }
+    let key: Vec<usize> = facts
+        .iter()
+        .filter(|(_, f)| f.objects == Reach::Some)
+        .map(|(i, _)| *i)
+        .collect();
+    if let Some(hit) = memo.map.get(&key) {
+        return hit.clone();
+    }
+    let groups: Vec<Group<'_>> = facts
+        .iter()
+        .filter(|(_, f)| f.objects == Reach::Some)
+        .map(|(_, f)| group(&f.st.resource))
+        .collect();
+    let result = match find_suffix(&groups, prefix, false) {
+        Search::NotFound => None,
+        Search::Found(example) => Some(example),
+        Search::TooComplex => {
+            memo.too_complex = true;
+            Some("(undecided)".to_string())
+        }
+    };
+    memo.map.insert(key, result.clone());
+    result
+}
+
+fn action_list(idx: &[usize]) -> String {
+    const SHOWN: usize = 6;
+    let mut names: Vec<String> = idx
+        .iter()
+        .take(SHOWN)
+        .map(|&i| format!("s3:{}", S3_ACTIONS[i].name))
+        .collect();
+    if idx.len() > SHOWN {
+        names.push(format!("and {} more", idx.len() - SHOWN));
+    }
+    names.join(", ")
+}
+
+fn patterns_text(m: &Matcher) -> String {
+    let list: Vec<&str> = m.patterns.iter().map(|p| p.as_str()).collect();
+    let joined = list.join(", ");
+    if m.negated {
+        format!("everything except {joined}")
+    } else {
+        joined
+    }
+}
+
+fn describe_gaps(facts: &[Fact<'_>], http: &Coverage, target: &Target) -> Vec<Gap> {
+    let mut gaps = Vec::new();
+    let denying: Vec<&Fact<'_>> = facts
+        .iter()
+        .filter(|f| f.cond(HTTP) != Tri::False)
+        .collect();
+    if denying.is_empty() {
+        gaps.push(Gap {
+            kind: GapKind::NoDeny,
+            message: format!(
+                "No Deny statement refuses plain-HTTP requests to {}: anyone an IAM policy, ACL or Allow lets in can read and write over HTTP",
+                target.bucket
+            ),
+        });
+        return gaps;
+    }
+    let total = S3_ACTIONS.len();
+    let others = http.others();
+    class_gap_messages(others, None, target, total, &mut gaps);
+
+    // Principals named in the policies: exempt ones, and Denies limited to a few principals.
+    for (class, g) in &http.classes[1..] {
+        let Some(p) = class else { continue };
+        let worse = g.unnamed.len() > others.unnamed.len()
+            || g.bucket.len() > others.bucket.len()
+            || g.objects.len() > others.objects.len()
+            || (g.unlisted && !others.unlisted);
+        if !worse {
+            continue;
+        }
+        let exempting: Vec<String> = facts
+            .iter()
+            .filter(|f| matches!(&f.principals, PrincipalCov::AllExcept(ex) if ex.contains(p)))
+            .map(|f| name(f.st))
+            .collect();
+        let why = if exempting.is_empty() {
+            String::new()
+        } else {
+            format!(" (NotPrincipal in {})", exempting.join(", "))
+        };
+        gaps.push(Gap {
+            kind: GapKind::Principals,
+            message: format!("{p} is exempt{why}: its plain-HTTP requests are not denied"),
+        });
+    }
+    if !others.complete() {
+        for f in facts.iter().filter(|f| f.cond(HTTP) == Tri::True) {
+            if let PrincipalCov::Only(only) = &f.principals {
+                gaps.push(Gap {
+                    kind: GapKind::Principals,
+                    message: format!(
+                        "{} denies plain HTTP only to {}; every other principal is not covered by it",
+                        name(f.st),
+                        only.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    for f in facts.iter().filter(|f| f.cond(HTTP) == Tri::Unknown) {
+        let conds: Vec<String> =
+            f.st.conditions
+                .iter()
+                .filter(|c| condition::eval(c, Transport::Http) == Tri::Unknown)
+                .map(|c| c.to_string())
+                .collect();
+        gaps.push(Gap {
+            kind: GapKind::Conditions,
+            message: format!(
+                "{} denies plain HTTP only when {}; requests that do not meet that are accepted over HTTP",
+                name(f.st),
+                conds.join(" and ")
+            ),
+        });
+    }
+    gaps
+}
+
+fn class_gap_messages(
+    g: &ClassGaps,
+    who: Option<&str>,
+    target: &Target,
+    total: usize,
+    gaps: &mut Vec<Gap>,
+) {
+    let for_whom = who.map(|p| format!(" for {p}")).unwrap_or_default();
+    if !g.unnamed.is_empty() {
+        let message = if g.unnamed.len() == total {
+            format!("No S3 action is denied over plain HTTP{for_whom} without a condition")
+        } else {
+            format!(
+                "{} of {total} S3 actions are not denied over plain HTTP{for_whom}: {}",
+                g.unnamed.len(),
+                action_list(&g.unnamed)
+            )
+        };
+        gaps.push(Gap {
+            kind: GapKind::Actions,
+            message,
+        });
+    }
+    if !g.bucket.is_empty() {
+        gaps.push(Gap {
+            kind: GapKind::BucketResource,
+            message: format!(
+                "Bucket-level requests on {} are not denied over plain HTTP{for_whom} ({}): no Deny naming them covers the bucket ARN itself",
+                target.bucket_arn(),
+                action_list(&g.bucket)
+            ),
+        });
+    }
+    if !g.objects.is_empty() {
+        // Group actions by the example key they leave open.
+        let mut by_example: Vec<(&str, Vec<usize>)> = Vec::new();
+        for (i, ex) in &g.objects {
+            match by_example.iter_mut().find(|(e, _)| e == ex) {
+                Some((_, v)) => v.push(*i),
+                None => by_example.push((ex, vec![*i])),
+            }
+        }
+        for (example, actions) in by_example {
+            gaps.push(Gap {
+                kind: GapKind::Objects,
+                message: format!(
+                    "Objects outside the denied resources accept plain HTTP{for_whom}, e.g. {}{example} ({})",
+                    target.object_prefix(),
+                    action_list(&actions)
+                ),
+            });
+        }
+    }
+    if g.unlisted && g.unnamed.is_empty() && g.bucket.is_empty() && g.objects.is_empty() {
+        gaps.push(Gap {
+            kind: GapKind::UnlistedActions,
+            message: format!(
+                "S3 actions the policy does not name (including actions AWS adds later) are not denied over plain HTTP{for_whom}: no Deny covers all of s3:* on the bucket and every object"
+            ),
+        });
+    }
+}
+
+fn summary(f: &Fact<'_>) -> String {
+    let st = f.st;
+    let conds: Vec<String> = st.conditions.iter().map(|c| c.to_string()).collect();
+    let when = if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" when {}", conds.join(" and "))
+    };
+    format!(
+        "Deny {} on {} to {}{when}",
+        patterns_text(&st.action),
+        patterns_text(&st.resource),
+        f.principals.describe()
+    )
+}
+
+fn collect_evidence(facts: &[Fact<'_>], min_tls: Option<TlsVersion>) -> Vec<Evidence> {
+    let mut out = Vec::new();
+    for f in facts {
+        let mut roles = Vec::new();
+        match f.cond(HTTP) {
+            Tri::True => roles.push(Role::DeniesHttp),
+            Tri::Unknown => roles.push(Role::DeniesHttpConditionally),
+            Tri::False => {}
+        }
+        // TLS floor: denies some TLS version below the floor (1.0/1.1, or 1.2 for a 1.3 floor).
+        let floor_versions = match min_tls {
+            Some(TlsVersion::V1_3) => 3,
+            Some(_) => 2,
+            None => 0,
+        };
+        let denies_old = (1..=floor_versions).any(|t| f.cond(t) == Tri::True);
+        let denies_current = f.cond(4) == Tri::True;
+        if denies_old && !denies_current {
+            roles.push(Role::SetsTlsFloor);
+        }
+        if roles.is_empty() {
+            continue;
+        }
+        out.push(Evidence {
+            source: f.source.clone(),
+            statement: f.st.index,
+            sid: f.st.sid.clone(),
+            roles,
+            summary: summary(f),
+            json: f.st.json.clone(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::parse::parse_policy;
+
+    fn run(policy: &str) -> Analysis {
+        let p = parse_policy(policy).unwrap();
+        analyze_bucket_policy(Some(&p), &Target::new("b", Partition::Aws))
+    }
+
+    #[test]
+    fn canonical_policy_is_enforced() {
+        let a = run(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowSSLRequestsOnly","Effect":"Deny","Principal":"*","Action":"s3:*",
+            "Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#,
+        );
+        assert_eq!(a.verdict, Verdict::Enforced, "{a:#?}");
+        assert_eq!(a.min_tls, None);
+        assert_eq!(a.evidence.len(), 1);
+        assert!(a.gaps.is_empty());
+    }
+
+    #[test]
+    fn objects_only_is_partial() {
+        let a = run(
+            r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*",
+            "Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}}"#,
+        );
+        assert_eq!(a.verdict, Verdict::Partial);
+        assert!(
+            a.gaps.iter().any(|g| g.kind == GapKind::BucketResource),
+            "{:#?}",
+            a.gaps
+        );
+    }
+
+    #[test]
+    fn no_policy_is_not_enforced() {
+        let a = analyze_bucket_policy(None, &Target::new("b", Partition::Aws));
+        assert_eq!(a.verdict, Verdict::NotEnforced);
+        assert_eq!(a.gaps[0].kind, GapKind::NoDeny);
+    }
+}

@@ -1,0 +1,20 @@
+//! Bucket-policy analysis: parse IAM policy JSON and decide whether plain-HTTP requests to a
+//! bucket are denied. Pure and synchronous: no I/O, no async, no AWS types.
+//! The rules applied are written down in `docs/POLICY-ANALYSIS.md`.
+
+pub mod actions;
+mod analysis;
+mod analyze;
+mod condition;
+mod document;
+mod glob;
+mod parse;
+pub mod render;
+
+pub use analysis::{
+    Analysis, Evidence, Gap, GapKind, PolicySource, Role, Verdict, Warning, WarningKind,
+};
+pub use analyze::{PolicyInput, Target, analyze, analyze_bucket_policy};
+pub use condition::{TlsVersion, Transport, Tri};
+pub use document::{Effect, Policy, Statement};
+pub use parse::{PolicyError, parse_policy, parse_policy_value};
