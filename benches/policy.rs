@@ -1,1 +1,84 @@
-fn main() {}
+//! Analyzer throughput on the corpus mix: `cargo bench --bench policy`.
+//! Reports policies per second (criterion "elements") for analysis alone and for
+//! parse + analysis, each on one core.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use intransit::model::Partition;
+use intransit::policy::{Policy, Target, analyze_bucket_policy, parse_policy};
+use serde_json::Value;
+
+/// Every well-formed policy of the test corpus, with the bucket it is judged for.
+fn corpus() -> Vec<(String, Partition, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let mut out = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("tests/corpus exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(case) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let Some(policy) = case.get("policy") else {
+            continue;
+        };
+        let bucket = case["bucket"]
+            .as_str()
+            .unwrap_or("example-bucket")
+            .to_string();
+        let partition = case
+            .get("partition")
+            .and_then(Value::as_str)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_default();
+        let text = policy.to_string();
+        if parse_policy(&text).is_ok() {
+            out.push((bucket, partition, text));
+        }
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let cases = corpus();
+    let parsed: Vec<(Target, Policy)> = cases
+        .iter()
+        .map(|(b, p, t)| {
+            (
+                Target::new(b.clone(), *p),
+                parse_policy(t).expect("parsed above"),
+            )
+        })
+        .collect();
+    let mut g = c.benchmark_group("policy");
+    g.throughput(Throughput::Elements(cases.len() as u64));
+    g.bench_function("analyze_corpus_mix", |b| {
+        b.iter(|| {
+            for (target, policy) in &parsed {
+                black_box(analyze_bucket_policy(Some(policy), target));
+            }
+        })
+    });
+    g.bench_function("parse_and_analyze_corpus_mix", |b| {
+        b.iter(|| {
+            for (bucket, partition, text) in &cases {
+                let policy = parse_policy(black_box(text)).expect("parsed above");
+                black_box(analyze_bucket_policy(
+                    Some(&policy),
+                    &Target::new(bucket.as_str(), *partition),
+                ));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
