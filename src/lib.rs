@@ -4,4 +4,6 @@
 pub mod cli;
 pub mod model;
 pub mod policy;
+pub mod source;
+pub mod store;
 pub mod text;

@@ -1,6 +1,10 @@
-//! Plain domain types shared by the analyzer, sources, reports and the UI.
+//! Plain domain types shared by the analyzer, sources, the store, reports and the UI.
 //! No AWS SDK types and no I/O live here.
 
+mod estate;
 mod partition;
+mod snapshot;
 
+pub use estate::*;
 pub use partition::{Partition, UnknownPartition};
+pub use snapshot::{FetcherProgress, Mode, SNAPSHOT_SCHEMA, ScanMeta, Snapshot, SnapshotError};

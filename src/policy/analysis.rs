@@ -111,6 +111,8 @@ pub enum WarningKind {
     Tls13Floor,
     Version2008,
     TooComplex,
+    /// The bucket policy could not be read; an RCP decided the verdict on its own.
+    BucketPolicyUnread,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

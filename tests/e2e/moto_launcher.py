@@ -24,6 +24,12 @@ Patches (see README.md in this folder for the full list and the why):
   s3            ListBuckets: MaxBuckets + ContinuationToken + Prefix + BucketRegion,
                 sorted by name; GetBucketEncryption: default SSE-S3 like AWS
                 since 2023-01 when no configuration was put
+  s3 (cont.)    GetBucketPolicyStatus: a Condition only makes a statement
+                non-public when it pins a principal/source key (AWS rule);
+                a bucket of another account answers AccessDenied
+                (--s3-cross-account allow restores moto's default)
+  organizations ListPolicies outside an organization ->
+                AWSOrganizationsNotInUseException (moto: empty list)
   ec2           CreateVpnConnection keeps Options (TunnelOptions...), describes
                 VgwTelemetry (status seedable), gateway endpoints have
                 PrivateDnsEnabled=false, VPN gateways have AmazonSideAsn
@@ -604,6 +610,55 @@ def patch_s3() -> None:
 
     s3_models.S3Backend.get_bucket_encryption = get_bucket_encryption
 
+    # GetBucketPolicyStatus: moto calls any statement with a Condition
+    # non-public. AWS only does so when the condition pins one of the keys of
+    # "The meaning of public" (S3 user guide) to fixed values; e.g. an Allow to
+    # "*" conditioned on aws:SecureTransport is still public.
+    from moto.s3 import responses as s3_responses
+
+    restricting = {
+        "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceaccount", "aws:sourceowner",
+        "aws:userid", "aws:principalarn", "aws:principalaccount", "aws:principalorgid",
+        "aws:principalorgpaths", "s3:dataaccesspointarn", "s3:dataaccesspointaccount", "aws:sourceip",
+    }
+
+    def _wild_principal(p: Any) -> bool:
+        if p == "*":
+            return True
+        if isinstance(p, dict):
+            v = p.get("AWS")
+            return v == "*" or (isinstance(v, list) and "*" in v)
+        return False
+
+    def _restricts(cond: dict[str, Any]) -> bool:
+        for op, kv in (cond or {}).items():
+            opl = op.lower()
+            if "not" in opl or opl.startswith("null") or not isinstance(kv, dict):
+                continue
+            for key, vals in kv.items():
+                vals = vals if isinstance(vals, list) else [vals]
+                if key.lower() in restricting and all(isinstance(v, str) and "*" not in v and v != "0.0.0.0/0"
+                                                      for v in vals):
+                    return True
+        return False
+
+    def bucket_policy_is_public(policy):  # type: ignore[no-untyped-def]
+        try:
+            parsed = json.loads(policy)
+        except (ValueError, TypeError):
+            return False
+        sts = parsed.get("Statement") or []
+        if isinstance(sts, dict):
+            sts = [sts]
+        for st in sts:
+            if st.get("Effect") != "Allow" or not _wild_principal(st.get("Principal")):
+                continue
+            if not _restricts(st.get("Condition") or {}):
+                return True
+        return False
+
+    s3_responses.bucket_policy_is_public = bucket_policy_is_public
+
     # GetBucketLocation: moto returns an empty LocationConstraint for
     # us-east-1 buckets. That IS what AWS does (documented: "Buckets in Region
     # us-east-1 have a LocationConstraint of null"), so it is kept unpatched.
@@ -751,6 +806,30 @@ def patch_ec2() -> None:
 
 
 # ---------------------------------------------------------------------------
+# Organizations
+# ---------------------------------------------------------------------------
+def patch_organizations() -> None:
+    from moto.organizations.exceptions import AWSOrganizationsNotInUseException
+    from moto.organizations.models import organizations_backends
+    from moto.organizations.responses import OrganizationsResponse
+
+    orig_list_policies = OrganizationsResponse.list_policies
+
+    # moto answers an empty list to an account outside any organization; AWS
+    # answers AWSOrganizationsNotInUseException. Also drop "NextToken": null.
+    def list_policies(self):  # type: ignore[no-untyped-def]
+        b = self.organizations_backend
+        if b.org is None and b.account_id not in organizations_backends.master_accounts:
+            raise AWSOrganizationsNotInUseException
+        out = json.loads(orig_list_policies(self))
+        if out.get("NextToken") is None:
+            out.pop("NextToken", None)
+        return json.dumps(out)
+
+    OrganizationsResponse.list_policies = list_policies
+
+
+# ---------------------------------------------------------------------------
 # Seeding side endpoint
 # ---------------------------------------------------------------------------
 _SEED_HOOKS: dict[str, Any] = {}
@@ -874,9 +953,19 @@ def apply_patches() -> None:
     patch_directconnect()
     patch_s3()
     patch_ec2()
+    patch_organizations()
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Handlers first: a SIGTERM/SIGINT at any point ends the process with status 0.
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = pick a free one)")
     parser.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
@@ -888,8 +977,17 @@ def main(argv: list[str] | None = None) -> int:
         help="tunnel algorithm lists not given at CreateVpnConnection: 'full' = AWS's default "
         "lists (the default), 'omit' = leave them out of the response",
     )
+    parser.add_argument(
+        "--s3-cross-account",
+        choices=["deny", "allow"],
+        default="deny",
+        help="requests on a bucket of another account: 'deny' = AccessDenied like AWS without a "
+        "granting bucket policy (the default), 'allow' = moto's own default (served)",
+    )
     args = parser.parse_args(argv)
     _VPN_DEFAULTS_MODE["mode"] = args.vpn_default_tunnel_options
+    # moto's own switch (moto.settings.s3_allow_crossdomain_access, read per request).
+    os.environ["MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS"] = "true" if args.s3_cross_account == "allow" else "false"
 
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
@@ -914,20 +1012,12 @@ def main(argv: list[str] | None = None) -> int:
     port = server.server_address[1]
     os.environ["MOTO_PORT"] = str(port)
 
-    stop = threading.Event()
-
-    def _on_signal(signum: int, frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
-
-    thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="moto-server", daemon=True)
     thread.start()
 
     # Only announce once a TCP connection is accepted.
     deadline = time.monotonic() + 30
-    while True:
+    while not stop.is_set():
         try:
             with socket.create_connection((args.host, port), timeout=1):
                 break
@@ -936,6 +1026,10 @@ def main(argv: list[str] | None = None) -> int:
                 print("moto_launcher: server did not accept connections", file=sys.stderr)
                 return 1
             time.sleep(0.05)
+    if stop.is_set():
+        server.shutdown()
+        server.server_close()
+        return 0
     sys.stdout.write(f"READY http://{args.host}:{port}\n")
     sys.stdout.flush()
 

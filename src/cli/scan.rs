@@ -1,0 +1,140 @@
+//! `intransit scan`: read the estate headless and write a versioned JSON snapshot.
+//!
+//! Exit status: 0 when the scan completed (fetch errors are recorded in the snapshot, not
+//! fatal); 1 when no snapshot could be produced (source unusable, output not writable).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::source_args::SourceArgs;
+use crate::source::{self, Scan};
+use crate::store::Store;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum SnapshotFormat {
+    #[default]
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Write the snapshot here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Snapshot format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SnapshotFormat,
+}
+
+pub fn run(args: &ScanArgs) -> ExitCode {
+    let runtime = match super::runtime() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let spec = args.source.spec();
+    let result = runtime.block_on(async {
+        let scan = source::start(&spec).await?;
+        let progress = std::io::stderr().is_terminal().then(|| {
+            let store = scan.store.clone();
+            tokio::spawn(progress_line(store))
+        });
+        let store = finish(scan).await;
+        if let Some(p) = progress {
+            p.abort();
+            let _ = p.await;
+            eprint!("\r\x1b[2K");
+        }
+        store
+    });
+    let store = match result {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("intransit: scan failed: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let snapshot = store.snapshot();
+    let text = match serde_json::to_string_pretty(&snapshot) {
+        Ok(t) => t + "\n",
+        Err(e) => {
+            eprintln!("intransit: cannot encode the snapshot: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let written = match &args.out {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| format!("cannot write the snapshot: {e}"))
+        }
+    };
+    if let Err(e) = written {
+        eprintln!("intransit: {e}");
+        return ExitCode::from(1);
+    }
+    let errors = snapshot.estate.errors.len()
+        + snapshot
+            .estate
+            .buckets
+            .iter()
+            .map(|b| b.errors.len())
+            .sum::<usize>()
+        + snapshot
+            .estate
+            .workgroups
+            .iter()
+            .map(|w| w.errors.len())
+            .sum::<usize>();
+    if args.out.is_some() || std::io::stderr().is_terminal() {
+        eprintln!(
+            "intransit: {} accounts, {} buckets, {} workgroups, {} fetch errors",
+            snapshot.estate.accounts.len(),
+            snapshot.estate.buckets.len(),
+            snapshot.estate.workgroups.len(),
+            errors
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+async fn finish(scan: Scan) -> Result<Store, source::SourceError> {
+    scan.finish().await
+}
+
+/// One line on stderr, redrawn a few times a second, only when stderr is a terminal.
+async fn progress_line(store: Store) {
+    let mut tick = tokio::time::interval(Duration::from_millis(120));
+    loop {
+        tick.tick().await;
+        let line = store.read(|s| {
+            let parts: Vec<String> = s
+                .progress
+                .values()
+                .map(|p| {
+                    format!(
+                        "{} {}/{}",
+                        p.fetcher,
+                        p.done + p.failed,
+                        p.done + p.failed + p.in_flight + p.queued
+                    )
+                })
+                .collect();
+            format!(
+                "scanning: {} | {} buckets",
+                parts.join("  "),
+                s.estate.buckets.len()
+            )
+        });
+        eprint!("\r\x1b[2K{}", crate::text::sanitize(&line));
+        let _ = std::io::stderr().flush();
+    }
+}

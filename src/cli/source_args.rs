@@ -1,0 +1,68 @@
+//! The flags that choose where the estate comes from, shared by the dashboard and `scan`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::source::{AwsOptions, SourceSpec};
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct SourceArgs {
+    /// Use the embedded demo estate: no AWS account, no network.
+    #[arg(long, conflicts_with_all = ["snapshot", "profile", "region", "all_regions", "role_arn", "endpoint_url"])]
+    pub demo: bool,
+    /// Load a snapshot written by `intransit scan` (offline).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "region", "all_regions", "role_arn", "endpoint_url"])]
+    pub snapshot: Option<PathBuf>,
+    /// AWS profile from the shared config files (default: AWS_PROFILE or "default").
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Region to scan; repeat for several (default: the profile's region).
+    #[arg(long, value_name = "REGION")]
+    pub region: Vec<String>,
+    /// Scan every region enabled for the account.
+    #[arg(long, conflicts_with = "region")]
+    pub all_regions: bool,
+    /// Role to assume for one more account; repeat for several.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Vec<String>,
+    /// External id for --role-arn.
+    #[arg(long, requires = "role_arn")]
+    pub external_id: Option<String>,
+    /// Custom AWS endpoint, e.g. a local emulator (S3 then uses path-style addressing).
+    #[arg(long, value_name = "URL", env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Maximum AWS calls in flight.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Timeout of one AWS call, in seconds.
+    #[arg(long, default_value_t = 20, value_name = "SECONDS")]
+    pub call_timeout: u64,
+    /// Demo only: skip the simulated API latency.
+    #[arg(long, hide = true)]
+    pub no_latency: bool,
+}
+
+impl SourceArgs {
+    pub fn spec(&self) -> SourceSpec {
+        if self.demo {
+            return SourceSpec::Demo {
+                latency: !self.no_latency,
+            };
+        }
+        if let Some(path) = &self.snapshot {
+            return SourceSpec::Snapshot(path.clone());
+        }
+        SourceSpec::Aws(AwsOptions {
+            profile: self.profile.clone(),
+            regions: self.region.clone(),
+            all_regions: self.all_regions,
+            role_arns: self.role_arn.clone(),
+            external_id: self.external_id.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            concurrency: usize::from(self.concurrency),
+            call_timeout: Duration::from_secs(self.call_timeout.max(1)),
+        })
+    }
+}

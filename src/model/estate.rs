@@ -1,0 +1,375 @@
+//! What intransit knows about an estate: accounts, buckets, Athena, connectivity and the
+//! organization's resource control policies. Filled by a source (live AWS, the demo estate or
+//! a snapshot file); never holds AWS SDK types.
+
+use serde::{Deserialize, Serialize};
+
+use super::Partition;
+use crate::policy::Analysis;
+
+/// A failed read, recorded on the resource it belongs to (or on the estate for a whole
+/// service). `operation` is `service:Operation`, e.g. `s3:GetBucketPolicy`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchError {
+    pub operation: String,
+    /// Account, region and resource the call was about, when known.
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+    pub resource: Option<String>,
+    /// AWS error code (`AccessDenied`, `ThrottlingException`, ...) or `Timeout` / `Network`.
+    pub code: String,
+    pub message: String,
+}
+
+impl FetchError {
+    /// `s3:GetBucketPolicy: AccessDenied`.
+    pub fn short(&self) -> String {
+        format!("{}: {}", self.operation, self.code)
+    }
+}
+
+/// An account the scan looked at, and how it got there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub partition: Partition,
+    /// The identity the scan ran as in this account (`sts:GetCallerIdentity`).
+    pub caller_arn: String,
+    /// The role assumed to reach this account, when not the base credentials.
+    pub assumed_role: Option<String>,
+    /// A friendly name, when known (demo estate, Organizations).
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    pub fn all_on(&self) -> bool {
+        self.block_public_acls
+            && self.ignore_public_acls
+            && self.block_public_policy
+            && self.restrict_public_buckets
+    }
+}
+
+/// Default encryption at rest: context for auditors, not part of the TLS verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketEncryption {
+    /// `AES256`, `aws:kms`, `aws:kms:dsse`.
+    pub algorithm: String,
+    pub kms_key_id: Option<String>,
+    pub bucket_key_enabled: bool,
+}
+
+/// How Athena uses a bucket (derived from workgroups and tables).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AthenaUsage {
+    /// Workgroups (`region/name`) that write query results here.
+    pub result_workgroups: Vec<String>,
+    /// Number of tables whose location is in this bucket.
+    pub table_count: usize,
+}
+
+impl AthenaUsage {
+    pub fn in_data_path(&self) -> bool {
+        !self.result_workgroups.is_empty() || self.table_count > 0
+    }
+}
+
+/// Whether a bucket has a policy, as read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PolicyText {
+    /// `NoSuchBucketPolicy`: the bucket has no policy.
+    None,
+    Present {
+        text: String,
+    },
+    /// The read failed; the error is in `Bucket::errors`.
+    Unreadable,
+    /// Not read yet.
+    Pending,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub account_id: String,
+    pub name: String,
+    pub region: String,
+    pub creation_date: Option<String>,
+    pub policy: PolicyText,
+    /// `GetBucketPolicyStatus.IsPublic`.
+    pub policy_is_public: Option<bool>,
+    pub public_access_block: Option<PublicAccessBlock>,
+    pub encryption: Option<BucketEncryption>,
+    /// The analyzer's answer (bucket policy plus the RCPs that cover the account).
+    pub tls: Analysis,
+    pub athena: AthenaUsage,
+    pub errors: Vec<FetchError>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workgroup {
+    pub account_id: String,
+    pub region: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub state: Option<String>,
+    pub engine_version: Option<String>,
+    /// `s3://bucket/prefix/`.
+    pub output_location: Option<String>,
+    pub output_bucket: Option<String>,
+    /// `SSE_S3`, `SSE_KMS`, `CSE_KMS`; `None` when results are not encrypted.
+    pub result_encryption: Option<String>,
+    pub kms_key: Option<String>,
+    /// Clients cannot override the result location or encryption.
+    pub enforce_configuration: bool,
+    pub expected_bucket_owner: Option<String>,
+    pub errors: Vec<FetchError>,
+}
+
+impl Workgroup {
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.region, self.name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataCatalog {
+    pub account_id: String,
+    pub region: String,
+    pub name: String,
+    /// `GLUE`, `HIVE`, `LAMBDA`, `FEDERATED`.
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    pub account_id: String,
+    pub region: String,
+    pub catalog: String,
+    pub database: String,
+    pub name: String,
+    /// `s3://bucket/prefix/`.
+    pub location: Option<String>,
+    pub bucket: Option<String>,
+}
+
+/// The AWS services whose endpoints sit on the client → Athena → S3 path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndpointService {
+    Athena,
+    S3,
+    Glue,
+    Kms,
+    Sts,
+}
+
+impl EndpointService {
+    pub const ALL: [EndpointService; 5] = [
+        EndpointService::Athena,
+        EndpointService::S3,
+        EndpointService::Glue,
+        EndpointService::Kms,
+        EndpointService::Sts,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointService::Athena => "athena",
+            EndpointService::S3 => "s3",
+            EndpointService::Glue => "glue",
+            EndpointService::Kms => "kms",
+            EndpointService::Sts => "sts",
+        }
+    }
+
+    /// Recognises `com.amazonaws.REGION.SERVICE` (and the `aws.api` / fips forms).
+    pub fn from_service_name(name: &str) -> Option<EndpointService> {
+        let last = name.rsplit('.').next()?;
+        let last = last.strip_suffix("-fips").unwrap_or(last);
+        EndpointService::ALL
+            .into_iter()
+            .find(|s| s.as_str() == last)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpcEndpoint {
+    pub account_id: String,
+    pub region: String,
+    pub id: String,
+    pub vpc_id: String,
+    pub service_name: String,
+    pub service: Option<EndpointService>,
+    /// `Interface`, `Gateway`, `GatewayLoadBalancer`.
+    pub endpoint_type: String,
+    pub private_dns_enabled: bool,
+    pub state: String,
+    pub policy: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpnTunnel {
+    pub outside_ip: String,
+    /// `UP` / `DOWN` (VgwTelemetry).
+    pub status: String,
+    pub status_message: Option<String>,
+    pub ike_versions: Vec<String>,
+    pub phase1_encryption: Vec<String>,
+    pub phase1_integrity: Vec<String>,
+    pub phase1_dh_groups: Vec<u32>,
+    pub phase2_encryption: Vec<String>,
+    pub phase2_integrity: Vec<String>,
+    pub phase2_dh_groups: Vec<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpnConnection {
+    pub account_id: String,
+    pub region: String,
+    pub id: String,
+    pub name: Option<String>,
+    pub state: String,
+    pub customer_gateway_id: Option<String>,
+    pub vpn_gateway_id: Option<String>,
+    pub transit_gateway_id: Option<String>,
+    pub tunnels: Vec<VpnTunnel>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpnGateway {
+    pub account_id: String,
+    pub region: String,
+    pub id: String,
+    pub state: String,
+    pub attached_vpcs: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitGateway {
+    pub account_id: String,
+    pub region: String,
+    pub id: String,
+    pub state: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DxConnection {
+    pub account_id: String,
+    pub region: String,
+    pub id: String,
+    pub name: String,
+    pub state: String,
+    pub location: Option<String>,
+    pub bandwidth: Option<String>,
+    pub macsec_capable: bool,
+    /// `no_encrypt`, `should_encrypt`, `must_encrypt`.
+    pub encryption_mode: Option<String>,
+    /// `Encryption Up` / `Encryption Down`.
+    pub port_encryption_status: Option<String>,
+}
+
+impl DxConnection {
+    /// MACsec is required on the link (frames are never sent in the clear).
+    pub fn macsec_enforced(&self) -> bool {
+        self.encryption_mode.as_deref() == Some("must_encrypt")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DxVirtualInterface {
+    pub account_id: String,
+    pub region: String,
+    pub id: String,
+    pub name: Option<String>,
+    pub connection_id: Option<String>,
+    /// `private`, `public`, `transit`.
+    pub kind: String,
+    pub state: String,
+    pub vlan: Option<i32>,
+    pub gateway_id: Option<String>,
+}
+
+/// An AWS Organizations resource control policy and the accounts it governs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceControlPolicy {
+    pub id: String,
+    pub name: String,
+    pub content: String,
+    /// Targets as AWS lists them: root, OU or account ids.
+    pub targets: Vec<String>,
+    /// Accounts the policy applies to (resolved from the targets).
+    pub account_ids: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Connectivity {
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub vpn_connections: Vec<VpnConnection>,
+    pub vpn_gateways: Vec<VpnGateway>,
+    pub transit_gateways: Vec<TransitGateway>,
+    pub dx_connections: Vec<DxConnection>,
+    pub dx_virtual_interfaces: Vec<DxVirtualInterface>,
+}
+
+/// Everything known about the estate.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Estate {
+    pub accounts: Vec<Account>,
+    pub buckets: Vec<Bucket>,
+    pub workgroups: Vec<Workgroup>,
+    pub catalogs: Vec<DataCatalog>,
+    pub tables: Vec<Table>,
+    pub connectivity: Connectivity,
+    pub resource_control_policies: Vec<ResourceControlPolicy>,
+    /// Failures not tied to one resource (a whole service or region unreachable).
+    pub errors: Vec<FetchError>,
+}
+
+/// The bucket named in an `s3://bucket/prefix` location.
+pub fn bucket_of_location(location: &str) -> Option<String> {
+    let rest = location
+        .strip_prefix("s3://")
+        .or_else(|| location.strip_prefix("s3a://"))
+        .or_else(|| location.strip_prefix("s3n://"))?;
+    let bucket = rest.split('/').next()?;
+    (!bucket.is_empty()).then(|| bucket.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations() {
+        assert_eq!(bucket_of_location("s3://b/x/y/").as_deref(), Some("b"));
+        assert_eq!(bucket_of_location("s3://b").as_deref(), Some("b"));
+        assert_eq!(bucket_of_location("s3a://b/x").as_deref(), Some("b"));
+        assert_eq!(bucket_of_location("https://b/x"), None);
+        assert_eq!(bucket_of_location("s3:///x"), None);
+    }
+
+    #[test]
+    fn endpoint_services() {
+        let f = EndpointService::from_service_name;
+        assert_eq!(
+            f("com.amazonaws.eu-west-1.athena"),
+            Some(EndpointService::Athena)
+        );
+        assert_eq!(f("com.amazonaws.us-east-1.s3"), Some(EndpointService::S3));
+        assert_eq!(
+            f("com.amazonaws.us-east-1.kms-fips"),
+            Some(EndpointService::Kms)
+        );
+        assert_eq!(f("com.amazonaws.us-east-1.ec2"), None);
+    }
+}

@@ -1,0 +1,121 @@
+//! Where the estate comes from: live AWS (read-only), the embedded demo estate, or a snapshot
+//! file. Every source fills the same [`Store`] with the same domain model; the demo and
+//! snapshot sources never construct an AWS client and never open a socket.
+
+pub mod demo;
+mod options;
+
+#[cfg(feature = "aws")]
+pub mod aws;
+
+use std::path::PathBuf;
+
+use tokio::task::JoinHandle;
+
+pub use options::AwsOptions;
+
+use crate::model::{Mode, Snapshot, SnapshotError};
+use crate::store::Store;
+
+/// Which source to read.
+#[derive(Clone, Debug)]
+pub enum SourceSpec {
+    /// The embedded demo estate; `latency` simulates API round trips so progress is visible.
+    Demo {
+        latency: bool,
+    },
+    Snapshot(PathBuf),
+    Aws(AwsOptions),
+}
+
+impl SourceSpec {
+    pub fn mode(&self) -> Mode {
+        match self {
+            SourceSpec::Demo { .. } => Mode::Demo,
+            SourceSpec::Snapshot(_) => Mode::Snapshot,
+            SourceSpec::Aws(_) => Mode::Live,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error(
+        "this intransit was built without AWS support (cargo feature \"aws\"); use --demo or --snapshot"
+    )]
+    AwsDisabled,
+    #[error("{0}")]
+    Aws(String),
+}
+
+/// A scan in progress: the store it fills and the task filling it (none for a snapshot,
+/// which is loaded whole).
+pub struct Scan {
+    pub store: Store,
+    pub task: Option<JoinHandle<Result<(), SourceError>>>,
+}
+
+impl Scan {
+    /// Waits for the source to finish.
+    pub async fn finish(self) -> Result<Store, SourceError> {
+        if let Some(task) = self.task {
+            match task.await {
+                Ok(result) => result?,
+                Err(e) => return Err(SourceError::Aws(format!("scan task failed: {e}"))),
+            }
+        }
+        Ok(self.store)
+    }
+}
+
+/// Starts reading `spec` into a new store. Must be called inside a tokio runtime.
+pub async fn start(spec: &SourceSpec) -> Result<Scan, SourceError> {
+    match spec {
+        SourceSpec::Demo { latency } => {
+            let store = Store::new(Mode::Demo);
+            let task = tokio::spawn(demo::run(store.clone(), *latency));
+            Ok(Scan {
+                store,
+                task: Some(task),
+            })
+        }
+        SourceSpec::Snapshot(path) => {
+            let shown = path.display().to_string();
+            let text =
+                tokio::fs::read_to_string(path)
+                    .await
+                    .map_err(|source| SnapshotError::Io {
+                        path: shown.clone(),
+                        source,
+                    })?;
+            let snapshot = Snapshot::from_json(&shown, &text)?;
+            Ok(Scan {
+                store: Store::from_snapshot(snapshot),
+                task: None,
+            })
+        }
+        #[cfg(feature = "aws")]
+        SourceSpec::Aws(opts) => {
+            let store = Store::new(Mode::Live);
+            let task = tokio::spawn(aws::run(store.clone(), opts.clone()));
+            Ok(Scan {
+                store,
+                task: Some(task),
+            })
+        }
+        #[cfg(not(feature = "aws"))]
+        SourceSpec::Aws(_) => Err(SourceError::AwsDisabled),
+    }
+}
+
+/// Reads a snapshot file synchronously (for tools and tests).
+pub fn read_snapshot(path: &std::path::Path) -> Result<Snapshot, SnapshotError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    Snapshot::from_json(&shown, &text)
+}

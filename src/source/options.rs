@@ -1,0 +1,35 @@
+use std::time::Duration;
+
+/// How to reach AWS. Credentials and config files are honoured unchanged (`--profile`,
+/// `AWS_PROFILE`, SSO, environment variables, `AWS_ENDPOINT_URL`).
+#[derive(Clone, Debug)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    /// Regions to scan; empty means the profile's region (or all, with `all_regions`).
+    pub regions: Vec<String>,
+    pub all_regions: bool,
+    /// Roles to assume, one scan per account; empty means the base credentials' account only.
+    pub role_arns: Vec<String>,
+    pub external_id: Option<String>,
+    /// A custom endpoint (e.g. a local emulator); S3 then uses path-style addressing.
+    pub endpoint_url: Option<String>,
+    /// Global limit on AWS calls in flight.
+    pub concurrency: usize,
+    /// Per-call timeout.
+    pub call_timeout: Duration,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        AwsOptions {
+            profile: None,
+            regions: Vec::new(),
+            all_regions: false,
+            role_arns: Vec::new(),
+            external_id: None,
+            endpoint_url: None,
+            concurrency: 16,
+            call_timeout: Duration::from_secs(20),
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! The one place the scanned state lives. Sources send [`Update`]s; each applied batch bumps
+//! the version and wakes subscribers (`tokio::sync::watch`). The headless scan and the
+//! dashboard read the same store: a short lock, a clone or a closure over `&State`.
+
+mod derive;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::watch;
+
+pub use derive::{ParsedRcp, athena_usage, bucket_tls, parse_rcp};
+
+use crate::model::{
+    Account, Bucket, DataCatalog, DxConnection, DxVirtualInterface, Estate, FetchError,
+    FetcherProgress, Mode, Partition, ResourceControlPolicy, SNAPSHOT_SCHEMA, ScanMeta, Snapshot,
+    Table, TransitGateway, VpcEndpoint, VpnConnection, VpnGateway, Workgroup,
+};
+
+/// A change reported by a source.
+#[derive(Clone, Debug)]
+pub enum Update {
+    Account(Account),
+    /// Inserted or replaced by name; `tls` and `athena` are recomputed by the store.
+    Bucket(Box<Bucket>),
+    Workgroup(Workgroup),
+    Catalog(DataCatalog),
+    Table(Table),
+    VpcEndpoint(VpcEndpoint),
+    VpnConnection(VpnConnection),
+    VpnGateway(VpnGateway),
+    TransitGateway(TransitGateway),
+    DxConnection(DxConnection),
+    DxVirtualInterface(DxVirtualInterface),
+    ResourceControlPolicy(ResourceControlPolicy),
+    /// A failure not tied to one resource (a service or region unreachable).
+    Error(FetchError),
+    Progress {
+        fetcher: String,
+        event: Progress,
+    },
+    Regions(Vec<String>),
+    /// One AWS call was made (`service:Operation`), retries included.
+    ApiCall {
+        operation: String,
+    },
+    Started {
+        at: String,
+    },
+    Finished {
+        at: String,
+        duration_ms: u64,
+    },
+}
+
+/// One step of a fetcher's work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    Queued(u64),
+    Started,
+    Done,
+    Failed,
+}
+
+/// Everything the store holds.
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    pub version: u64,
+    pub estate: Estate,
+    pub meta: ScanMeta,
+    pub progress: BTreeMap<String, FetcherProgress>,
+    bucket_index: HashMap<String, usize>,
+    rcps: Vec<Arc<ParsedRcp>>,
+}
+
+impl State {
+    /// Whether every fetcher has finished (nothing queued or in flight).
+    pub fn idle(&self) -> bool {
+        self.meta.finished_at.is_some() || self.progress.values().all(|p| p.finished())
+    }
+
+    pub fn bucket(&self, name: &str) -> Option<&Bucket> {
+        self.bucket_index
+            .get(name)
+            .map(|&i| &self.estate.buckets[i])
+    }
+
+    fn partition_of(&self, account_id: &str) -> Partition {
+        self.estate
+            .accounts
+            .iter()
+            .find(|a| a.id == account_id)
+            .map(|a| a.partition)
+            .unwrap_or_default()
+    }
+
+    fn apply(&mut self, u: Update) {
+        match u {
+            Update::Account(a) => upsert(&mut self.estate.accounts, a, |x, y| x.id == y.id),
+            Update::Bucket(b) => self.put_bucket(*b),
+            Update::Workgroup(w) => {
+                let old = self
+                    .estate
+                    .workgroups
+                    .iter()
+                    .find(|x| x.account_id == w.account_id && x.key() == w.key())
+                    .and_then(|x| x.output_bucket.clone());
+                let new = w.output_bucket.clone();
+                upsert(&mut self.estate.workgroups, w, |x, y| {
+                    x.account_id == y.account_id && x.key() == y.key()
+                });
+                for b in old.into_iter().chain(new) {
+                    self.refresh_usage(&b);
+                }
+            }
+            Update::Catalog(c) => upsert(&mut self.estate.catalogs, c, |x, y| {
+                x.account_id == y.account_id && x.region == y.region && x.name == y.name
+            }),
+            Update::Table(t) => {
+                let bucket = t.bucket.clone();
+                upsert(&mut self.estate.tables, t, |x, y| {
+                    x.account_id == y.account_id
+                        && x.region == y.region
+                        && x.catalog == y.catalog
+                        && x.database == y.database
+                        && x.name == y.name
+                });
+                if let Some(b) = bucket {
+                    self.refresh_usage(&b);
+                }
+            }
+            Update::VpcEndpoint(e) => {
+                upsert(&mut self.estate.connectivity.vpc_endpoints, e, |x, y| {
+                    x.id == y.id
+                })
+            }
+            Update::VpnConnection(v) => {
+                upsert(&mut self.estate.connectivity.vpn_connections, v, |x, y| {
+                    x.id == y.id
+                })
+            }
+            Update::VpnGateway(v) => {
+                upsert(&mut self.estate.connectivity.vpn_gateways, v, |x, y| {
+                    x.id == y.id
+                })
+            }
+            Update::TransitGateway(t) => {
+                upsert(&mut self.estate.connectivity.transit_gateways, t, |x, y| {
+                    x.id == y.id
+                })
+            }
+            Update::DxConnection(d) => {
+                upsert(&mut self.estate.connectivity.dx_connections, d, |x, y| {
+                    x.id == y.id
+                })
+            }
+            Update::DxVirtualInterface(d) => upsert(
+                &mut self.estate.connectivity.dx_virtual_interfaces,
+                d,
+                |x, y| x.id == y.id,
+            ),
+            Update::ResourceControlPolicy(r) => self.put_rcp(r),
+            Update::Error(e) => self.estate.errors.push(e),
+            Update::Progress { fetcher, event } => {
+                let p = self
+                    .progress
+                    .entry(fetcher.clone())
+                    .or_insert_with(|| FetcherProgress {
+                        fetcher,
+                        ..FetcherProgress::default()
+                    });
+                match event {
+                    Progress::Queued(n) => p.queued += n,
+                    Progress::Started => {
+                        p.queued = p.queued.saturating_sub(1);
+                        p.in_flight += 1;
+                    }
+                    Progress::Done => {
+                        p.in_flight = p.in_flight.saturating_sub(1);
+                        p.done += 1;
+                    }
+                    Progress::Failed => {
+                        p.in_flight = p.in_flight.saturating_sub(1);
+                        p.failed += 1;
+                    }
+                }
+            }
+            Update::Regions(r) => self.meta.regions = r,
+            Update::ApiCall { operation } => {
+                self.meta.api_calls += 1;
+                *self.meta.operations.entry(operation).or_insert(0) += 1;
+            }
+            Update::Started { at } => self.meta.started_at = Some(at),
+            Update::Finished { at, duration_ms } => {
+                self.meta.finished_at = Some(at);
+                self.meta.duration_ms = Some(duration_ms);
+            }
+        }
+    }
+
+    fn put_bucket(&mut self, mut b: Bucket) {
+        let partition = self.partition_of(&b.account_id);
+        let rcps: Vec<&ParsedRcp> = self.rcps.iter().map(|r| r.as_ref()).collect();
+        b.tls = bucket_tls_refs(&b, partition, &rcps);
+        b.athena = athena_usage(&self.estate, &b.name);
+        match self.bucket_index.get(&b.name) {
+            Some(&i) => self.estate.buckets[i] = b,
+            None => {
+                self.bucket_index
+                    .insert(b.name.clone(), self.estate.buckets.len());
+                self.estate.buckets.push(b);
+            }
+        }
+    }
+
+    fn refresh_usage(&mut self, bucket: &str) {
+        if let Some(&i) = self.bucket_index.get(bucket) {
+            let usage = athena_usage(&self.estate, bucket);
+            self.estate.buckets[i].athena = usage;
+        }
+    }
+
+    fn put_rcp(&mut self, r: ResourceControlPolicy) {
+        self.rcps.retain(|p| {
+            !matches!(&p.source, crate::policy::PolicySource::ResourceControlPolicy { policy_id, .. } if *policy_id == r.id)
+        });
+        match parse_rcp(&r) {
+            Ok(parsed) => self.rcps.push(Arc::new(parsed)),
+            Err(message) => self.estate.errors.push(FetchError {
+                operation: "organizations:DescribePolicy".to_string(),
+                account_id: None,
+                region: None,
+                resource: Some(r.id.clone()),
+                code: "MalformedPolicy".to_string(),
+                message,
+            }),
+        }
+        let affected = r.account_ids.clone();
+        upsert(&mut self.estate.resource_control_policies, r, |x, y| {
+            x.id == y.id
+        });
+        let rcps: Vec<Arc<ParsedRcp>> = self.rcps.clone();
+        let refs: Vec<&ParsedRcp> = rcps.iter().map(|r| r.as_ref()).collect();
+        for i in 0..self.estate.buckets.len() {
+            let b = &self.estate.buckets[i];
+            if affected.contains(&b.account_id) {
+                let partition = self.partition_of(&b.account_id);
+                let tls = bucket_tls_refs(b, partition, &refs);
+                self.estate.buckets[i].tls = tls;
+            }
+        }
+    }
+
+    /// The state as a snapshot file.
+    pub fn to_snapshot(&self) -> Snapshot {
+        let mut scan = self.meta.clone();
+        scan.progress = self.progress.values().cloned().collect();
+        Snapshot {
+            schema: SNAPSHOT_SCHEMA.to_string(),
+            scan,
+            estate: self.estate.clone(),
+        }
+    }
+}
+
+fn bucket_tls_refs(
+    b: &Bucket,
+    partition: Partition,
+    rcps: &[&ParsedRcp],
+) -> crate::policy::Analysis {
+    derive::bucket_tls_with(b, partition, rcps)
+}
+
+fn upsert<T>(v: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
+    match v.iter().position(|x| same(x, &item)) {
+        Some(i) => v[i] = item,
+        None => v.push(item),
+    }
+}
+
+/// Shared handle to the state; cheap to clone into fetcher tasks.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    state: Mutex<State>,
+    tx: watch::Sender<u64>,
+}
+
+impl Store {
+    pub fn new(mode: Mode) -> Store {
+        let state = State {
+            meta: ScanMeta {
+                mode,
+                tool_version: env!("CARGO_PKG_VERSION").to_string(),
+                ..ScanMeta::default()
+            },
+            ..State::default()
+        };
+        let (tx, _rx) = watch::channel(0);
+        Store {
+            inner: Arc::new(Inner {
+                state: Mutex::new(state),
+                tx,
+            }),
+        }
+    }
+
+    /// Loads a snapshot: its estate is re-derived (verdicts recomputed with this analyzer).
+    pub fn from_snapshot(snapshot: Snapshot) -> Store {
+        let store = Store::new(Mode::Snapshot);
+        let Snapshot { scan, estate, .. } = snapshot;
+        let mut updates: Vec<Update> = Vec::new();
+        updates.extend(estate.accounts.into_iter().map(Update::Account));
+        updates.extend(
+            estate
+                .resource_control_policies
+                .into_iter()
+                .map(Update::ResourceControlPolicy),
+        );
+        updates.extend(estate.workgroups.into_iter().map(Update::Workgroup));
+        updates.extend(estate.catalogs.into_iter().map(Update::Catalog));
+        updates.extend(estate.tables.into_iter().map(Update::Table));
+        updates.extend(
+            estate
+                .buckets
+                .into_iter()
+                .map(|b| Update::Bucket(Box::new(b))),
+        );
+        let c = estate.connectivity;
+        updates.extend(c.vpc_endpoints.into_iter().map(Update::VpcEndpoint));
+        updates.extend(c.vpn_connections.into_iter().map(Update::VpnConnection));
+        updates.extend(c.vpn_gateways.into_iter().map(Update::VpnGateway));
+        updates.extend(c.transit_gateways.into_iter().map(Update::TransitGateway));
+        updates.extend(c.dx_connections.into_iter().map(Update::DxConnection));
+        updates.extend(
+            c.dx_virtual_interfaces
+                .into_iter()
+                .map(Update::DxVirtualInterface),
+        );
+        updates.extend(estate.errors.into_iter().map(Update::Error));
+        store.apply_all(updates);
+        {
+            let mut s = store.lock();
+            let mode = s.meta.mode;
+            s.meta = ScanMeta { mode, ..scan };
+            s.progress = s
+                .meta
+                .progress
+                .drain(..)
+                .map(|p| (p.fetcher.clone(), p))
+                .collect();
+        }
+        store
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves plain data behind; keep serving it.
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn apply(&self, u: Update) {
+        self.apply_all([u]);
+    }
+
+    /// Applies a batch under one lock and one version bump.
+    pub fn apply_all(&self, updates: impl IntoIterator<Item = Update>) {
+        let version = {
+            let mut s = self.lock();
+            for u in updates {
+                s.apply(u);
+            }
+            s.version += 1;
+            s.version
+        };
+        self.inner.tx.send_replace(version);
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.inner.tx.subscribe()
+    }
+
+    pub fn version(&self) -> u64 {
+        self.lock().version
+    }
+
+    /// Runs `f` over the state under the lock; keep it short (no I/O, no await).
+    pub fn read<R>(&self, f: impl FnOnce(&State) -> R) -> R {
+        f(&self.lock())
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        self.read(State::to_snapshot)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,225 @@
+use super::*;
+use crate::model::{AthenaUsage, PolicyText};
+use crate::policy::{Analysis, Verdict};
+
+const CANONICAL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*",
+  "Resource":["arn:aws:s3:::NAME","arn:aws:s3:::NAME/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
+
+const RCP: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"EnforceTls","Effect":"Deny","Principal":"*","Action":"s3:*",
+  "Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}"#;
+
+fn bucket(account: &str, name: &str, policy: PolicyText) -> Bucket {
+    Bucket {
+        account_id: account.to_string(),
+        name: name.to_string(),
+        region: "eu-west-1".to_string(),
+        creation_date: None,
+        policy,
+        policy_is_public: None,
+        public_access_block: None,
+        encryption: None,
+        tls: Analysis::unknown(name, Partition::Aws, "not analyzed"),
+        athena: AthenaUsage::default(),
+        errors: Vec::new(),
+    }
+}
+
+fn workgroup(name: &str, output: &str) -> Workgroup {
+    Workgroup {
+        account_id: "111111111111".into(),
+        region: "eu-west-1".into(),
+        name: name.into(),
+        description: None,
+        state: Some("ENABLED".into()),
+        engine_version: None,
+        output_location: Some(format!("s3://{output}/results/")),
+        output_bucket: Some(output.into()),
+        result_encryption: None,
+        kms_key: None,
+        enforce_configuration: true,
+        expected_bucket_owner: None,
+        errors: Vec::new(),
+    }
+}
+
+#[test]
+fn buckets_get_verdicts_and_versions_advance() {
+    let store = Store::new(Mode::Demo);
+    let mut rx = store.subscribe();
+    let v0 = store.version();
+    store.apply(Update::Bucket(Box::new(bucket(
+        "111111111111",
+        "good",
+        PolicyText::Present {
+            text: CANONICAL.replace("NAME", "good"),
+        },
+    ))));
+    store.apply(Update::Bucket(Box::new(bucket(
+        "111111111111",
+        "none",
+        PolicyText::None,
+    ))));
+    assert!(store.version() > v0);
+    assert!(rx.has_changed().unwrap());
+    assert_eq!(*rx.borrow_and_update(), store.version());
+    store.read(|s| {
+        assert_eq!(s.bucket("good").unwrap().tls.verdict, Verdict::Enforced);
+        assert_eq!(s.bucket("none").unwrap().tls.verdict, Verdict::NotEnforced);
+    });
+}
+
+#[test]
+fn unreadable_and_malformed_policies_are_unknown_with_the_reason() {
+    let store = Store::new(Mode::Live);
+    let mut denied = bucket("111111111111", "denied", PolicyText::Unreadable);
+    denied.errors.push(FetchError {
+        operation: "s3:GetBucketPolicy".into(),
+        account_id: Some("111111111111".into()),
+        region: Some("eu-west-1".into()),
+        resource: Some("denied".into()),
+        code: "AccessDenied".into(),
+        message: "Access Denied".into(),
+    });
+    store.apply(Update::Bucket(Box::new(denied)));
+    store.apply(Update::Bucket(Box::new(bucket(
+        "111111111111",
+        "broken",
+        PolicyText::Present {
+            text: "{not json".into(),
+        },
+    ))));
+    store.read(|s| {
+        let d = &s.bucket("denied").unwrap().tls;
+        assert_eq!(d.verdict, Verdict::Unknown);
+        assert_eq!(d.error.as_deref(), Some("s3:GetBucketPolicy: AccessDenied"));
+        let b = &s.bucket("broken").unwrap().tls;
+        assert_eq!(b.verdict, Verdict::Unknown);
+        assert!(b.error.as_deref().unwrap().contains("malformed"));
+    });
+}
+
+#[test]
+fn an_rcp_enforces_for_the_accounts_it_covers_only() {
+    let store = Store::new(Mode::Demo);
+    store.apply(Update::Bucket(Box::new(bucket(
+        "111111111111",
+        "a",
+        PolicyText::None,
+    ))));
+    store.apply(Update::Bucket(Box::new(bucket(
+        "222222222222",
+        "b",
+        PolicyText::None,
+    ))));
+    store.apply(Update::Bucket(Box::new(bucket(
+        "111111111111",
+        "c",
+        PolicyText::Unreadable,
+    ))));
+    store.apply(Update::ResourceControlPolicy(ResourceControlPolicy {
+        id: "p-rcp1".into(),
+        name: "EnforceTls".into(),
+        content: RCP.into(),
+        targets: vec!["111111111111".into()],
+        account_ids: vec!["111111111111".into()],
+    }));
+    store.read(|s| {
+        let a = &s.bucket("a").unwrap().tls;
+        assert_eq!(a.verdict, Verdict::Enforced);
+        assert!(matches!(
+            a.enforcing_sources()[..],
+            [crate::policy::PolicySource::ResourceControlPolicy { .. }]
+        ));
+        assert_eq!(s.bucket("b").unwrap().tls.verdict, Verdict::NotEnforced);
+        // The RCP alone decides even when the bucket policy could not be read.
+        assert_eq!(s.bucket("c").unwrap().tls.verdict, Verdict::Enforced);
+    });
+}
+
+#[test]
+fn athena_usage_follows_workgroups_and_tables_in_any_order() {
+    let store = Store::new(Mode::Demo);
+    store.apply(Update::Workgroup(workgroup("analysts", "results")));
+    store.apply(Update::Bucket(Box::new(bucket(
+        "111111111111",
+        "results",
+        PolicyText::None,
+    ))));
+    store.apply(Update::Bucket(Box::new(bucket(
+        "111111111111",
+        "lake",
+        PolicyText::None,
+    ))));
+    for name in ["orders", "customers"] {
+        store.apply(Update::Table(Table {
+            account_id: "111111111111".into(),
+            region: "eu-west-1".into(),
+            catalog: "AwsDataCatalog".into(),
+            database: "sales".into(),
+            name: name.into(),
+            location: Some(format!("s3://lake/{name}/")),
+            bucket: Some("lake".into()),
+        }));
+    }
+    store.read(|s| {
+        assert_eq!(
+            s.bucket("results").unwrap().athena.result_workgroups,
+            vec!["eu-west-1/analysts"]
+        );
+        assert_eq!(s.bucket("lake").unwrap().athena.table_count, 2);
+    });
+    // Moving the workgroup's output away updates the old bucket.
+    store.apply(Update::Workgroup(workgroup("analysts", "lake")));
+    store.read(|s| {
+        assert!(
+            s.bucket("results")
+                .unwrap()
+                .athena
+                .result_workgroups
+                .is_empty()
+        );
+        assert_eq!(s.bucket("lake").unwrap().athena.result_workgroups.len(), 1);
+    });
+}
+
+#[test]
+fn progress_counts_and_snapshot_round_trip() {
+    let store = Store::new(Mode::Demo);
+    let f = || "s3".to_string();
+    store.apply_all([
+        Update::Progress {
+            fetcher: f(),
+            event: Progress::Queued(2),
+        },
+        Update::Progress {
+            fetcher: f(),
+            event: Progress::Started,
+        },
+        Update::Progress {
+            fetcher: f(),
+            event: Progress::Done,
+        },
+        Update::Progress {
+            fetcher: f(),
+            event: Progress::Started,
+        },
+        Update::Progress {
+            fetcher: f(),
+            event: Progress::Failed,
+        },
+    ]);
+    store.apply(Update::Bucket(Box::new(bucket(
+        "111111111111",
+        "x",
+        PolicyText::None,
+    ))));
+    let snap = store.snapshot();
+    let p = &snap.scan.progress[0];
+    assert_eq!((p.queued, p.in_flight, p.done, p.failed), (0, 0, 1, 1));
+    let text = serde_json::to_string(&snap).unwrap();
+    let back = Snapshot::from_json("mem", &text).unwrap();
+    assert_eq!(back, snap);
+    let reloaded = Store::from_snapshot(back);
+    assert_eq!(reloaded.snapshot().estate, snap.estate);
+    assert_eq!(reloaded.read(|s| s.meta.mode), Mode::Snapshot);
+}
