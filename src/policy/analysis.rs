@@ -109,6 +109,9 @@ pub enum WarningKind {
     NotThisBucket,
     UndecidableOperator,
     Tls13Floor,
+    /// Every TLS request is denied as well: the bucket is unusable for those principals.
+    DeniesAllTls,
+    #[serde(rename = "version_2008")]
     Version2008,
     TooComplex,
     /// The bucket policy could not be read; an RCP decided the verdict on its own.

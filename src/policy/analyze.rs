@@ -17,7 +17,7 @@ use super::analysis::{
 };
 use super::condition::{self, SECURE_TRANSPORT, TLS_VERSION, TlsVersion, Transport, Tri};
 use super::document::{Effect, Matcher, Policy, PrincipalElement, Statement};
-use super::glob::{Group, Search, find_suffix};
+use super::glob::{Group, Pattern, Search, find_suffix};
 use crate::model::Partition;
 
 /// The bucket being judged.
@@ -217,7 +217,11 @@ pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
     for (i, done) in tls_complete.iter_mut().enumerate() {
         *done = coverage(&facts, i + 1, &prefix, &mut memo, true).complete();
     }
-    let min_tls = if tls_complete[0] && tls_complete[1] && tls_complete[2] {
+    // A floor names the oldest version still accepted: when TLS 1.3 is denied too, nothing is
+    // accepted over TLS and there is no floor to report.
+    let min_tls = if tls_complete[3] {
+        None
+    } else if tls_complete[0] && tls_complete[1] && tls_complete[2] {
         Some(TlsVersion::V1_3)
     } else if tls_complete[0] && tls_complete[1] {
         Some(TlsVersion::V1_2)
@@ -229,6 +233,13 @@ pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
             kind: WarningKind::TooComplex,
             statement: None,
             message: "the resource patterns were too complex to decide every object key; coverage is reported conservatively".to_string(),
+        });
+    }
+    if tls_complete[3] {
+        warnings.push(Warning {
+            kind: WarningKind::DeniesAllTls,
+            statement: None,
+            message: "every request over TLS is denied too, TLS 1.3 included: no principal can use this bucket, so no TLS floor is reported".to_string(),
         });
     }
     if min_tls == Some(TlsVersion::V1_3) {
@@ -576,10 +587,60 @@ fn class_gaps(
             return gaps;
         }
     }
-    let full: Vec<(usize, &Fact<'_>)> = facts.iter().filter(|(_, f)| f.ns_full).copied().collect();
-    gaps.unlisted =
-        !full.iter().any(|(_, f)| f.bucket_hit) || objects_gap(&full, prefix, memo).is_some();
+    gaps.unlisted = !unlisted_covered(facts, prefix, memo);
     gaps
+}
+
+/// Whether actions outside the catalog (named nowhere, or added by AWS later) are denied on the
+/// bucket ARN and every object. Decided conservatively: the statements that reach the bucket
+/// ARN must together select the whole `s3:` namespace, and so must the statements that reach
+/// every object (or the namespace-wide statements must cover all objects between them).
+fn unlisted_covered(facts: &[(usize, &Fact<'_>)], prefix: &str, memo: &mut ObjectMemo) -> bool {
+    let namespace_covered = |pick: &dyn Fn(&Fact<'_>) -> bool| -> bool {
+        if facts.iter().any(|(_, f)| f.ns_full && pick(f)) {
+            return true;
+        }
+        // A literal catalog name (`s3:GetObject`) never selects an action outside the catalog,
+        // in Action or NotAction alike, so it is dropped: NotAction [s3:GetObject] then selects
+        // every unlisted action, which is exactly what it does.
+        let owned: Vec<(bool, Vec<Pattern>)> = facts
+            .iter()
+            .filter(|(_, f)| pick(f))
+            .map(|(_, f)| {
+                let kept =
+                    f.st.action
+                        .patterns
+                        .iter()
+                        .filter(|p| !is_catalog_literal(p))
+                        .cloned()
+                        .collect();
+                (f.st.action.negated, kept)
+            })
+            .collect();
+        let groups: Vec<Group<'_>> = owned
+            .iter()
+            .map(|(negated, patterns)| Group {
+                patterns,
+                negated: *negated,
+            })
+            .collect();
+        !groups.is_empty() && find_suffix(&groups, "s3:", false) == Search::NotFound
+    };
+    if !namespace_covered(&|f| f.bucket_hit) {
+        return false;
+    }
+    if namespace_covered(&|f| f.objects == Reach::All) {
+        return true;
+    }
+    let full: Vec<(usize, &Fact<'_>)> = facts.iter().filter(|(_, f)| f.ns_full).copied().collect();
+    !full.is_empty() && objects_gap(&full, prefix, memo).is_none()
+}
+
+fn is_catalog_literal(p: &Pattern) -> bool {
+    p.is_literal()
+        && catalog_names()
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(p.as_str()))
 }
 
 /// `None` when the statements together cover every object key; else an example key they miss.
@@ -657,7 +718,8 @@ fn describe_gaps(facts: &[Fact<'_>], http: &Coverage, target: &Target) -> Vec<Ga
     }
     let total = S3_ACTIONS.len();
     let others = http.others();
-    class_gap_messages(others, None, target, total, &mut gaps);
+    let who = (http.classes.len() > 1).then_some("principals the policy does not name");
+    class_gap_messages(others, who, target, total, &mut gaps);
 
     // Principals named in the policies: exempt ones, and Denies limited to a few principals.
     for (class, g) in &http.classes[1..] {
@@ -725,16 +787,14 @@ fn class_gap_messages(
     gaps: &mut Vec<Gap>,
 ) {
     let for_whom = who.map(|p| format!(" for {p}")).unwrap_or_default();
-    if !g.unnamed.is_empty() {
-        let message = if g.unnamed.len() == total {
-            format!("No S3 action is denied over plain HTTP{for_whom} without a condition")
-        } else {
-            format!(
-                "{} of {total} S3 actions are not denied over plain HTTP{for_whom}: {}",
-                g.unnamed.len(),
-                action_list(&g.unnamed)
-            )
-        };
+    // When no action at all is denied unconditionally for this class, the reason is a
+    // condition or a principal limit, and those gaps say it; an `actions` gap would not.
+    if !g.unnamed.is_empty() && g.unnamed.len() < total {
+        let message = format!(
+            "{} of {total} S3 actions are not denied over plain HTTP{for_whom}: {}",
+            g.unnamed.len(),
+            action_list(&g.unnamed)
+        );
         gaps.push(Gap {
             kind: GapKind::Actions,
             message,

@@ -97,6 +97,11 @@ impl Pattern {
         self.has_variable
     }
 
+    /// True when the pattern has no wildcard: it matches one string.
+    pub fn is_literal(&self) -> bool {
+        self.toks.iter().all(|t| matches!(t, Tok::Lit(_)))
+    }
+
     /// True when the pattern is only `*`: it matches every string.
     pub fn is_match_all(&self) -> bool {
         self.toks == [Tok::Many]

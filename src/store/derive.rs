@@ -46,7 +46,7 @@ pub(super) fn bucket_tls_with(
     let target = Target::new(bucket.name.as_str(), partition);
     let mut inputs: Vec<PolicyInput<'_>> = rcps
         .iter()
-        .filter(|r| r.account_ids.iter().any(|a| *a == bucket.account_id))
+        .filter(|r| r.account_ids.contains(&bucket.account_id))
         .map(|r| PolicyInput {
             source: &r.source,
             policy: &r.policy,

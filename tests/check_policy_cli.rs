@@ -1,0 +1,347 @@
+//! `intransit check-policy` end to end: exit codes, JSON and text output, stdin, errors.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_intransit");
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!(
+            "intransit-cli-{}-{tag}-{n}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, text).expect("write policy file");
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The `policy` (or `policy_text`) of the corpus case `NNN-<slug>.json`, as the text a user
+/// would put in a file. Cases are found by slug so renumbering the corpus does not break this.
+fn corpus_policy(slug: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("corpus");
+    let wanted = format!("{slug}.json");
+    let path = std::fs::read_dir(&dir)
+        .expect("tests/corpus is readable")
+        .map(|e| e.expect("directory entry").path())
+        .find(|p| {
+            p.file_name().is_some_and(|f| {
+                f.to_string_lossy()
+                    .split_once('-')
+                    .is_some_and(|(_, rest)| rest == wanted)
+            })
+        })
+        .unwrap_or_else(|| panic!("no corpus case NNN-{wanted}"));
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let case: Value = serde_json::from_str(&text).expect("corpus case is JSON");
+    match (&case["policy"], &case["policy_text"]) {
+        (Value::Object(_), _) => serde_json::to_string_pretty(&case["policy"]).unwrap(),
+        (_, Value::String(t)) => t.clone(),
+        _ => panic!("{file} has neither policy nor policy_text"),
+    }
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run intransit")
+}
+
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn intransit");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait intransit")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_of(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            stdout(o),
+            stderr(o)
+        )
+    })
+}
+
+fn assert_contract_fields(v: &Value) {
+    for field in [
+        "bucket", "verdict", "min_tls", "gaps", "evidence", "warnings",
+    ] {
+        assert!(v.get(field).is_some(), "JSON output lacks {field:?}: {v:#}");
+    }
+    assert!(v["gaps"].is_array(), "gaps is not a list: {v:#}");
+    assert!(v["evidence"].is_array(), "evidence is not a list: {v:#}");
+    assert!(v["warnings"].is_array(), "warnings is not a list: {v:#}");
+}
+
+#[test]
+fn json_output_for_corpus_policies() {
+    let dir = TempDir::new("json");
+    let cases = [
+        ("aws-canonical", "enforced", Value::Null),
+        ("objects-only", "partial", Value::Null),
+        ("resource-wrong-bucket", "not_enforced", Value::Null),
+        (
+            "tls-floor-with-canonical",
+            "enforced",
+            Value::String("1.2".into()),
+        ),
+    ];
+    for (file, verdict, min_tls) in cases {
+        let path = dir.write(file, &corpus_policy(file));
+        let out = run(&[
+            "check-policy",
+            "--bucket",
+            "example-bucket",
+            "--format",
+            "json",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{file}: exit status; stderr: {}",
+            stderr(&out)
+        );
+        let v = json_of(&out);
+        assert_contract_fields(&v);
+        assert_eq!(v["bucket"], "example-bucket", "{file}: {v:#}");
+        assert_eq!(v["verdict"], verdict, "{file}: {v:#}");
+        assert_eq!(v["min_tls"], min_tls, "{file}: {v:#}");
+    }
+}
+
+#[test]
+fn json_output_with_partition() {
+    let dir = TempDir::new("partition");
+    let file = "resource-us-gov";
+    let path = dir.write(file, &corpus_policy(file));
+    let out = run(&[
+        "check-policy",
+        "--bucket",
+        "example-bucket",
+        "--partition",
+        "aws-us-gov",
+        "--format",
+        "json",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let v = json_of(&out);
+    assert_contract_fields(&v);
+    assert_eq!(v["verdict"], "enforced", "{v:#}");
+
+    // The same aws-us-gov policy judged for a bucket in the aws partition enforces nothing.
+    let out = run(&[
+        "check-policy",
+        "--bucket",
+        "example-bucket",
+        "--format",
+        "json",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(json_of(&out)["verdict"], "not_enforced");
+}
+
+#[test]
+fn text_output_starts_with_bucket_and_verdict() {
+    let dir = TempDir::new("text");
+    let cases = [
+        ("aws-canonical", "ENFORCED"),
+        ("objects-only", "PARTIAL"),
+        ("resource-wrong-bucket", "NOT ENFORCED"),
+    ];
+    for (file, word) in cases {
+        let path = dir.write(file, &corpus_policy(file));
+        // Text is the default format; ask for it explicitly once, rely on the default once.
+        for explicit in [true, false] {
+            let mut args = vec!["check-policy", "--bucket", "example-bucket"];
+            if explicit {
+                args.extend(["--format", "text"]);
+            }
+            args.push(path.to_str().unwrap());
+            let out = run(&args);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{file}: stderr: {}",
+                stderr(&out)
+            );
+            let text = stdout(&out);
+            let first = text.lines().next().unwrap_or_default();
+            assert!(
+                first.starts_with("example-bucket"),
+                "{file}: first line does not start with the bucket: {first:?}"
+            );
+            let alt = word.replace(' ', "_");
+            assert!(
+                first.contains(word) || first.contains(&alt),
+                "{file}: first line lacks {word:?}: {first:?}"
+            );
+            if word == "ENFORCED" {
+                assert!(
+                    !first.contains("NOT ENFORCED") && !first.contains("NOT_ENFORCED"),
+                    "{file}: {first:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn reads_policy_from_stdin() {
+    let policy = corpus_policy("aws-canonical");
+    let out = run_stdin(
+        &[
+            "check-policy",
+            "--bucket",
+            "example-bucket",
+            "--format",
+            "json",
+            "-",
+        ],
+        &policy,
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let v = json_of(&out);
+    assert_contract_fields(&v);
+    assert_eq!(v["verdict"], "enforced", "{v:#}");
+
+    let out = run_stdin(
+        &["check-policy", "--bucket", "example-bucket", "-"],
+        &policy,
+    );
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("example-bucket"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn malformed_policy_exits_1_with_one_line_naming_file_and_location() {
+    let dir = TempDir::new("malformed");
+    let file = "malformed-effect.json";
+    let path = dir.write(file, &corpus_policy("malformed-effect-denny"));
+    let out = run(&[
+        "check-policy",
+        "--bucket",
+        "example-bucket",
+        "--format",
+        "json",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "stdout: {}", stdout(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line on stderr, got: {err:?}");
+    assert!(
+        lines[0].contains(path.to_str().unwrap()),
+        "stderr does not name the file: {err:?}"
+    );
+    assert!(
+        lines[0].contains("Statement[1].Effect"),
+        "stderr does not give the location: {err:?}"
+    );
+    assert!(stdout(&out).trim().is_empty(), "stdout: {}", stdout(&out));
+
+    // Invalid JSON: the location is a line and column.
+    let path = dir.write("truncated.json", &corpus_policy("malformed-invalid-json"));
+    let out = run(&[
+        "check-policy",
+        "--bucket",
+        "example-bucket",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line on stderr, got: {err:?}");
+    assert!(lines[0].contains(path.to_str().unwrap()), "{err:?}");
+    assert!(lines[0].contains("line 1"), "{err:?}");
+}
+
+#[test]
+fn missing_file_exits_1() {
+    let dir = TempDir::new("missing");
+    let path = dir.0.join("does-not-exist.json");
+    let out = run(&[
+        "check-policy",
+        "--bucket",
+        "example-bucket",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "stdout: {}", stdout(&out));
+    assert!(
+        stderr(&out).contains("does-not-exist.json"),
+        "stderr: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unknown_partition_is_a_usage_error() {
+    let dir = TempDir::new("usage");
+    let path = dir.write("p.json", &corpus_policy("aws-canonical"));
+    let out = run(&[
+        "check-policy",
+        "--bucket",
+        "example-bucket",
+        "--partition",
+        "nope",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+}
