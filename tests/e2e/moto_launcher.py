@@ -42,6 +42,11 @@ Seeding side endpoints (same port, plain JSON over HTTP, POST):
                                            or "telemetry":[{VgwTelemetry fields}, ...]
   /_seed/ec2/vpn-tunnel-options            {"account","region","vpnConnectionId","tunnelOptions":[{...},{...}]}
   GET /_seed/health                        -> {"ok": true}
+  POST /_seed/faults  GET /_seed/faults  POST /_seed/faults/clear
+                                           fault injection: see "Fault injection" below
+
+--exit-with-parent: stop (status 0) when stdin reaches EOF, so a test process that
+dies without killing the launcher does not leave it running.
 
 "account" defaults to 123456789012, "region" to us-east-1.
 """
@@ -50,6 +55,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import io
 import json
 import os
 import random
@@ -249,6 +255,10 @@ def patch_athena() -> None:
         _check_catalog(catalog)
         db = _glue_db(self, database)
         if db is None:
+            # A database ListDatabases reports but Glue does not hold (moto's Athena-side
+            # "default"): it has no table. AWS keeps "default" in Glue, so it lists fine.
+            if any(d["Name"].lower() == (database or "").lower() for d in _all_databases(self, catalog)):
+                return json.dumps({"TableMetadataList": []})
             raise MetadataException(f"Database {database} not found.")
         tables = sorted(db.tables.values(), key=lambda t: t.name)
         if expression:
@@ -921,6 +931,176 @@ def _seed_dispatch(method: str, path: str, body: dict[str, Any]) -> Any:
     raise SeedError(404, f"unknown seeding path {path}")
 
 
+# ---------------------------------------------------------------------------
+# Fault injection (resilience tests of the scanner)
+# ---------------------------------------------------------------------------
+# moto enforces no IAM and never throttles. Tests register faults: the next
+# matching requests get an AWS-shaped error instead of moto's answer.
+#
+#   POST /_seed/faults        {"service": "s3", "operation": "GetBucketPolicy",
+#                              "bucket": "it-x" (S3 only, optional),
+#                              "code": "AccessDenied", "status": 403,
+#                              "message": "...", "times": 1 (omit = every time),
+#                              "delay": 2.5 (seconds to wait first; without
+#                              "code"/"status" the request then goes to moto)}
+#                             -> {"id": N}
+#   GET  /_seed/faults        -> {"faults": [{..., "hits": K}, ...]}
+#   POST /_seed/faults/clear  -> {"cleared": N}
+#
+# service = the SigV4 signing name (s3, athena, ec2, directconnect,
+# organizations, sts); operation = the API operation name.
+_FAULTS: list[dict[str, Any]] = []
+_FAULTS_LOCK = threading.Lock()
+_CRED_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+# GET ?SUBRESOURCE on a bucket -> S3 operation
+_S3_GET_SUBRESOURCES = {
+    "policy": "GetBucketPolicy",
+    "policyStatus": "GetBucketPolicyStatus",
+    "publicAccessBlock": "GetPublicAccessBlock",
+    "encryption": "GetBucketEncryption",
+    "location": "GetBucketLocation",
+    "acl": "GetBucketAcl",
+    "tagging": "GetBucketTagging",
+    "versioning": "GetBucketVersioning",
+}
+
+
+def _request_identity(environ: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(service, operation, bucket) of an AWS request; reads and restores the body if needed."""
+    from urllib.parse import parse_qs
+
+    m = _CRED_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    service = m.group(1) if m else None
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return service, target.rsplit(".", 1)[-1], None
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    if service == "s3":
+        method = environ.get("REQUEST_METHOD", "GET")
+        parts = [p for p in environ.get("PATH_INFO", "/").split("/") if p]
+        if not parts:
+            return service, "ListBuckets" if method == "GET" else None, None
+        bucket = parts[0]
+        if method == "GET" and len(parts) == 1:
+            for key, op in _S3_GET_SUBRESOURCES.items():
+                if key in query:
+                    return service, op, bucket
+        return service, None, bucket
+    if "Action" in query:
+        return service, query["Action"][0], None
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if length:
+        raw = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(raw)
+        form = parse_qs(raw.decode("utf-8", "replace"))
+        if "Action" in form:
+            return service, form["Action"][0], None
+    return service, None, None
+
+
+def _fault_response(service: str | None, json_protocol: bool, fault: dict[str, Any]) -> tuple[str, list, bytes]:
+    code = str(fault.get("code") or "InternalError")
+    status = int(fault.get("status") or 500)
+    message = str(fault.get("message") or f"injected fault: {code}")
+    reason = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests",
+              500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error")
+    headers = [("x-amzn-RequestId", "e2e-fault"), ("x-amz-request-id", "e2e-fault")]
+    if json_protocol:
+        body = json.dumps({"__type": code, "message": message}).encode()
+        headers += [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
+    elif service == "s3":
+        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+                f"<Message>{message}</Message><RequestId>e2e-fault</RequestId></Error>").encode()
+        headers.append(("Content-Type", "application/xml"))
+    elif service == "ec2":
+        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}</Code>'
+                f"<Message>{message}</Message></Error></Errors><RequestID>e2e-fault</RequestID></Response>").encode()
+        headers.append(("Content-Type", "text/xml"))
+    else:
+        body = (f'<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>'
+                f"</Error><RequestId>e2e-fault</RequestId></ErrorResponse>").encode()
+        headers.append(("Content-Type", "text/xml"))
+    headers.append(("Content-Length", str(len(body))))
+    return f"{status} {reason}", headers, body
+
+
+def _match_fault(environ: dict[str, Any]) -> tuple[float, tuple[str, list, bytes] | None] | None:
+    """(delay, error response or None = pass through after the delay) of the first live match."""
+    with _FAULTS_LOCK:
+        if not any(f["times"] is None or f["hits"] < f["times"] for f in _FAULTS):
+            return None
+    service, operation, bucket = _request_identity(environ)
+    with _FAULTS_LOCK:
+        for f in _FAULTS:
+            if f["times"] is not None and f["hits"] >= f["times"]:
+                continue
+            if f.get("service") and f["service"] != service:
+                continue
+            if f.get("operation") and f["operation"] != operation:
+                continue
+            if f.get("bucket") and f["bucket"] != bucket:
+                continue
+            f["hits"] += 1
+            response = None
+            if f.get("code") or f.get("status"):
+                response = _fault_response(service, bool(environ.get("HTTP_X_AMZ_TARGET")), f)
+            return float(f.get("delay") or 0), response
+    return None
+
+
+def _faults_endpoint(method: str, path: str, body: dict[str, Any]) -> Any:
+    with _FAULTS_LOCK:
+        if path == "/_seed/faults" and method == "GET":
+            return {"faults": [dict(f) for f in _FAULTS]}
+        if path == "/_seed/faults" and method == "POST":
+            unknown = set(body) - {"service", "operation", "bucket", "code", "status", "message", "times", "delay"}
+            if unknown:
+                raise SeedError(400, f"unknown fault fields {sorted(unknown)}")
+            times = body.get("times")
+            fault = dict(body, id=len(_FAULTS) + 1, hits=0, times=None if times is None else int(times))
+            _FAULTS.append(fault)
+            return {"id": fault["id"]}
+        if path == "/_seed/faults/clear" and method == "POST":
+            n = len(_FAULTS)
+            _FAULTS.clear()
+            return {"cleared": n}
+    raise SeedError(404, f"unknown fault path {method} {path}")
+
+
+class FaultInjector:
+    """Serves /_seed/faults*, answers matching AWS requests with the registered error."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_seed/faults"):
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                raw = environ["wsgi.input"].read(length) if length else b""
+                body = json.loads(raw or b"{}")
+                if not isinstance(body, dict):
+                    raise SeedError(400, "body must be a JSON object")
+                status, payload = "200 OK", _faults_endpoint(environ.get("REQUEST_METHOD", "GET"), path, body)
+            except SeedError as e:
+                status, payload = f"{e.status} ERROR", {"error": str(e)}
+            data = json.dumps(payload).encode()
+            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+            return [data]
+        if not path.startswith("/_seed/"):
+            hit = _match_fault(environ)
+            if hit is not None:
+                delay, response = hit
+                if delay > 0:
+                    time.sleep(delay)
+                if response is not None:
+                    status, headers, body = response
+                    start_response(status, headers)
+                    return [body]
+        return self.app(environ, start_response)
+
+
 class SeedingMiddleware:
     """Serves /_seed/* itself, hands everything else to moto."""
 
@@ -984,7 +1164,23 @@ def main(argv: list[str] | None = None) -> int:
         help="requests on a bucket of another account: 'deny' = AccessDenied like AWS without a "
         "granting bucket policy (the default), 'allow' = moto's own default (served)",
     )
+    parser.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="also stop when stdin reaches end of file (the parent, holding the pipe, died)",
+    )
     args = parser.parse_args(argv)
+    if args.exit_with_parent:
+
+        def _watch_stdin() -> None:
+            try:
+                while sys.stdin.buffer.read(65536):
+                    pass
+            except (OSError, ValueError):
+                pass
+            stop.set()
+
+        threading.Thread(target=_watch_stdin, name="parent-watch", daemon=True).start()
     _VPN_DEFAULTS_MODE["mode"] = args.vpn_default_tunnel_options
     # moto's own switch (moto.settings.s3_allow_crossdomain_access, read per request).
     os.environ["MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS"] = "true" if args.s3_cross_account == "allow" else "false"
@@ -1007,7 +1203,7 @@ def main(argv: list[str] | None = None) -> int:
 
         handler = QuietHandler
 
-    app = SeedingMiddleware(DomainDispatcherApplication(create_backend_app))
+    app = FaultInjector(SeedingMiddleware(DomainDispatcherApplication(create_backend_app)))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=handler)
     port = server.server_address[1]
     os.environ["MOTO_PORT"] = str(port)
