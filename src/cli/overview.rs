@@ -127,7 +127,7 @@ pub fn render(e: &Estate, meta: &ScanMeta) -> String {
     for b in open {
         let _ = writeln!(
             s,
-            "  {} {:<40} {:<12} {:<14} results of {}",
+            "  {} {:<42} {:<13} {:<15} results of {}",
             glyph(b.tls.verdict),
             b.name,
             b.tls.verdict,
