@@ -2,6 +2,7 @@
 //! the warnings. These types are the JSON contract described in `docs/POLICY-ANALYSIS.md`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -97,7 +98,7 @@ pub struct Evidence {
     /// One line: what the statement denies.
     pub summary: String,
     /// The statement exactly as written.
-    pub json: Value,
+    pub json: Arc<Value>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -3,6 +3,8 @@
 //! Every value keeps the spelling it had in the document, so evidence shown to the operator
 //! reads like the policy they wrote; normalisation happens in the analyzer.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::glob::Pattern;
@@ -40,8 +42,8 @@ pub struct Statement {
     pub action: Matcher,
     pub resource: Matcher,
     pub conditions: Vec<Condition>,
-    /// The statement exactly as it appeared in the document.
-    pub json: Value,
+    /// The statement exactly as it appeared in the document (shared with the evidence).
+    pub json: Arc<Value>,
 }
 
 /// `Principal` or `NotPrincipal`; absent in identity policies only.

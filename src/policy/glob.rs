@@ -194,14 +194,26 @@ pub fn find_suffix(groups: &[Group<'_>], prefix: &str, want: bool) -> Search {
         let c = if fold { c.to_ascii_lowercase() } else { c };
         state = auto.step(&state, c);
     }
-    // The alphabet: every literal in the patterns plus one character none of them names.
-    let mut alphabet: Vec<char> = auto.literals();
+    if !want && auto.some_positive_pattern_accepts_everything(&state) {
+        return Search::NotFound;
+    }
+    if want && groups.iter().all(|g| !g.negated) {
+        // Selected by a positive group = some pattern can still reach its end after at least
+        // one more character: a plain reachability question, no subset construction needed.
+        return match auto.completion(&state) {
+            Some(example) => Search::Found(example),
+            None => Search::NotFound,
+        };
+    }
+    // The alphabet: the literals the patterns can still consume, after one character none of
+    // them names (tried first: it is the usual witness of a gap).
+    let mut alphabet: Vec<char> = auto.literals_from(&state);
     let other = ['x', 'z', 'q', '0', '9', '_', '~', '-', '!', '\u{2603}']
         .into_iter()
         .chain(('a'..='z').chain('0'..='9'))
         .find(|c| !alphabet.contains(c))
         .unwrap_or('\u{10FFFF}');
-    alphabet.push(other);
+    alphabet.insert(0, other);
 
     let mut seen: HashSet<Vec<u64>> = HashSet::new();
     let mut queue: VecDeque<(Vec<u64>, String)> = VecDeque::new();
@@ -210,9 +222,9 @@ pub fn find_suffix(groups: &[Group<'_>], prefix: &str, want: bool) -> Search {
     while let Some((state, path)) = queue.pop_front() {
         for &c in &alphabet {
             let next = auto.step(&state, c);
-            let mut example = path.clone();
-            example.push(c);
             if auto.selected(&next) == want {
+                let mut example = path.clone();
+                example.push(c);
                 return Search::Found(example);
             }
             if !seen.contains(&next) {
@@ -220,6 +232,8 @@ pub fn find_suffix(groups: &[Group<'_>], prefix: &str, want: bool) -> Search {
                     return Search::TooComplex;
                 }
                 seen.insert(next.clone());
+                let mut example = path.clone();
+                example.push(c);
                 queue.push_back((next, example));
             }
         }
@@ -260,10 +274,15 @@ impl<'a> Automaton<'a> {
             .map(|(p, o)| (o, p))
     }
 
-    fn literals(&self) -> Vec<char> {
+    /// Literals the patterns can still consume from state `s` (positions at or after the
+    /// first live one of each pattern).
+    fn literals_from(&self, s: &[u64]) -> Vec<char> {
         let mut out: Vec<char> = Vec::new();
-        for (_, p) in self.patterns() {
-            for t in &p.toks {
+        for (o, p) in self.patterns() {
+            let Some(first) = (0..=p.toks.len()).find(|&i| get(s, o + i)) else {
+                continue;
+            };
+            for t in &p.toks[first..] {
                 if let Tok::Lit(c) = t {
                     if !out.contains(c) {
                         out.push(*c);
@@ -272,6 +291,50 @@ impl<'a> Automaton<'a> {
             }
         }
         out
+    }
+
+    /// Whether a pattern of a positive group sits, in state `s`, before nothing but `*`: then
+    /// every continuation is selected.
+    fn some_positive_pattern_accepts_everything(&self, s: &[u64]) -> bool {
+        let mut idx = 0;
+        for g in self.groups {
+            for p in g.patterns {
+                let o = self.offsets[idx];
+                idx += 1;
+                if g.negated {
+                    continue;
+                }
+                let n = p.toks.len();
+                if (0..n).any(|i| get(s, o + i) && p.toks[i..].iter().all(|t| *t == Tok::Many)) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// A non-empty string that takes some pattern from state `s` to its end, if one exists.
+    fn completion(&self, s: &[u64]) -> Option<String> {
+        for (o, p) in self.patterns() {
+            for i in 0..p.toks.len() {
+                if !get(s, o + i) || p.toks[i..].contains(&Tok::Never) {
+                    continue;
+                }
+                let mut example = String::new();
+                for t in &p.toks[i..] {
+                    match *t {
+                        Tok::Lit(c) => example.push(c),
+                        Tok::One => example.push('x'),
+                        Tok::Many if example.is_empty() => example.push('x'),
+                        _ => {}
+                    }
+                }
+                if !example.is_empty() {
+                    return Some(example);
+                }
+            }
+        }
+        None
     }
 
     fn start(&self) -> Vec<u64> {

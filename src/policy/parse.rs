@@ -238,7 +238,7 @@ fn parse_statement(
         action,
         resource,
         conditions,
-        json: value.clone(),
+        json: std::sync::Arc::new(value.clone()),
     })
 }
 
