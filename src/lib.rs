@@ -2,8 +2,11 @@
 //! Amazon Athena and the S3 buckets Athena uses.
 
 pub mod cli;
+pub mod compliance;
 pub mod model;
 pub mod policy;
+pub mod report;
 pub mod source;
 pub mod store;
 pub mod text;
+pub mod ui;

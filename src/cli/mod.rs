@@ -1,17 +1,22 @@
-//! The command line: one binary, subcommands per job. Without a subcommand, intransit shows
-//! the estate chosen by the source flags (`--demo`, `--snapshot FILE`, or live AWS).
+//! The command line: one binary, subcommands per job. Without a subcommand, intransit opens
+//! the interactive console on the estate chosen by the source flags (`--demo`,
+//! `--snapshot FILE`, or live AWS); when standard input or output is not a terminal it prints
+//! the text overview instead.
 
 mod check_policy;
 mod overview;
+mod report;
 mod scan;
 mod source_args;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use check_policy::CheckPolicyArgs;
 pub use overview::glyph;
+pub use report::ReportArgs;
 pub use scan::ScanArgs;
 pub use source_args::SourceArgs;
 
@@ -26,8 +31,40 @@ pub use source_args::SourceArgs;
 pub struct Cli {
     #[command(flatten)]
     pub source: SourceArgs,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Flags of the interactive console.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConsoleArgs {
+    /// Colour theme: default, dark, light, high-contrast, colorblind, or a theme file (.toml).
+    /// NO_COLOR turns colour off whatever the theme.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// Let the mouse scroll and select (off by default, so the terminal's own selection works).
+    #[arg(long)]
+    pub mouse: bool,
+    /// Append a log of what the console did to this file (never to the terminal).
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+}
+
+/// `intransit overview`: the one-screen text overview.
+#[derive(Debug, Args)]
+pub struct OverviewArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+/// `intransit screenshots`: render every console view of the demo estate.
+#[derive(Debug, Args)]
+pub struct ScreenshotsArgs {
+    /// Directory for the SVG and text files.
+    #[arg(long, default_value = "screenshots")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -36,6 +73,13 @@ pub enum Command {
     CheckPolicy(CheckPolicyArgs),
     /// Read the estate headless and write a JSON snapshot.
     Scan(ScanArgs),
+    /// Evaluate the estate against compliance programs and write a report.
+    Report(ReportArgs),
+    /// Print a one-screen text overview of the estate (what the console shows first).
+    Overview(OverviewArgs),
+    /// Render every console view of the demo estate to SVG and text (for the README).
+    #[command(hide = true)]
+    Screenshots(ScreenshotsArgs),
 }
 
 /// Output format of the headless commands.
@@ -51,6 +95,28 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::CheckPolicy(args)) => check_policy::run(&args),
         Some(Command::Scan(args)) => scan::run(&args),
+        Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Overview(args)) => overview::run(&args.source),
+        Some(Command::Screenshots(args)) => match crate::ui::screenshot::write_all(&args.out) {
+            Ok(files) => {
+                eprintln!(
+                    "intransit: wrote {} files to {}",
+                    files.len(),
+                    args.out.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("intransit: cannot write screenshots: {e}");
+                ExitCode::from(1)
+            }
+        },
+        None if crate::ui::interactive() => crate::ui::run(crate::ui::Launch {
+            spec: cli.source.spec(),
+            theme: cli.console.theme,
+            mouse: cli.console.mouse,
+            log_file: cli.console.log_file,
+        }),
         None => overview::run(&cli.source),
     }
 }

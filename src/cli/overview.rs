@@ -1,5 +1,5 @@
-//! `intransit [--demo | --snapshot FILE | AWS flags]` without a subcommand: until the
-//! interactive console lands, a one-screen text overview of the estate.
+//! `intransit overview [--demo | --snapshot FILE | AWS flags]`: a one-screen text overview
+//! of the estate; also what a bare `intransit` prints when it is not run in a terminal.
 
 use std::fmt::Write;
 use std::process::ExitCode;

@@ -1,0 +1,309 @@
+//! The checks: pure functions from the scanned estate to findings, one file each. A check
+//! judges one kind of resource and says, per resource, pass / fail / partial / unknown /
+//! not_applicable with the evidence that decided it. Checks never read the catalog: controls
+//! map to checks, not the other way round.
+
+mod athena_enforce_configuration;
+mod athena_result_bucket;
+mod dx_link_encryption;
+mod org_rcp_tls;
+mod s3_deny_http;
+mod s3_tls_floor;
+mod vpc_athena_endpoint;
+mod vpc_s3_endpoint;
+mod vpn_tunnels;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::finding::{Evidence, Finding, Resource, ResourceKind, Severity, Status};
+use crate::model::{Bucket, Estate, FetchError, Partition, Workgroup};
+
+/// A check: what it asserts and the function that decides it.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Check {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// What passes, what fails, and why, in a few sentences.
+    pub description: &'static str,
+    pub resource_kind: ResourceKind,
+    #[serde(skip)]
+    pub run: fn(&Context<'_>) -> Vec<Finding>,
+}
+
+/// Every check, in report order.
+pub const ALL: &[Check] = &[
+    s3_deny_http::CHECK,
+    s3_tls_floor::CHECK,
+    athena_enforce_configuration::CHECK,
+    athena_result_bucket::CHECK,
+    vpc_athena_endpoint::CHECK,
+    vpc_s3_endpoint::CHECK,
+    vpn_tunnels::CHECK,
+    dx_link_encryption::CHECK,
+    org_rcp_tls::CHECK,
+];
+
+pub fn get(id: &str) -> Option<&'static Check> {
+    ALL.iter().find(|c| c.id == id)
+}
+
+/// Runs one check over `estate`; findings sorted by resource.
+pub fn run(check: &Check, estate: &Estate) -> Vec<Finding> {
+    let ctx = Context::new(estate);
+    run_with(check, &ctx)
+}
+
+pub(crate) fn run_with(check: &Check, ctx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = (check.run)(ctx);
+    findings.sort_by(|a, b| a.resource.cmp(&b.resource).then(a.id.cmp(&b.id)));
+    findings.dedup_by(|a, b| a.id == b.id);
+    findings
+}
+
+/// The estate plus the lookups checks share.
+pub struct Context<'a> {
+    pub estate: &'a Estate,
+    buckets: HashMap<&'a str, &'a Bucket>,
+    partitions: HashMap<&'a str, Partition>,
+    names: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(estate: &'a Estate) -> Context<'a> {
+        Context {
+            estate,
+            buckets: estate
+                .buckets
+                .iter()
+                .map(|b| (b.name.as_str(), b))
+                .collect(),
+            partitions: estate
+                .accounts
+                .iter()
+                .map(|a| (a.id.as_str(), a.partition))
+                .collect(),
+            names: estate
+                .accounts
+                .iter()
+                .filter_map(|a| a.name.as_deref().map(|n| (a.id.as_str(), n)))
+                .collect(),
+        }
+    }
+
+    pub fn bucket(&self, name: &str) -> Option<&'a Bucket> {
+        self.buckets.get(name).copied()
+    }
+
+    pub fn partition(&self, account_id: &str) -> Partition {
+        self.partitions.get(account_id).copied().unwrap_or_default()
+    }
+
+    pub fn account_name(&self, account_id: &str) -> Option<&'a str> {
+        self.names.get(account_id).copied()
+    }
+
+    /// Estate-level fetch errors for any of `operations`, grouped by (account, region).
+    pub fn errors(&self, operations: &[&str]) -> BTreeMap<(String, String), Vec<&'a FetchError>> {
+        let mut out: BTreeMap<(String, String), Vec<&FetchError>> = BTreeMap::new();
+        for e in &self.estate.errors {
+            if operations.contains(&e.operation.as_str()) {
+                let key = (
+                    e.account_id.clone().unwrap_or_default(),
+                    e.region.clone().unwrap_or_default(),
+                );
+                out.entry(key).or_default().push(e);
+            }
+        }
+        for errors in out.values_mut() {
+            errors.sort_by(|a, b| {
+                (&a.operation, &a.resource, &a.code, &a.message).cmp(&(
+                    &b.operation,
+                    &b.resource,
+                    &b.code,
+                    &b.message,
+                ))
+            });
+        }
+        out
+    }
+
+    /// Enabled workgroups (a disabled workgroup runs no query).
+    pub fn active_workgroups(&self) -> impl Iterator<Item = &'a Workgroup> {
+        self.estate.workgroups.iter().filter(|w| {
+            w.state
+                .as_deref()
+                .is_none_or(|s| s.eq_ignore_ascii_case("ENABLED"))
+        })
+    }
+
+    /// (account, region) pairs where Athena has an enabled workgroup.
+    pub fn athena_regions(&self) -> BTreeSet<(&'a str, &'a str)> {
+        self.active_workgroups()
+            .map(|w| (w.account_id.as_str(), w.region.as_str()))
+            .collect()
+    }
+
+    pub fn bucket_resource(&self, b: &Bucket) -> Resource {
+        Resource {
+            kind: ResourceKind::S3Bucket,
+            id: b.name.clone(),
+            account_id: b.account_id.clone(),
+            region: Some(b.region.clone()),
+            arn: Some(format!(
+                "arn:{}:s3:::{}",
+                self.partition(&b.account_id),
+                b.name
+            )),
+            name: None,
+        }
+    }
+
+    pub fn workgroup_resource(&self, w: &Workgroup) -> Resource {
+        Resource {
+            kind: ResourceKind::AthenaWorkgroup,
+            id: format!("{}/{}/{}", w.account_id, w.region, w.name),
+            account_id: w.account_id.clone(),
+            region: Some(w.region.clone()),
+            arn: Some(format!(
+                "arn:{}:athena:{}:{}:workgroup/{}",
+                self.partition(&w.account_id),
+                w.region,
+                w.account_id,
+                w.name
+            )),
+            name: Some(w.name.clone()),
+        }
+    }
+
+    pub fn region_resource(&self, account_id: &str, region: &str) -> Resource {
+        Resource {
+            kind: ResourceKind::AccountRegion,
+            id: format!("{account_id}/{region}"),
+            account_id: account_id.to_string(),
+            region: Some(region.to_string()),
+            arn: None,
+            name: self.account_name(account_id).map(str::to_string),
+        }
+    }
+
+    pub fn account_resource(&self, account_id: &str) -> Resource {
+        Resource {
+            kind: ResourceKind::Account,
+            id: account_id.to_string(),
+            account_id: account_id.to_string(),
+            region: None,
+            arn: None,
+            name: self.account_name(account_id).map(str::to_string),
+        }
+    }
+
+    /// `unknown` findings for every (account, region) whose listing failed with one of
+    /// `operations`: the resources there were never seen, so nothing can be claimed for them.
+    pub fn listing_failures(
+        &self,
+        check: &str,
+        severity: Severity,
+        operations: &[&str],
+        what: &str,
+    ) -> Vec<Finding> {
+        self.errors(operations)
+            .into_iter()
+            .map(|((account, region), errors)| {
+                let resource = if region.is_empty() {
+                    self.account_resource(&account)
+                } else {
+                    self.region_resource(&account, &region)
+                };
+                let evidence = Evidence {
+                    errors: errors.into_iter().cloned().collect(),
+                    ..Evidence::default()
+                };
+                let shorts: Vec<String> = evidence.errors.iter().map(|e| e.short()).collect();
+                Finding::new(
+                    check,
+                    Status::Unknown,
+                    severity,
+                    resource,
+                    format!(
+                        "{what} could not be listed here ({}); nothing can be claimed for them.",
+                        shorts.join(", ")
+                    ),
+                )
+                .with_evidence(evidence)
+            })
+            .collect()
+    }
+}
+
+/// `athena_role` attribute and severity for a bucket in Athena's data path.
+pub(crate) fn athena_path(b: &Bucket) -> Option<String> {
+    let u = &b.athena;
+    let mut parts = Vec::new();
+    if !u.result_workgroups.is_empty() {
+        parts.push(format!(
+            "query results of workgroup {}",
+            u.result_workgroups.join(", ")
+        ));
+    }
+    if u.table_count > 0 {
+        parts.push(format!(
+            "data of {} Athena table{}",
+            u.table_count,
+            if u.table_count == 1 { "" } else { "s" }
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Bucket facts shared by the bucket checks: verdict, deciding statements, gaps, warnings.
+pub(crate) fn bucket_evidence(b: &Bucket) -> Evidence {
+    let tls = &b.tls;
+    let mut ev = Evidence::default().attr("verdict", tls.verdict.as_str());
+    ev = ev.attr("min_tls", tls.min_tls.map(|v| v.as_str()).unwrap_or("none"));
+    if let Some(role) = athena_path(b) {
+        ev = ev.attr("athena", role);
+    }
+    for w in &tls.warnings {
+        ev = ev.attr(
+            "warning",
+            match w.statement {
+                Some(i) => format!("{} (statement {i})", kind_name(&w.kind)),
+                None => kind_name(&w.kind),
+            },
+        );
+    }
+    if let Some(err) = &tls.error {
+        ev = ev.attr("error", err.clone());
+    }
+    ev.statements = tls.evidence.clone();
+    // Bucket policy first, then RCPs by id, each in document order: independent of the order
+    // in which the scan delivered the RCPs.
+    ev.statements
+        .sort_by(|a, b| statement_order(a).cmp(&statement_order(b)));
+    ev.gaps = tls.gaps.iter().map(|g| g.message.clone()).collect();
+    ev.errors = b
+        .errors
+        .iter()
+        .filter(|e| e.operation == "s3:GetBucketPolicy")
+        .cloned()
+        .collect();
+    ev
+}
+
+fn statement_order(e: &crate::policy::Evidence) -> (u8, &str, usize) {
+    match &e.source {
+        crate::policy::PolicySource::BucketPolicy => (0, "", e.statement),
+        crate::policy::PolicySource::ResourceControlPolicy { policy_id, .. } => {
+            (1, policy_id.as_str(), e.statement)
+        }
+    }
+}
+
+fn kind_name<T: Serialize>(kind: &T) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -1,0 +1,93 @@
+//! `s3.deny_http`: every plain-HTTP request to the bucket and its objects is explicitly denied,
+//! by the bucket policy or by a resource control policy over its account.
+
+use super::{Check, Context, athena_path, bucket_evidence};
+use crate::compliance::finding::{Finding, ResourceKind, Severity, Status};
+use crate::policy::Verdict;
+
+pub const ID: &str = "s3.deny_http";
+
+pub const CHECK: Check = Check {
+    id: ID,
+    title: "S3 bucket denies plain HTTP",
+    description: "Passes when the bucket policy and the resource control policies over the \
+        account together deny every plain-HTTP request (aws:SecureTransport false) by any \
+        principal, for any S3 action, on the bucket and on every object. Partial when some \
+        requests are still accepted (a prefix, an action, an exempt principal, a condition); \
+        fail when none are denied; unknown when the policy could not be read. Buckets that \
+        hold Athena query results or table data are in the Athena data path and rank higher.",
+    resource_kind: ResourceKind::S3Bucket,
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = ctx.listing_failures(
+        ID,
+        Severity::High,
+        &["s3:ListBuckets", "s3:ListAllMyBuckets"],
+        "S3 buckets",
+    );
+    for b in &ctx.estate.buckets {
+        let tls = &b.tls;
+        let status = match tls.verdict {
+            Verdict::Enforced => Status::Pass,
+            Verdict::Partial => Status::Partial,
+            Verdict::NotEnforced => Status::Fail,
+            Verdict::Unknown => Status::Unknown,
+        };
+        let path = athena_path(b);
+        let severity = if path.is_some() {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let mut message = match tls.verdict {
+            Verdict::Enforced => {
+                let sources: Vec<String> =
+                    tls.enforcing_sources().iter().map(|s| s.label()).collect();
+                format!(
+                    "Every plain-HTTP request to the bucket and its objects is denied ({}).",
+                    if sources.is_empty() {
+                        "by its policies".to_string()
+                    } else {
+                        format!("by the {}", sources.join(" and the "))
+                    }
+                )
+            }
+            Verdict::Partial => {
+                let n = tls.gaps.len();
+                match tls.gaps.first() {
+                    Some(g) if n > 1 => format!(
+                        "Some plain-HTTP requests are still accepted: {} (and {} more gap{}).",
+                        g.message.trim_end_matches('.'),
+                        n - 1,
+                        if n == 2 { "" } else { "s" }
+                    ),
+                    Some(g) => format!(
+                        "Some plain-HTTP requests are still accepted: {}.",
+                        g.message.trim_end_matches('.')
+                    ),
+                    None => "Some plain-HTTP requests are still accepted.".to_string(),
+                }
+            }
+            Verdict::NotEnforced => "No policy statement denies plain HTTP: any request an \
+                Allow grants is served without TLS."
+                .to_string(),
+            Verdict::Unknown => format!(
+                "The bucket's TLS enforcement could not be judged: {}.",
+                tls.error
+                    .as_deref()
+                    .unwrap_or("the bucket policy was not read")
+                    .trim_end_matches('.')
+            ),
+        };
+        if let Some(p) = &path {
+            message.push_str(&format!(" In the Athena data path ({p})."));
+        }
+        let mut f = Finding::new(ID, status, severity, ctx.bucket_resource(b), message)
+            .with_evidence(bucket_evidence(b));
+        f.athena_data_path = path.is_some();
+        out.push(f);
+    }
+    out
+}

@@ -1,0 +1,235 @@
+//! `vpn.tunnels`: each Site-to-Site VPN tunnel is up and permits no weak algorithm. What the
+//! tunnel *permits* is judged, not what it negotiated last: a tunnel that allows SHA-1 can be
+//! brought down to SHA-1 by the customer gateway's proposal.
+
+use super::{Check, Context};
+use crate::compliance::finding::{Evidence, Finding, Resource, ResourceKind, Severity, Status};
+use crate::model::{VpnConnection, VpnTunnel};
+
+pub const ID: &str = "vpn.tunnels";
+
+pub const CHECK: Check = Check {
+    id: ID,
+    title: "Site-to-Site VPN tunnels are up and use strong algorithms",
+    description: "Per tunnel of each VPN connection. Fails when the tunnel permits SHA-1 or MD5 \
+        integrity, a Diffie-Hellman group below 14, or DES/3DES, in phase 1 or 2 (an empty list \
+        means AWS's defaults, which permit SHA-1, DH group 2 and IKEv1), or when no tunnel of \
+        the connection is up. Partial when the only weakness is IKEv1 being allowed, or when this \
+        tunnel is down while another carries traffic. AES-128 (CBC) is accepted; AES-GCM is \
+        noted as preferred.",
+    resource_kind: ResourceKind::VpnTunnel,
+    run,
+};
+
+/// What AWS permits when a tunnel option list is left empty.
+const DEFAULT_P1_INTEGRITY: &[&str] = &["SHA1", "SHA2-256", "SHA2-384", "SHA2-512"];
+const DEFAULT_P1_DH: &[u32] = &[2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
+const DEFAULT_P2_DH: &[u32] = &[2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
+const DEFAULT_IKE: &[&str] = &["ikev1", "ikev2"];
+
+fn effective(list: &[String], default: &[&str]) -> (Vec<String>, bool) {
+    if list.is_empty() {
+        (default.iter().map(|s| s.to_string()).collect(), true)
+    } else {
+        (list.to_vec(), false)
+    }
+}
+
+fn effective_dh(list: &[u32], default: &[u32]) -> (Vec<u32>, bool) {
+    if list.is_empty() {
+        (default.to_vec(), true)
+    } else {
+        (list.to_vec(), false)
+    }
+}
+
+fn weak_integrity(a: &str) -> bool {
+    let a = a.to_ascii_uppercase().replace('-', "");
+    a == "SHA1" || a == "MD5" || a.starts_with("HMACSHA1") || a.starts_with("HMACMD5")
+}
+
+fn weak_encryption(a: &str) -> bool {
+    let a = a.to_ascii_uppercase();
+    a.contains("DES")
+}
+
+fn join<T: ToString>(v: &[T]) -> String {
+    v.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// (problems that fail, problems that make it partial, notes, evidence).
+fn judge_algorithms(t: &VpnTunnel) -> (Vec<String>, Vec<String>, Vec<String>, Evidence) {
+    let (p1i, p1i_default) = effective(&t.phase1_integrity, DEFAULT_P1_INTEGRITY);
+    let (p2i, p2i_default) = effective(&t.phase2_integrity, DEFAULT_P1_INTEGRITY);
+    let (p1d, p1d_default) = effective_dh(&t.phase1_dh_groups, DEFAULT_P1_DH);
+    let (p2d, p2d_default) = effective_dh(&t.phase2_dh_groups, DEFAULT_P2_DH);
+    let (ike, ike_default) = effective(&t.ike_versions, DEFAULT_IKE);
+    let shown = |v: String, default: bool| {
+        if default {
+            format!("{v} (AWS default: not restricted)")
+        } else {
+            v
+        }
+    };
+    let mut ev = Evidence::default()
+        .attr("outside_ip", t.outside_ip.clone())
+        .attr("status", t.status.clone());
+    if let Some(m) = &t.status_message {
+        ev = ev.attr("status_message", m.clone());
+    }
+    ev = ev
+        .attr("ike_versions", shown(join(&ike), ike_default))
+        .attr(
+            "phase1_encryption",
+            if t.phase1_encryption.is_empty() {
+                "AES128, AES256, AES128-GCM-16, AES256-GCM-16 (AWS default: not restricted)"
+                    .to_string()
+            } else {
+                join(&t.phase1_encryption)
+            },
+        )
+        .attr("phase1_integrity", shown(join(&p1i), p1i_default))
+        .attr("phase1_dh_groups", shown(join(&p1d), p1d_default))
+        .attr(
+            "phase2_encryption",
+            if t.phase2_encryption.is_empty() {
+                "AES128, AES256, AES128-GCM-16, AES256-GCM-16 (AWS default: not restricted)"
+                    .to_string()
+            } else {
+                join(&t.phase2_encryption)
+            },
+        )
+        .attr("phase2_integrity", shown(join(&p2i), p2i_default))
+        .attr("phase2_dh_groups", shown(join(&p2d), p2d_default));
+
+    let mut fails = Vec::new();
+    let mut partials = Vec::new();
+    let mut notes = Vec::new();
+    for (phase, list) in [("phase 1", &p1i), ("phase 2", &p2i)] {
+        let weak: Vec<&String> = list.iter().filter(|a| weak_integrity(a)).collect();
+        if !weak.is_empty() {
+            fails.push(format!("{phase} permits {} integrity", join(&weak)));
+        }
+    }
+    for (phase, list) in [("phase 1", &p1d), ("phase 2", &p2d)] {
+        let weak: Vec<u32> = list.iter().copied().filter(|g| *g < 14).collect();
+        if !weak.is_empty() {
+            fails.push(format!(
+                "{phase} permits Diffie-Hellman group{} {} (below 14)",
+                if weak.len() == 1 { "" } else { "s" },
+                join(&weak)
+            ));
+        }
+    }
+    for (phase, list) in [
+        ("phase 1", &t.phase1_encryption),
+        ("phase 2", &t.phase2_encryption),
+    ] {
+        let weak: Vec<&String> = list.iter().filter(|a| weak_encryption(a)).collect();
+        if !weak.is_empty() {
+            fails.push(format!("{phase} permits {} encryption", join(&weak)));
+        }
+    }
+    if ike.iter().any(|v| v.eq_ignore_ascii_case("ikev1")) {
+        partials.push("IKEv1 is allowed".to_string());
+    }
+    let cbc = t
+        .phase1_encryption
+        .iter()
+        .chain(&t.phase2_encryption)
+        .any(|a| !a.to_ascii_uppercase().contains("GCM"))
+        || t.phase1_encryption.is_empty()
+        || t.phase2_encryption.is_empty();
+    if cbc {
+        notes.push("AES-CBC is accepted; AES-GCM is preferred".to_string());
+    }
+    (fails, partials, notes, ev)
+}
+
+fn up(t: &VpnTunnel) -> bool {
+    t.status.eq_ignore_ascii_case("UP")
+}
+
+fn resource(ctx: &Context<'_>, v: &VpnConnection, t: &VpnTunnel) -> Resource {
+    Resource {
+        kind: ResourceKind::VpnTunnel,
+        id: format!("{}/{}", v.id, t.outside_ip),
+        account_id: v.account_id.clone(),
+        region: Some(v.region.clone()),
+        arn: Some(format!(
+            "arn:{}:ec2:{}:{}:vpn-connection/{}",
+            ctx.partition(&v.account_id),
+            v.region,
+            v.account_id,
+            v.id
+        )),
+        name: v.name.clone(),
+    }
+}
+
+fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = ctx.listing_failures(
+        ID,
+        Severity::High,
+        &["ec2:DescribeVpnConnections"],
+        "Site-to-Site VPN connections",
+    );
+    for v in &ctx.estate.connectivity.vpn_connections {
+        let gone = ["deleted", "deleting"]
+            .iter()
+            .any(|s| v.state.eq_ignore_ascii_case(s));
+        let any_up = v.tunnels.iter().any(up);
+        for t in &v.tunnels {
+            let (fails, partials, notes, mut evidence) = judge_algorithms(t);
+            evidence = evidence.attr("vpn_connection", format!("{} ({})", v.id, v.state));
+            let mut problems: Vec<String> = Vec::new();
+            let mut status = Status::Pass;
+            if gone {
+                status = Status::NotApplicable;
+                problems.push(format!("the VPN connection is {}", v.state));
+            } else {
+                if !fails.is_empty() {
+                    status = Status::Fail;
+                    problems.extend(fails);
+                }
+                if !up(t) {
+                    if any_up {
+                        status = status.min(Status::Partial);
+                        problems.push(format!(
+                            "the tunnel is {} (no redundancy; the other tunnel carries traffic)",
+                            t.status
+                        ));
+                    } else {
+                        status = Status::Fail;
+                        problems.push(format!(
+                            "the tunnel is {} and so is every other tunnel of the connection",
+                            t.status
+                        ));
+                    }
+                }
+                if !partials.is_empty() {
+                    status = status.min(Status::Partial);
+                    problems.extend(partials);
+                }
+            }
+            let message = if problems.is_empty() {
+                format!(
+                    "Tunnel {} is up; IKEv2 only, no SHA-1/MD5, DH groups 14 or above.",
+                    t.outside_ip
+                )
+            } else {
+                format!("Tunnel {}: {}.", t.outside_ip, problems.join("; "))
+            };
+            let mut f = Finding::new(ID, status, Severity::High, resource(ctx, v, t), message)
+                .with_evidence(evidence);
+            if !notes.is_empty() && status != Status::NotApplicable {
+                f = f.with_note(notes.join("; "));
+            }
+            out.push(f);
+        }
+    }
+    out
+}

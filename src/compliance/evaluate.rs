@@ -1,0 +1,211 @@
+//! From checks to controls to programs: every check runs once over the estate; each control
+//! takes the worst status of the findings of the checks it maps to; each program the worst
+//! status of its required controls.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::catalog::{AwsScope, Catalog, Control, Program};
+use super::checks::{self, Check, Context};
+use super::finding::{Counts, Finding, Status};
+use crate::model::Estate;
+
+/// One check's findings over the estate.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckResult {
+    #[serde(flatten)]
+    pub check: Check,
+    pub status: Status,
+    pub counts: Counts,
+    /// Sorted by resource.
+    pub findings: Vec<Finding>,
+}
+
+/// A control, judged.
+#[derive(Clone, Debug, Serialize)]
+pub struct ControlResult {
+    pub id: String,
+    pub title: String,
+    pub requirement: String,
+    pub citation: String,
+    pub optional: bool,
+    pub note: Option<String>,
+    pub checks: Vec<String>,
+    /// Worst status of the mapped findings (`not_applicable` when there are none).
+    pub status: Status,
+    /// Findings of the mapped checks, per status.
+    pub counts: Counts,
+    /// Ids of the findings whose status is the control's (the ones that decided it), worst
+    /// severity first; empty for `pass` and `not_applicable`.
+    pub deciding: Vec<String>,
+}
+
+/// A program, judged.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProgramResult {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub note: Option<String>,
+    /// AWS's side of the shared responsibility: whether AWS lists Athena in scope.
+    pub aws_scope: Option<AwsScope>,
+    /// Worst status of the required (non-optional) controls.
+    pub status: Status,
+    /// Required controls per status.
+    pub counts: Counts,
+    /// Optional controls per status.
+    pub optional_counts: Counts,
+    pub controls: Vec<ControlResult>,
+}
+
+/// Everything one evaluation produced.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evaluation {
+    pub programs: Vec<ProgramResult>,
+    /// Every check mapped by some control, in `checks::ALL` order.
+    pub checks: Vec<CheckResult>,
+}
+
+impl Evaluation {
+    pub fn program(&self, id: &str) -> Option<&ProgramResult> {
+        self.programs.iter().find(|p| p.id == id)
+    }
+
+    pub fn check(&self, id: &str) -> Option<&CheckResult> {
+        self.checks.iter().find(|c| c.check.id == id)
+    }
+
+    /// The findings behind a control, worst first.
+    pub fn control_findings<'a>(&'a self, control: &'a ControlResult) -> Vec<&'a Finding> {
+        let mut out: Vec<&Finding> = control
+            .checks
+            .iter()
+            .filter_map(|id| self.check(id))
+            .flat_map(|c| &c.findings)
+            .collect();
+        out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    /// Every finding, sorted by id.
+    pub fn findings(&self) -> Vec<&Finding> {
+        let mut out: Vec<&Finding> = self.checks.iter().flat_map(|c| &c.findings).collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    /// Keeps one program and the checks it maps to.
+    pub fn only_program(&self, id: &str) -> Option<Evaluation> {
+        let program = self.program(id)?.clone();
+        let used: Vec<&str> = program
+            .controls
+            .iter()
+            .flat_map(|c| c.checks.iter().map(String::as_str))
+            .collect();
+        let checks = self
+            .checks
+            .iter()
+            .filter(|c| used.contains(&c.check.id))
+            .cloned()
+            .collect();
+        Some(Evaluation {
+            programs: vec![program],
+            checks,
+        })
+    }
+
+    /// Required controls at or below `threshold` (see [`Status::at_or_below`]), as
+    /// `(program id, control)`.
+    pub fn controls_at_or_below(&self, threshold: Status) -> Vec<(&str, &ControlResult)> {
+        self.programs
+            .iter()
+            .flat_map(|p| p.controls.iter().map(move |c| (p.id.as_str(), c)))
+            .filter(|(_, c)| !c.optional && c.status.at_or_below(threshold))
+            .collect()
+    }
+}
+
+/// Runs every check the catalog maps over `estate` and judges every control and program.
+pub fn evaluate(catalog: &Catalog, estate: &Estate) -> Evaluation {
+    let ctx = Context::new(estate);
+    let checks: Vec<CheckResult> = catalog
+        .mapped_checks()
+        .into_iter()
+        .filter_map(checks::get)
+        .map(|check| {
+            let findings = checks::run_with(check, &ctx);
+            CheckResult {
+                check: *check,
+                status: Status::worst(findings.iter().map(|f| f.status)),
+                counts: Counts::of(findings.iter().map(|f| f.status)),
+                findings,
+            }
+        })
+        .collect();
+    let by_id: BTreeMap<&str, &CheckResult> = checks.iter().map(|c| (c.check.id, c)).collect();
+    let programs = catalog
+        .programs
+        .iter()
+        .map(|p| judge_program(p, &by_id))
+        .collect();
+    Evaluation { programs, checks }
+}
+
+fn judge_program(p: &Program, checks: &BTreeMap<&str, &CheckResult>) -> ProgramResult {
+    let controls: Vec<ControlResult> = p
+        .controls
+        .iter()
+        .map(|c| judge_control(c, checks))
+        .collect();
+    let required = || controls.iter().filter(|c| !c.optional);
+    ProgramResult {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        version: p.version.clone(),
+        publisher: p.publisher.clone(),
+        url: p.url.clone(),
+        note: p.note.clone(),
+        aws_scope: p.aws_scope.clone(),
+        status: Status::worst(required().map(|c| c.status)),
+        counts: Counts::of(required().map(|c| c.status)),
+        optional_counts: Counts::of(controls.iter().filter(|c| c.optional).map(|c| c.status)),
+        controls,
+    }
+}
+
+/// The control rule: worst finding status over every mapped check (`fail` < `unknown` <
+/// `partial` < `pass`), `not_applicable` findings ignored, `not_applicable` if nothing is left.
+pub fn judge_control(c: &Control, checks: &BTreeMap<&str, &CheckResult>) -> ControlResult {
+    let findings: Vec<&Finding> = c
+        .checks
+        .iter()
+        .filter_map(|id| checks.get(id.as_str()))
+        .flat_map(|r| &r.findings)
+        .collect();
+    let status = Status::worst(findings.iter().map(|f| f.status));
+    let mut deciding: Vec<&Finding> = if matches!(status, Status::Pass | Status::NotApplicable) {
+        Vec::new()
+    } else {
+        findings
+            .iter()
+            .copied()
+            .filter(|f| f.status == status)
+            .collect()
+    };
+    deciding.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id)));
+    ControlResult {
+        id: c.id.clone(),
+        title: c.title.clone(),
+        requirement: c.requirement.clone(),
+        citation: c.citation.clone(),
+        optional: c.optional,
+        note: c.note.clone(),
+        checks: c.checks.clone(),
+        status,
+        counts: Counts::of(findings.iter().map(|f| f.status)),
+        deciding: deciding.into_iter().map(|f| f.id.clone()).collect(),
+    }
+}

@@ -1,0 +1,648 @@
+//! `--format markdown`: an evidence pack a person can hand to an auditor. Summary per program,
+//! then each program's controls (requirement, status, the findings that decide it), then an
+//! appendix with every finding and the exact policy statements that decided each bucket.
+//!
+//! Every string that came from the estate (names, Sids, messages built from them, policy
+//! JSON) is untrusted: control characters and escape sequences are stripped
+//! (`crate::text::sanitize`), and Markdown and HTML metacharacters are escaped so a bucket or
+//! workgroup name cannot inject markup, links or table columns.
+
+use std::fmt::Write;
+
+use super::{ReportInput, accounts, regions};
+use crate::compliance::{
+    AthenaScope, CheckResult, ControlResult, Counts, Evaluation, Finding, ProgramResult,
+    ResourceKind, Status, statement_ref,
+};
+use crate::text::sanitize;
+
+/// Escapes untrusted text for Markdown inline context (table cells, list items): strips control
+/// characters and escape sequences, then backslash-escapes Markdown punctuation and replaces
+/// HTML metacharacters with entities.
+pub fn md_escape(raw: &str) -> String {
+    let clean = sanitize(raw);
+    let mut out = String::with_capacity(clean.len());
+    for c in clean.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '|' | '*' | '_' | '[' | ']' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A fenced code block whose fence is longer than any backtick run in `body`.
+fn fenced(out: &mut String, lang: &str, body: &str) {
+    let clean = sanitize_block(body);
+    let mut longest = 0;
+    let mut run = 0;
+    for c in clean.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest.max(2) + 1);
+    let _ = writeln!(out, "{fence}{lang}\n{clean}\n{fence}");
+}
+
+/// Like `sanitize`, but keeps line breaks (for code blocks).
+fn sanitize_block(body: &str) -> String {
+    body.lines()
+        .map(|l| sanitize(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An autolink for a plain `https://` URL; anything else is shown as escaped text.
+fn link(url: &str) -> String {
+    let safe = url.starts_with("https://")
+        && url
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c));
+    if safe {
+        format!("<{url}>")
+    } else {
+        md_escape(url)
+    }
+}
+
+fn status_cell(s: Status) -> String {
+    format!("**{}**", s.label())
+}
+
+fn counts_cell(c: &Counts) -> String {
+    let mut parts = Vec::new();
+    for s in Status::ALL {
+        let n = c.get(s);
+        if n > 0 {
+            parts.push(format!("{n} {}", s.label().to_lowercase()));
+        }
+    }
+    if parts.is_empty() {
+        "none".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn scope_short(p: &ProgramResult) -> String {
+    match &p.aws_scope {
+        None => "not stated".to_string(),
+        Some(s) => match (s.athena, s.verified) {
+            (AthenaScope::InScope, true) => "yes".to_string(),
+            (AthenaScope::InScope, false) => "yes (to confirm)".to_string(),
+            (AthenaScope::NotListed, _) => "not listed".to_string(),
+            (AthenaScope::NotApplicable, _) => "n/a".to_string(),
+        },
+    }
+}
+
+fn anchor_for_check(index: usize) -> String {
+    format!("A.{}", index + 1)
+}
+
+fn resource_cell(f: &Finding) -> String {
+    let r = &f.resource;
+    let mut s = format!("{}: {}", r.kind.noun(), md_escape(&r.id));
+    let named = r
+        .name
+        .as_ref()
+        .filter(|_| r.kind != ResourceKind::AthenaWorkgroup);
+    if let Some(n) = named {
+        s.push_str(&format!(" ({})", md_escape(n)));
+    }
+    s
+}
+
+pub(super) fn render(input: &ReportInput<'_>) -> String {
+    let ev = input.evaluation;
+    let mut out = String::new();
+    header(&mut out, input);
+    summary(&mut out, ev);
+    for (i, p) in ev.programs.iter().enumerate() {
+        program(&mut out, ev, i, p);
+    }
+    appendix(&mut out, ev);
+    out
+}
+
+fn header(out: &mut String, input: &ReportInput<'_>) {
+    let meta = input.meta;
+    let version = if meta.tool_version.is_empty() {
+        env!("CARGO_PKG_VERSION")
+    } else {
+        meta.tool_version.as_str()
+    };
+    let _ = writeln!(
+        out,
+        "# Evidence pack: data in transit between clients, Amazon Athena and Amazon S3\n"
+    );
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(out, "| Produced by | intransit {} |", md_escape(version));
+    let source = match meta.mode {
+        crate::model::Mode::Live => "live, read-only scan of AWS (LIVE)",
+        crate::model::Mode::Demo => "embedded demo estate, not a real AWS account (DEMO)",
+        crate::model::Mode::Snapshot => "snapshot file written by `intransit scan` (SNAPSHOT)",
+    };
+    let _ = writeln!(out, "| Source | {source} |");
+    let _ = writeln!(
+        out,
+        "| Scan started | {} |",
+        md_escape(meta.started_at.as_deref().unwrap_or("not recorded"))
+    );
+    let _ = writeln!(
+        out,
+        "| Scan finished | {} |",
+        md_escape(meta.finished_at.as_deref().unwrap_or("not recorded"))
+    );
+    let accts: Vec<String> = accounts(input.estate)
+        .into_iter()
+        .map(|(id, name, partition)| match name {
+            Some(n) => format!("{} ({}, {partition})", md_escape(id), md_escape(n)),
+            None => format!("{} ({partition})", md_escape(id)),
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "| Accounts | {} |",
+        if accts.is_empty() {
+            "none".to_string()
+        } else {
+            accts.join(", ")
+        }
+    );
+    let regs: Vec<String> = regions(meta).into_iter().map(md_escape).collect();
+    let _ = writeln!(
+        out,
+        "| Regions | {} |",
+        if regs.is_empty() {
+            "not recorded".to_string()
+        } else {
+            regs.join(", ")
+        }
+    );
+    let sources: Vec<String> = input.catalog_sources.iter().map(|s| md_escape(s)).collect();
+    let _ = writeln!(
+        out,
+        "| Control catalog | {} ({}) |",
+        sources.join(" + "),
+        crate::compliance::CATALOG_SCHEMA
+    );
+    let _ = writeln!(
+        out,
+        "| Programs in this pack | {} |\n",
+        input.evaluation.programs.len()
+    );
+    out.push_str(
+        "This pack evidences the **customer's side** of the shared responsibility for data in \
+         transit: whether the S3 buckets Athena reads and writes refuse plain HTTP, whether \
+         Athena workgroups keep query results in such buckets, whether Athena and S3 are reached \
+         through private endpoints, and whether the links from on premises are encrypted. Each \
+         finding names the resource and what decided it: the bucket-policy or resource control \
+         policy statements (by index and Sid, quoted in Appendix A), a tunnel's status and \
+         algorithms, a link's encryption mode.\n\n\
+         **AWS's side** (the security *of* Athena and S3, including TLS on AWS's own network) is \
+         not evidenced by this scan. For each program the pack states whether AWS lists Amazon \
+         Athena in scope of its own attestation; the attestation itself is AWS's report, \
+         available in AWS Artifact.\n\n\
+         **Statuses.** PASS: met. PARTIAL: met for some requests, paths or principals, not all. \
+         UNKNOWN: the evidence could not be read (it may hide a failure). FAIL: not met. N/A: \
+         nothing to judge. A control takes the worst status of its findings (FAIL, then UNKNOWN, \
+         then PARTIAL, then PASS); a program the worst of its required controls. Optional \
+         controls are reported but never decide a program. Requirement texts are paraphrases; \
+         the cited documents are authoritative.\n\n",
+    );
+}
+
+fn summary(out: &mut String, ev: &Evaluation) {
+    let _ = writeln!(out, "## Summary\n");
+    let _ = writeln!(
+        out,
+        "| Program | AWS's side: Athena in scope | Customer's side | Controls pass | partial | unknown | fail | n/a |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    for p in &ev.programs {
+        let c = &p.counts;
+        let _ = writeln!(
+            out,
+            "| {} {} ({}) | {} | {} | {} | {} | {} | {} | {} |",
+            md_escape(&p.name),
+            md_escape(&p.version),
+            md_escape(&p.id),
+            scope_short(p),
+            status_cell(p.status),
+            c.pass,
+            c.partial,
+            c.unknown,
+            c.fail,
+            c.not_applicable
+        );
+    }
+    out.push('\n');
+    let _ = writeln!(out, "### Checks behind the controls\n");
+    let _ = writeln!(
+        out,
+        "| Check | What it asserts | Status | Findings | Details |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for (i, c) in ev.checks.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | Appendix {} |",
+            c.check.id,
+            md_escape(c.check.title),
+            status_cell(c.status),
+            counts_cell(&c.counts),
+            anchor_for_check(i)
+        );
+    }
+    out.push('\n');
+}
+
+fn aws_side(out: &mut String, p: &ProgramResult) {
+    match &p.aws_scope {
+        None => {
+            let _ = writeln!(
+                out,
+                "**AWS's side.** The catalog does not say whether AWS lists Athena in scope of \
+                 this program.\n"
+            );
+        }
+        Some(s) => {
+            let what = match s.athena {
+                AthenaScope::InScope => format!(
+                    "AWS lists Amazon Athena in scope{}.",
+                    s.attestation
+                        .as_deref()
+                        .map(|a| format!(" ({})", md_escape(a)))
+                        .unwrap_or_default()
+                ),
+                AthenaScope::NotListed => format!(
+                    "AWS does not list Amazon Athena in scope{}.",
+                    s.attestation
+                        .as_deref()
+                        .map(|a| format!(" of {}", md_escape(a)))
+                        .unwrap_or_default()
+                ),
+                AthenaScope::NotApplicable => {
+                    "No AWS service attestation applies to this program.".to_string()
+                }
+            };
+            let _ = write!(
+                out,
+                "**AWS's side (inherited).** {what} Source: {}.",
+                md_escape(s.source.trim_end_matches('.'))
+            );
+            if let Some(n) = &s.note {
+                let _ = write!(out, " {}", md_escape(n));
+            }
+            if s.athena == AthenaScope::InScope && !s.verified {
+                out.push_str(
+                    " *Not verified by the catalog authors: confirm on AWS's Services in Scope \
+                     page or in AWS Artifact.*",
+                );
+            }
+            out.push_str("\n\n");
+        }
+    }
+}
+
+fn program(out: &mut String, ev: &Evaluation, index: usize, p: &ProgramResult) {
+    let _ = writeln!(
+        out,
+        "## {}. {} {}\n",
+        index + 1,
+        md_escape(&p.name),
+        md_escape(&p.version)
+    );
+    let _ = write!(
+        out,
+        "Program id: {}. Publisher: {}.",
+        md_escape(&p.id),
+        md_escape(&p.publisher)
+    );
+    if let Some(u) = &p.url {
+        let _ = write!(out, " Reference: {}.", link(u));
+    }
+    out.push_str("\n\n");
+    if let Some(n) = &p.note {
+        let _ = writeln!(out, "{}\n", md_escape(n));
+    }
+    aws_side(out, p);
+    let required = p.controls.iter().filter(|c| !c.optional).count();
+    let _ = writeln!(
+        out,
+        "**Customer's side (this evidence): {}.** {} required control{}: {}.{}\n",
+        p.status.label(),
+        required,
+        if required == 1 { "" } else { "s" },
+        counts_cell(&p.counts),
+        if p.optional_counts.total() > 0 {
+            format!(" Optional: {}.", counts_cell(&p.optional_counts))
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(out, "| Control | Title | Status | Findings |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for c in &p.controls {
+        let _ = writeln!(
+            out,
+            "| {}{} | {} | {} | {} |",
+            md_escape(&c.id),
+            if c.optional { " (optional)" } else { "" },
+            md_escape(&c.title),
+            status_cell(c.status),
+            counts_cell(&c.counts)
+        );
+    }
+    out.push('\n');
+    for (ci, c) in p.controls.iter().enumerate() {
+        control(out, ev, index, ci, c);
+    }
+}
+
+fn control(out: &mut String, ev: &Evaluation, pi: usize, ci: usize, c: &ControlResult) {
+    let _ = writeln!(
+        out,
+        "### {}.{} {}: {}\n",
+        pi + 1,
+        ci + 1,
+        md_escape(&c.id),
+        md_escape(&c.title)
+    );
+    let _ = writeln!(
+        out,
+        "- **Status:** {}{}",
+        c.status.label(),
+        if c.optional {
+            " (optional control: does not decide the program)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "- **Requirement (our paraphrase):** {}",
+        md_escape(&c.requirement)
+    );
+    let _ = writeln!(out, "- **Citation:** {}", md_escape(&c.citation));
+    if let Some(n) = &c.note {
+        let _ = writeln!(out, "- **Mapping note:** {}", md_escape(n));
+    }
+    let _ = writeln!(out, "- **Evidence from checks:**");
+    for id in &c.checks {
+        let index = ev.checks.iter().position(|r| r.check.id == id.as_str());
+        match index.map(|i| (i, &ev.checks[i])) {
+            Some((i, r)) => {
+                let _ = writeln!(
+                    out,
+                    "  - `{}` ({}): {}. Appendix {}.",
+                    r.check.id,
+                    md_escape(r.check.title),
+                    counts_cell(&r.counts),
+                    anchor_for_check(i)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "  - `{}`: not evaluated.", md_escape(id));
+            }
+        }
+    }
+    let findings = ev.control_findings(c);
+    let not_passing = findings
+        .iter()
+        .filter(|f| !matches!(f.status, Status::Pass | Status::NotApplicable))
+        .count();
+    if not_passing == 0 {
+        if c.status == Status::Pass {
+            let _ = writeln!(
+                out,
+                "- **Every finding passes** ({} finding{}).",
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" }
+            );
+        } else {
+            let _ = writeln!(out, "- **No resource to judge.**");
+        }
+    } else {
+        let _ = writeln!(out, "- **Not passing, by check** (worst first):");
+        for id in &c.checks {
+            let Some(r) = ev.check(id) else { continue };
+            for s in [Status::Fail, Status::Unknown, Status::Partial] {
+                let group: Vec<&Finding> =
+                    sorted(r).into_iter().filter(|f| f.status == s).collect();
+                if group.is_empty() {
+                    continue;
+                }
+                let kind = r.check.resource_kind;
+                let same_kind = group.iter().all(|f| f.resource.kind == kind);
+                let names: Vec<String> = group
+                    .iter()
+                    .map(|f| {
+                        let mut n = if f.resource.kind == kind {
+                            md_escape(&f.resource.id)
+                        } else {
+                            format!("{} {}", f.resource.kind.noun(), md_escape(&f.resource.id))
+                        };
+                        if f.athena_data_path && f.resource.kind == ResourceKind::S3Bucket {
+                            n.push_str(" (Athena data path)");
+                        }
+                        n
+                    })
+                    .collect();
+                let what = if same_kind {
+                    format!(
+                        "{} {}{}",
+                        group.len(),
+                        kind.noun(),
+                        if group.len() == 1 { "" } else { "s" }
+                    )
+                } else {
+                    group.len().to_string()
+                };
+                let _ = writeln!(
+                    out,
+                    "  - `{}` {} ({what}): {}",
+                    r.check.id,
+                    s.label(),
+                    names.join("; ")
+                );
+            }
+        }
+    }
+    out.push('\n');
+}
+
+fn appendix(out: &mut String, ev: &Evaluation) {
+    let _ = writeln!(out, "## Appendix A. Findings by check\n");
+    out.push_str(
+        "Every finding of every check in this pack, worst first. For buckets, the statements \
+         quoted are the ones that deny plain HTTP or set a TLS floor, with their 0-based index \
+         in their policy document and their Sid, exactly as written.\n\n",
+    );
+    for (i, r) in ev.checks.iter().enumerate() {
+        check_section(out, i, r);
+    }
+}
+
+fn sorted(r: &CheckResult) -> Vec<&Finding> {
+    let mut v: Vec<&Finding> = r.findings.iter().collect();
+    v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id)));
+    v
+}
+
+fn check_section(out: &mut String, index: usize, r: &CheckResult) {
+    let _ = writeln!(
+        out,
+        "### {} `{}`: {}\n",
+        anchor_for_check(index),
+        r.check.id,
+        md_escape(r.check.title)
+    );
+    let _ = writeln!(out, "{}\n", md_escape(r.check.description));
+    let _ = writeln!(
+        out,
+        "Result: {}, {}.\n",
+        r.status.label(),
+        counts_cell(&r.counts)
+    );
+    let findings = sorted(r);
+    if findings.is_empty() {
+        let _ = writeln!(out, "No resource of this kind in the scan.\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| # | Status | Severity (if not passing) | Resource | Account | Region | Finding | Evidence |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    // Each distinct note is written once under the table; rows refer to it by number.
+    let mut notes: Vec<&str> = Vec::new();
+    for f in &findings {
+        if let Some(n) = f.note.as_deref().filter(|n| !notes.contains(n)) {
+            notes.push(n);
+        }
+    }
+    for (n, f) in findings.iter().enumerate() {
+        let mut message = md_escape(&f.message);
+        if let Some(i) = f
+            .note
+            .as_deref()
+            .and_then(|note| notes.iter().position(|n| *n == note))
+        {
+            message.push_str(&format!(" (note {})", i + 1));
+        }
+        let severity = if matches!(f.status, Status::Pass | Status::NotApplicable) {
+            "-".to_string()
+        } else {
+            f.severity.to_string()
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            n + 1,
+            status_cell(f.status),
+            severity,
+            resource_cell(f),
+            md_escape(&f.resource.account_id),
+            md_escape(f.resource.region.as_deref().unwrap_or("-")),
+            message,
+            md_escape(&attributes_line(f))
+        );
+    }
+    out.push('\n');
+    for (i, n) in notes.iter().enumerate() {
+        let _ = writeln!(out, "Note {}: {}\n", i + 1, md_escape(n));
+    }
+    let detailed: Vec<(usize, &&Finding)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            !f.evidence.statements.is_empty()
+                || !f.evidence.gaps.is_empty()
+                || !f.evidence.errors.is_empty()
+        })
+        .collect();
+    if detailed.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "#### {} details: deciding statements, gaps and errors\n",
+        anchor_for_check(index)
+    );
+    for (n, f) in detailed {
+        let _ = writeln!(
+            out,
+            "**{}. {}: {}** ({})\n",
+            n + 1,
+            f.status.label(),
+            resource_cell(f),
+            md_escape(&f.resource.account_id)
+        );
+        for g in &f.evidence.gaps {
+            let _ = writeln!(out, "- Still accepted over plain HTTP: {}", md_escape(g));
+        }
+        for e in &f.evidence.errors {
+            let _ = writeln!(
+                out,
+                "- Fetch error: {} ({}): {}",
+                md_escape(&e.operation),
+                md_escape(&e.code),
+                md_escape(&e.message)
+            );
+        }
+        for s in &f.evidence.statements {
+            let roles: Vec<String> = s
+                .roles
+                .iter()
+                .map(|r| {
+                    serde_json::to_value(r)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "- {} ({}): {}",
+                md_escape(&statement_ref(s)),
+                roles.join(", "),
+                md_escape(&s.summary)
+            );
+            let json = serde_json::to_string_pretty(&s.json).unwrap_or_default();
+            let mut block = String::new();
+            fenced(&mut block, "json", &json);
+            for line in block.lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+        out.push('\n');
+    }
+}
+
+/// The attributes of a finding's evidence on one line, without the bucket-level facts already
+/// in the message.
+fn attributes_line(f: &Finding) -> String {
+    let parts: Vec<String> = f
+        .evidence
+        .attributes
+        .iter()
+        .map(|a| format!("{}={}", a.name, a.value))
+        .collect();
+    if parts.is_empty() {
+        "-".to_string()
+    } else {
+        parts.join("; ")
+    }
+}

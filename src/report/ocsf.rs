@@ -1,0 +1,198 @@
+//! `--format ocsf`: one OCSF Compliance Finding (class 2003, category 2 Findings) per finding,
+//! as a JSON array with one event per line, for Security Lake / Security Hub ingestion.
+//! Target: OCSF 1.1.0, the version Amazon Security Lake reads.
+//!
+//! Mapping: `compliance.control` is the intransit check (as Security Hub uses its own control
+//! ids); `compliance.standards` the selected programs that map it; `compliance.requirements`
+//! the controls (`PCI DSS 4.0.1 4.2.1`). Status: pass -> Pass (1), partial and fail -> Fail
+//! (3), unknown -> Warning (2, "did not yield a result due to missing information"),
+//! not_applicable -> Other (99); the exact intransit status is in `status_code`. Severity:
+//! informational for passing and not-applicable findings, else the finding's severity. `time`
+//! is the scan's finish time (or start time), in milliseconds; 0 when the scan has neither.
+
+use serde_json::{Value, json};
+
+use super::ReportInput;
+use crate::compliance::{Finding, Severity, Status};
+
+pub const OCSF_VERSION: &str = "1.1.0";
+
+const CLASS_UID: u32 = 2003;
+const CATEGORY_UID: u32 = 2;
+const ACTIVITY_CREATE: u32 = 1;
+
+fn scan_time_ms(input: &ReportInput<'_>) -> u64 {
+    let at = input
+        .meta
+        .finished_at
+        .as_deref()
+        .or(input.meta.started_at.as_deref());
+    at.and_then(|t| humantime::parse_rfc3339_weak(t).ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+fn compliance_status(s: Status) -> (u32, &'static str) {
+    match s {
+        Status::Pass => (1, "Pass"),
+        Status::Unknown => (2, "Warning"),
+        Status::Partial | Status::Fail => (3, "Fail"),
+        Status::NotApplicable => (99, "Other"),
+    }
+}
+
+fn severity(f: &Finding) -> (u32, &'static str) {
+    let s = if matches!(f.status, Status::Pass | Status::NotApplicable) {
+        Severity::Informational
+    } else {
+        f.severity
+    };
+    match s {
+        Severity::Informational => (1, "Informational"),
+        Severity::Low => (2, "Low"),
+        Severity::Medium => (3, "Medium"),
+        Severity::High => (4, "High"),
+        Severity::Critical => (5, "Critical"),
+    }
+}
+
+pub(super) fn render(input: &ReportInput<'_>) -> String {
+    let ev = input.evaluation;
+    let time = scan_time_ms(input);
+    let version = if input.meta.tool_version.is_empty() {
+        env!("CARGO_PKG_VERSION").to_string()
+    } else {
+        input.meta.tool_version.clone()
+    };
+    let names: std::collections::HashMap<&str, &str> = input
+        .estate
+        .accounts
+        .iter()
+        .filter_map(|a| a.name.as_deref().map(|n| (a.id.as_str(), n)))
+        .collect();
+    let partitions: std::collections::HashMap<&str, &str> = input
+        .estate
+        .accounts
+        .iter()
+        .map(|a| (a.id.as_str(), a.partition.as_str()))
+        .collect();
+    let mut events: Vec<Value> = Vec::new();
+    for f in ev.findings() {
+        let check = ev.check(&f.check).map(|c| c.check);
+        let title = check.map(|c| c.title).unwrap_or(f.check.as_str());
+        let mut standards: Vec<String> = Vec::new();
+        let mut requirements: Vec<String> = Vec::new();
+        for p in &ev.programs {
+            let mapped: Vec<&str> = p
+                .controls
+                .iter()
+                .filter(|c| c.checks.contains(&f.check))
+                .map(|c| c.id.as_str())
+                .collect();
+            if mapped.is_empty() {
+                continue;
+            }
+            let standard = format!("{} {}", p.name, p.version);
+            for c in mapped {
+                requirements.push(format!("{standard} {c}"));
+            }
+            standards.push(standard);
+        }
+        let (status_id, status) = compliance_status(f.status);
+        let (severity_id, severity_name) = severity(f);
+        let r = &f.resource;
+        let mut account = json!({
+            "uid": r.account_id,
+            "type": "AWS Account",
+            "type_id": 10,
+        });
+        if let Some(n) = names.get(r.account_id.as_str()) {
+            account["name"] = json!(n);
+        }
+        let mut cloud = json!({ "provider": "AWS", "account": account });
+        if let Some(region) = &r.region {
+            cloud["region"] = json!(region);
+        }
+        let mut resource = json!({
+            "uid": r.arn.clone().unwrap_or_else(|| r.id.clone()),
+            "name": r.name.clone().unwrap_or_else(|| r.id.clone()),
+            "type": r.kind.aws_type(),
+            "cloud_partition": partitions.get(r.account_id.as_str()).copied().unwrap_or("aws"),
+            "data": {
+                "intransit_resource_kind": r.kind,
+                "intransit_resource_id": r.id,
+                "athena_data_path": f.athena_data_path,
+                "evidence": f.evidence,
+            },
+        });
+        if let Some(region) = &r.region {
+            resource["region"] = json!(region);
+        }
+        let mut compliance = json!({
+            "control": f.check,
+            "standards": standards,
+            "requirements": requirements,
+            "status": status,
+            "status_id": status_id,
+            "status_code": f.status.as_str(),
+            "status_detail": f.message,
+        });
+        if let Some(n) = &f.note {
+            compliance["status_detail"] = json!(format!("{} Note: {n}", f.message));
+        }
+        let event = json!({
+            "activity_id": ACTIVITY_CREATE,
+            "activity_name": "Create",
+            "category_uid": CATEGORY_UID,
+            "category_name": "Findings",
+            "class_uid": CLASS_UID,
+            "class_name": "Compliance Finding",
+            "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE,
+            "type_name": "Compliance Finding: Create",
+            "severity_id": severity_id,
+            "severity": severity_name,
+            "status_id": 1,
+            "status": "New",
+            "time": time,
+            "message": f.message,
+            "metadata": {
+                "version": OCSF_VERSION,
+                "uid": f.id,
+                "profiles": ["cloud"],
+                "product": {
+                    "name": "intransit",
+                    "vendor_name": "intransit",
+                    "version": version,
+                },
+            },
+            "cloud": cloud,
+            "finding_info": {
+                "uid": f.id,
+                "title": title,
+                "desc": f.message,
+                "types": ["Data in transit"],
+                "created_time": time,
+                "analytic": {
+                    "uid": f.check,
+                    "name": title,
+                    "type": "Rule",
+                    "type_id": 1,
+                },
+            },
+            "compliance": compliance,
+            "resources": [resource],
+        });
+        events.push(event);
+    }
+    // A JSON array with one event per line: valid JSON, and diff- and grep-friendly.
+    let lines: Vec<String> = events
+        .iter()
+        .filter_map(|e| serde_json::to_string(e).ok())
+        .collect();
+    if lines.is_empty() {
+        "[]\n".to_string()
+    } else {
+        format!("[\n{}\n]\n", lines.join(",\n"))
+    }
+}

@@ -1,0 +1,926 @@
+//! The console's state: the view stack (with breadcrumbs), the input line, the theme, and how
+//! keys change them. Nothing here does I/O: a key returns an [`Effect`] that the event loop
+//! carries out (quit, copy, write a snapshot, rescan).
+
+use std::path::PathBuf;
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+use super::command::{self, Command};
+use super::theme::{Depth, Theme};
+use super::views::{self, buckets::BucketsView, compliance::ComplianceView};
+use super::widgets::{Doc, ListNav};
+use crate::compliance::{Catalog, Evaluation, evaluate};
+use crate::store::State;
+
+/// The top-level views, reached with `1`..`7` and Tab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Top {
+    Overview,
+    Buckets,
+    Workgroups,
+    Connectivity,
+    Compliance,
+    Errors,
+    Help,
+}
+
+impl Top {
+    pub const ALL: [Top; 7] = [
+        Top::Overview,
+        Top::Buckets,
+        Top::Workgroups,
+        Top::Connectivity,
+        Top::Compliance,
+        Top::Errors,
+        Top::Help,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Top::Overview => "Overview",
+            Top::Buckets => "Buckets",
+            Top::Workgroups => "Workgroups",
+            Top::Connectivity => "Connectivity",
+            Top::Compliance => "Compliance",
+            Top::Errors => "Errors",
+            Top::Help => "Help",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Top::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// Where Enter goes from a line or row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Link {
+    Top(Top),
+    Bucket(String),
+    /// The bucket list with this filter.
+    Buckets(String),
+    /// `account/region/name`.
+    Workgroup(String),
+    Workgroups(String),
+    /// A connectivity element's detail.
+    Element(String),
+    /// The connectivity diagram with the cursor on this element.
+    Diagram(String),
+    /// A compliance program's controls.
+    Program(String),
+    /// A control's findings: (program, control).
+    Control(String, String),
+    /// A fetch error's detail (index in the error list).
+    Error(usize),
+    /// A compliance finding about something without a detail view of its own.
+    Finding(String),
+}
+
+/// Which view (without its state): what help and breadcrumbs talk about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Overview,
+    Buckets,
+    BucketDetail,
+    Workgroups,
+    WorkgroupDetail,
+    Connectivity,
+    ConnDetail,
+    Compliance,
+    Errors,
+    ErrorDetail,
+    FindingDetail,
+    Help,
+}
+
+/// A document view's cursor.
+#[derive(Clone, Debug, Default)]
+pub struct DocView {
+    pub nav: ListNav,
+    /// Move the cursor between links only (overview, diagram) instead of line by line.
+    pub placed: bool,
+}
+
+/// A detail view: what it shows (bucket name, workgroup key, element id, error index).
+#[derive(Clone, Debug)]
+pub struct DetailView {
+    pub key: String,
+    pub nav: ListNav,
+}
+
+/// A filtered list (workgroups, errors).
+#[derive(Clone, Debug, Default)]
+pub struct ListView {
+    pub nav: ListNav,
+    pub filter: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct HelpView {
+    pub about: Kind,
+    pub nav: ListNav,
+}
+
+#[derive(Clone, Debug)]
+pub enum View {
+    Overview(DocView),
+    Buckets(BucketsView),
+    BucketDetail(DetailView),
+    Workgroups(ListView),
+    WorkgroupDetail(DetailView),
+    Connectivity(DocView),
+    ConnDetail(DetailView),
+    Compliance(ComplianceView),
+    Errors(ListView),
+    ErrorDetail(DetailView),
+    FindingDetail(DetailView),
+    Help(HelpView),
+}
+
+impl View {
+    pub fn kind(&self) -> Kind {
+        match self {
+            View::Overview(_) => Kind::Overview,
+            View::Buckets(_) => Kind::Buckets,
+            View::BucketDetail(_) => Kind::BucketDetail,
+            View::Workgroups(_) => Kind::Workgroups,
+            View::WorkgroupDetail(_) => Kind::WorkgroupDetail,
+            View::Connectivity(_) => Kind::Connectivity,
+            View::ConnDetail(_) => Kind::ConnDetail,
+            View::Compliance(_) => Kind::Compliance,
+            View::Errors(_) => Kind::Errors,
+            View::ErrorDetail(_) => Kind::ErrorDetail,
+            View::FindingDetail(_) => Kind::FindingDetail,
+            View::Help(_) => Kind::Help,
+        }
+    }
+
+    pub fn top(top: Top) -> View {
+        match top {
+            Top::Overview => View::Overview(DocView::default()),
+            Top::Buckets => View::Buckets(BucketsView::default()),
+            Top::Workgroups => View::Workgroups(ListView::default()),
+            Top::Connectivity => View::Connectivity(DocView::default()),
+            Top::Compliance => View::Compliance(ComplianceView::programs()),
+            Top::Errors => View::Errors(ListView::default()),
+            Top::Help => View::Help(HelpView {
+                about: Kind::Overview,
+                nav: ListNav::default(),
+            }),
+        }
+    }
+
+    fn detail(kind: fn(DetailView) -> View, key: String) -> View {
+        kind(DetailView {
+            key,
+            nav: ListNav::default(),
+        })
+    }
+
+    pub fn nav(&self) -> &ListNav {
+        match self {
+            View::Overview(v) | View::Connectivity(v) => &v.nav,
+            View::Buckets(v) => &v.nav,
+            View::BucketDetail(v)
+            | View::WorkgroupDetail(v)
+            | View::ConnDetail(v)
+            | View::ErrorDetail(v)
+            | View::FindingDetail(v) => &v.nav,
+            View::Workgroups(v) | View::Errors(v) => &v.nav,
+            View::Compliance(v) => &v.nav,
+            View::Help(v) => &v.nav,
+        }
+    }
+
+    pub fn nav_mut(&mut self) -> &mut ListNav {
+        match self {
+            View::Overview(v) | View::Connectivity(v) => &mut v.nav,
+            View::Buckets(v) => &mut v.nav,
+            View::BucketDetail(v)
+            | View::WorkgroupDetail(v)
+            | View::ConnDetail(v)
+            | View::ErrorDetail(v)
+            | View::FindingDetail(v) => &mut v.nav,
+            View::Workgroups(v) | View::Errors(v) => &mut v.nav,
+            View::Compliance(v) => &mut v.nav,
+            View::Help(v) => &mut v.nav,
+        }
+    }
+
+    /// The view's filter, for views that have one.
+    pub fn filter(&self) -> Option<&str> {
+        match self {
+            View::Buckets(v) => Some(&v.filter),
+            View::Workgroups(v) | View::Errors(v) => Some(&v.filter),
+            View::Compliance(v) => Some(&v.filter),
+            _ => None,
+        }
+    }
+}
+
+/// What the command line or filter line is collecting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Command,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub kind: InputKind,
+    pub text: String,
+}
+
+/// A one-line message in the status area, cleared by the next key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// What the event loop should do after an event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing changed on screen.
+    Nothing,
+    Redraw,
+    Quit,
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    /// Write the current state as a snapshot file (a default name when `None`).
+    WriteSnapshot(Option<PathBuf>),
+    Rescan,
+    Mouse(bool),
+}
+
+pub struct App {
+    pub theme: Theme,
+    pub depth: Depth,
+    pub stack: Vec<View>,
+    pub input: Option<Input>,
+    pub message: Option<Message>,
+    /// Advanced on spinner ticks while fetches are in flight.
+    pub spinner: usize,
+    pub mouse: bool,
+    /// Terminal size as last known (wrapping and paging depend on it).
+    pub size: (u16, u16),
+    /// The source task ended (set by the event loop): no more progress will come.
+    pub scan_ended: bool,
+    catalog: Option<Catalog>,
+    /// The compliance evaluation of the store's state, and the version it was made from.
+    eval: Option<(u64, Evaluation)>,
+}
+
+impl App {
+    pub fn new(theme: Theme, size: (u16, u16)) -> App {
+        App {
+            depth: theme.depth,
+            theme,
+            stack: vec![View::top(Top::Overview)],
+            input: None,
+            message: None,
+            spinner: 0,
+            mouse: false,
+            size,
+            scan_ended: false,
+            catalog: None,
+            eval: None,
+        }
+    }
+
+    /// Whether the scan is over (finished, loaded from a snapshot, or its task ended).
+    pub fn scan_done(&self, state: &State) -> bool {
+        self.scan_ended
+            || state.meta.finished_at.is_some()
+            || state.meta.mode == crate::model::Mode::Snapshot
+    }
+
+    /// The compliance evaluation of the current state (made in [`App::sync`]).
+    pub fn evaluation(&self) -> Option<&Evaluation> {
+        self.eval.as_ref().map(|(_, e)| e)
+    }
+
+    pub fn view(&self) -> &View {
+        self.stack.last().expect("the view stack is never empty")
+    }
+
+    pub fn view_mut(&mut self) -> &mut View {
+        self.stack
+            .last_mut()
+            .expect("the view stack is never empty")
+    }
+
+    pub fn kinds(&self) -> Vec<Kind> {
+        self.stack.iter().map(View::kind).collect()
+    }
+
+    /// The top-level view the stack starts from.
+    pub fn top(&self) -> Top {
+        match self.stack[0].kind() {
+            Kind::Buckets => Top::Buckets,
+            Kind::Workgroups => Top::Workgroups,
+            Kind::Connectivity => Top::Connectivity,
+            Kind::Compliance => Top::Compliance,
+            Kind::Errors => Top::Errors,
+            Kind::Help => Top::Help,
+            _ => Top::Overview,
+        }
+    }
+
+    /// Width available to a view's content (inside the panel border).
+    pub fn body_width(&self) -> usize {
+        usize::from(self.size.0.saturating_sub(3)).max(20)
+    }
+
+    /// Brings derived view state (sorted and filtered rows) up to date with the store.
+    pub fn sync(&mut self, state: &State) {
+        for v in &mut self.stack {
+            if let View::Buckets(b) = v {
+                b.refresh(state);
+            }
+        }
+        let stale = self.eval.as_ref().is_none_or(|(v, _)| *v != state.version);
+        // Large estates are evaluated once the scan is done, not on every batch.
+        if stale && (state.idle() || state.estate.buckets.len() <= 20_000) {
+            let catalog = self.catalog.get_or_insert_with(Catalog::builtin);
+            self.eval = Some((state.version, evaluate(catalog, &state.estate)));
+        }
+    }
+
+    /// Forgets derived state (after a rescan replaced the store) and syncs again.
+    pub fn reset(&mut self, state: &State) {
+        self.eval = None;
+        self.scan_ended = false;
+        for v in &mut self.stack {
+            if let View::Buckets(b) = v {
+                b.invalidate();
+            }
+        }
+        self.sync(state);
+    }
+
+    pub fn set_message(&mut self, text: impl Into<String>, error: bool) {
+        self.message = Some(Message {
+            text: text.into(),
+            error,
+        });
+    }
+
+    /// The document of a document view, as it is drawn now.
+    pub fn doc(&self, view: &View, state: &State) -> Option<Doc> {
+        let w = self.body_width();
+        let t = &self.theme;
+        let eval = self.evaluation();
+        match view {
+            View::Overview(_) => Some(views::overview::doc(state, eval, t, w)),
+            View::Connectivity(_) => Some(views::connectivity::diagram(state, t, w)),
+            View::BucketDetail(d) => Some(views::bucket_detail::doc(state, eval, t, w, &d.key)),
+            View::WorkgroupDetail(d) => {
+                Some(views::workgroup_detail::doc(state, eval, t, w, &d.key))
+            }
+            View::FindingDetail(d) => {
+                Some(views::compliance::finding_doc(state, eval, t, w, &d.key))
+            }
+            View::ConnDetail(d) => Some(views::connectivity::element_doc(state, t, w, &d.key)),
+            View::ErrorDetail(d) => Some(views::errors::detail_doc(state, t, w, &d.key)),
+            View::Help(h) => Some(views::help::doc(h.about, t, w)),
+            _ => None,
+        }
+    }
+
+    fn links_only(view: &View) -> bool {
+        matches!(view, View::Overview(_) | View::Connectivity(_))
+    }
+
+    /// Number of rows (or lines) of the current view.
+    fn len(&self, state: &State) -> usize {
+        let view = self.view();
+        if let Some(doc) = self.doc(view, state) {
+            return doc.len();
+        }
+        match view {
+            View::Buckets(b) => b.rows.len(),
+            View::Workgroups(l) => views::workgroups::rows(state, &l.filter).len(),
+            View::Errors(l) => views::errors::rows(state, &l.filter).len(),
+            View::Compliance(c) => c.len(self.evaluation()),
+            _ => 0,
+        }
+    }
+
+    /// Where Enter goes from the current selection.
+    pub fn selected_link(&self, state: &State) -> Option<Link> {
+        let view = self.view();
+        if let Some(doc) = self.doc(view, state) {
+            return doc.link_at(view.nav().selected).cloned();
+        }
+        let sel = view.nav().selected;
+        match view {
+            View::Buckets(b) => b
+                .rows
+                .get(sel)
+                .and_then(|&i| state.estate.buckets.get(i))
+                .map(|b| Link::Bucket(b.name.clone())),
+            View::Workgroups(l) => views::workgroups::rows(state, &l.filter)
+                .get(sel)
+                .map(|w| Link::Workgroup(views::workgroups::key(w))),
+            View::Errors(l) => views::errors::rows(state, &l.filter)
+                .get(sel)
+                .map(|e| Link::Error(e.index)),
+            View::Compliance(c) => c.link(self.evaluation(), sel),
+            _ => None,
+        }
+    }
+
+    /// A short name for the selection (breadcrumb of the next view, `y` in lists).
+    pub fn breadcrumbs(&self) -> Vec<String> {
+        self.stack
+            .iter()
+            .map(|v| views::crumb(v, self.evaluation()))
+            .collect()
+    }
+
+    /// Feeds one terminal event.
+    pub fn on_event(&mut self, ev: &Event, state: &State) -> Effect {
+        let effect = self.dispatch(ev, state);
+        self.sync(state);
+        self.place_cursor(state);
+        effect
+    }
+
+    fn dispatch(&mut self, ev: &Event, state: &State) -> Effect {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(*k, state),
+            Event::Resize(w, h) => {
+                self.size = (*w, *h);
+                Effect::Redraw
+            }
+            Event::Mouse(m) if self.mouse => self.on_mouse(*m, state),
+            _ => Effect::Nothing,
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent, state: &State) -> Effect {
+        match m.kind {
+            MouseEventKind::ScrollDown => self.move_by(3, state),
+            MouseEventKind::ScrollUp => self.move_by(-3, state),
+            MouseEventKind::Down(MouseButton::Left) if m.row == 1 => {
+                // The tab line: find the tab under the pointer.
+                let mut x = 1u16;
+                for t in Top::ALL {
+                    let w = views::tab_width(t, self.size.0);
+                    if m.column >= x && m.column < x + w {
+                        self.switch(t);
+                        return Effect::Redraw;
+                    }
+                    x += w + 1;
+                }
+                Effect::Nothing
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                // A row of a list or document: rows start below the border (and table header).
+                let header = u16::from(self.doc(self.view(), state).is_none()) + 3;
+                if m.row < header {
+                    return Effect::Nothing;
+                }
+                let offset = self.view().nav().offset();
+                let target = offset + usize::from(m.row - header);
+                let len = self.len(state);
+                if target < len {
+                    self.view_mut().nav_mut().selected = target;
+                    return Effect::Redraw;
+                }
+                Effect::Nothing
+            }
+            _ => Effect::Nothing,
+        }
+    }
+
+    pub fn on_key(&mut self, k: KeyEvent, state: &State) -> Effect {
+        let had_message = self.message.take().is_some();
+        if self.input.is_some() {
+            return self.on_input_key(k, state);
+        }
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        let effect = match k.code {
+            KeyCode::Char('c') if ctrl => Effect::Quit,
+            KeyCode::Char('q') if !ctrl => Effect::Quit,
+            KeyCode::Char('f') if ctrl => self.page(1, state),
+            KeyCode::Char('b') if ctrl => self.page(-1, state),
+            KeyCode::Char('d') if ctrl => self.half_page(1, state),
+            KeyCode::Char('u') if ctrl => self.half_page(-1, state),
+            _ if ctrl => Effect::Nothing,
+            KeyCode::Char('?') => {
+                if self.view().kind() == Kind::Help {
+                    self.back();
+                } else {
+                    let about = self.view().kind();
+                    self.stack.push(View::Help(HelpView {
+                        about,
+                        nav: ListNav::default(),
+                    }));
+                }
+                Effect::Redraw
+            }
+            KeyCode::Char(':') => {
+                self.input = Some(Input {
+                    kind: InputKind::Command,
+                    text: String::new(),
+                });
+                Effect::Redraw
+            }
+            KeyCode::Char('/') => {
+                if let Some(f) = self.view().filter() {
+                    self.input = Some(Input {
+                        kind: InputKind::Filter,
+                        text: f.to_string(),
+                    });
+                } else {
+                    self.set_message("this view has no filter (/ works in lists)", true);
+                }
+                Effect::Redraw
+            }
+            KeyCode::Tab => {
+                let next = Top::ALL[(self.top().index() + 1) % Top::ALL.len()];
+                self.switch(next);
+                Effect::Redraw
+            }
+            KeyCode::BackTab => {
+                let n = Top::ALL.len();
+                let prev = Top::ALL[(self.top().index() + n - 1) % n];
+                self.switch(prev);
+                Effect::Redraw
+            }
+            KeyCode::Char(c @ '1'..='7') => {
+                let i = usize::from(c as u8 - b'1');
+                self.switch(Top::ALL[i]);
+                Effect::Redraw
+            }
+            KeyCode::Esc => {
+                if self.view().filter().is_some_and(|f| !f.is_empty()) {
+                    self.set_filter(String::new(), state);
+                } else {
+                    self.back();
+                }
+                Effect::Redraw
+            }
+            KeyCode::Backspace | KeyCode::Left | KeyCode::Char('h') => {
+                self.back();
+                Effect::Redraw
+            }
+            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => self.enter(state),
+            KeyCode::Down | KeyCode::Char('j') => self.move_by(1, state),
+            KeyCode::Up | KeyCode::Char('k') => self.move_by(-1, state),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.page(1, state),
+            KeyCode::PageUp => self.page(-1, state),
+            KeyCode::Home | KeyCode::Char('g') => self.jump(false, state),
+            KeyCode::End | KeyCode::Char('G') => self.jump(true, state),
+            KeyCode::Char('s') => self.sort(false, state),
+            KeyCode::Char('S') => self.sort(true, state),
+            KeyCode::Char('w') => Effect::WriteSnapshot(None),
+            KeyCode::Char('r') => Effect::Rescan,
+            KeyCode::Char('y') => match views::copy_text(self, state) {
+                Some(text) => Effect::Copy(text),
+                None => {
+                    self.set_message("nothing to copy here", true);
+                    Effect::Redraw
+                }
+            },
+            _ => Effect::Nothing,
+        };
+        if effect == Effect::Nothing && had_message {
+            Effect::Redraw
+        } else {
+            effect
+        }
+    }
+
+    fn on_input_key(&mut self, k: KeyEvent, state: &State) -> Effect {
+        let Some(mut input) = self.input.take() else {
+            return Effect::Nothing;
+        };
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        match k.code {
+            KeyCode::Char('c') if ctrl => return Effect::Quit,
+            KeyCode::Char('u') if ctrl => input.text.clear(),
+            KeyCode::Char('w') if ctrl => {
+                let t = input.text.trim_end().to_string();
+                let cut = t.rfind(' ').map(|i| i + 1).unwrap_or(0);
+                input.text.truncate(cut);
+            }
+            KeyCode::Esc => {
+                if input.kind == InputKind::Filter {
+                    self.set_filter(String::new(), state);
+                }
+                return Effect::Redraw;
+            }
+            KeyCode::Enter => {
+                return match input.kind {
+                    InputKind::Filter => Effect::Redraw,
+                    InputKind::Command => self.run_command(&input.text, state),
+                };
+            }
+            KeyCode::Backspace if input.text.pop().is_none() => return Effect::Redraw,
+            KeyCode::Backspace => {}
+            KeyCode::Tab if input.kind == InputKind::Command => {
+                if let Some(done) = command::complete(&input.text) {
+                    input.text = done;
+                }
+            }
+            KeyCode::Char(c) if !ctrl => input.text.push(c),
+            _ => {}
+        }
+        if input.kind == InputKind::Filter {
+            self.set_filter(input.text.clone(), state);
+        }
+        self.input = Some(input);
+        Effect::Redraw
+    }
+
+    /// Sets the current view's filter (incremental: called on every keystroke).
+    pub fn set_filter(&mut self, filter: String, state: &State) {
+        match self.view_mut() {
+            View::Buckets(b) => b.set_filter(filter, state),
+            View::Workgroups(l) | View::Errors(l) => {
+                l.filter = filter;
+                l.nav.selected = 0;
+            }
+            View::Compliance(c) => {
+                c.filter = filter;
+                c.nav.selected = 0;
+            }
+            _ => {}
+        }
+    }
+
+    /// Replaces the stack with a top-level view.
+    pub fn switch(&mut self, top: Top) {
+        if top == Top::Help {
+            let about = self.view().kind();
+            self.stack = vec![View::Help(HelpView {
+                about,
+                nav: ListNav::default(),
+            })];
+            return;
+        }
+        if self.stack.len() == 1 && self.top() == top {
+            return;
+        }
+        self.stack = vec![View::top(top)];
+    }
+
+    /// Esc / Backspace: one level up; from a top-level view, to the overview.
+    pub fn back(&mut self) {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+        } else if self.top() != Top::Overview {
+            self.stack = vec![View::top(Top::Overview)];
+        }
+    }
+
+    fn move_by(&mut self, delta: isize, state: &State) -> Effect {
+        let view = self.view();
+        if Self::links_only(view)
+            && let Some(doc) = self.doc(view, state)
+        {
+            let sel = view.nav().selected;
+            let mut target = sel;
+            for _ in 0..delta.unsigned_abs() {
+                match doc.next_link(target, delta > 0) {
+                    Some(t) => target = t,
+                    None => break,
+                }
+            }
+            self.view_mut().nav_mut().selected = target;
+            return Effect::Redraw;
+        }
+        let len = self.len(state);
+        self.view_mut().nav_mut().step(delta, len);
+        self.remember_selection(state);
+        Effect::Redraw
+    }
+
+    fn page(&mut self, dir: isize, state: &State) -> Effect {
+        let page = self.view().nav().page().saturating_sub(1).max(1) as isize;
+        self.scroll(dir * page, state)
+    }
+
+    fn half_page(&mut self, dir: isize, state: &State) -> Effect {
+        let page = (self.view().nav().page() / 2).max(1) as isize;
+        self.scroll(dir * page, state)
+    }
+
+    fn scroll(&mut self, delta: isize, state: &State) -> Effect {
+        let len = self.len(state);
+        let links = Self::links_only(self.view());
+        self.view_mut().nav_mut().step(delta, len);
+        if links {
+            self.snap_to_link(delta > 0, state);
+        }
+        self.remember_selection(state);
+        Effect::Redraw
+    }
+
+    fn jump(&mut self, end: bool, state: &State) -> Effect {
+        let len = self.len(state);
+        let links = Self::links_only(self.view());
+        self.view_mut().nav_mut().selected = if end { len.saturating_sub(1) } else { 0 };
+        if links {
+            self.snap_to_link(!end, state);
+        }
+        self.remember_selection(state);
+        Effect::Redraw
+    }
+
+    /// Moves a links-only cursor onto the nearest link (in `forward` direction first).
+    fn snap_to_link(&mut self, forward: bool, state: &State) {
+        let Some(doc) = self.doc(self.view(), state) else {
+            return;
+        };
+        let sel = self.view().nav().selected;
+        if doc.link_at(sel).is_some() {
+            return;
+        }
+        let near = if forward {
+            doc.next_link(sel, true)
+                .or_else(|| doc.next_link(sel, false))
+        } else {
+            doc.next_link(sel, false)
+                .or_else(|| doc.next_link(sel, true))
+        };
+        if let Some(i) = near {
+            self.view_mut().nav_mut().selected = i;
+        }
+    }
+
+    /// Places links-only cursors on their first link (when the view is first shown).
+    pub fn place_cursor(&mut self, state: &State) {
+        let view = self.view();
+        if !Self::links_only(view) {
+            return;
+        }
+        let placed = matches!(view, View::Overview(d) | View::Connectivity(d) if d.placed);
+        if placed {
+            return;
+        }
+        if let Some(doc) = self.doc(view, state)
+            && let Some(first) = doc.first_link()
+        {
+            if let View::Overview(d) | View::Connectivity(d) = self.view_mut() {
+                d.nav.selected = first;
+                d.placed = true;
+            }
+        }
+    }
+
+    fn remember_selection(&mut self, state: &State) {
+        if let View::Buckets(b) = self.view_mut() {
+            b.remember(state);
+        }
+    }
+
+    fn sort(&mut self, reverse: bool, state: &State) -> Effect {
+        match self.view_mut() {
+            View::Buckets(b) => {
+                if reverse {
+                    b.reverse = !b.reverse;
+                } else {
+                    b.sort = b.sort.next();
+                }
+                b.resort(state);
+                let label = b.sort.label();
+                let text = if reverse {
+                    format!("sort reversed ({label})")
+                } else {
+                    format!("sorted by {label}")
+                };
+                self.set_message(text, false);
+            }
+            _ => self.set_message("s sorts the bucket list", true),
+        }
+        Effect::Redraw
+    }
+
+    /// Enter: follow the selection's link.
+    pub fn enter(&mut self, state: &State) -> Effect {
+        match self.selected_link(state) {
+            Some(link) => {
+                self.follow(link, state);
+                Effect::Redraw
+            }
+            None => Effect::Nothing,
+        }
+    }
+
+    pub fn follow(&mut self, link: Link, state: &State) {
+        let view = match link {
+            Link::Top(t) => {
+                self.switch(t);
+                self.place_cursor(state);
+                return;
+            }
+            Link::Bucket(name) => View::detail(View::BucketDetail, name),
+            Link::Buckets(filter) => {
+                let mut b = BucketsView::default();
+                b.set_filter(filter, state);
+                View::Buckets(b)
+            }
+            Link::Workgroup(key) => View::detail(View::WorkgroupDetail, key),
+            Link::Workgroups(filter) => View::Workgroups(ListView {
+                filter,
+                nav: ListNav::default(),
+            }),
+            Link::Element(id) => View::detail(View::ConnDetail, id),
+            Link::Diagram(id) => {
+                let doc = views::connectivity::diagram(state, &self.theme, self.body_width());
+                let at = doc
+                    .lines
+                    .iter()
+                    .position(|l| l.link == Some(Link::Element(id.clone())))
+                    .unwrap_or(0);
+                View::Connectivity(DocView {
+                    nav: ListNav::at(at),
+                    placed: true,
+                })
+            }
+            Link::Program(p) => View::Compliance(ComplianceView::controls(p)),
+            Link::Control(p, c) => View::Compliance(ComplianceView::findings(p, c)),
+            Link::Error(i) => View::detail(View::ErrorDetail, i.to_string()),
+            Link::Finding(id) => View::detail(View::FindingDetail, id),
+        };
+        self.stack.push(view);
+        if let View::Buckets(b) = self.view_mut() {
+            b.refresh(state);
+        }
+        self.place_cursor(state);
+    }
+
+    /// Runs a `:` command.
+    pub fn run_command(&mut self, text: &str, state: &State) -> Effect {
+        match command::parse(text) {
+            Ok(Command::Nothing) => Effect::Redraw,
+            Ok(Command::Quit) => Effect::Quit,
+            Ok(Command::Top(t)) => {
+                self.switch(t);
+                self.place_cursor(state);
+                Effect::Redraw
+            }
+            Ok(Command::Buckets(filter)) => {
+                self.switch(Top::Buckets);
+                self.set_filter(filter, state);
+                Effect::Redraw
+            }
+            Ok(Command::Bucket(name)) => {
+                if state.bucket(&name).is_some() {
+                    self.follow(Link::Bucket(name), state);
+                } else {
+                    self.set_message(format!("no bucket named {name:?}"), true);
+                }
+                Effect::Redraw
+            }
+            Ok(Command::Compliance(program)) => {
+                self.switch(Top::Compliance);
+                if let Some(p) = program {
+                    match views::compliance::find_program(self.evaluation(), &p) {
+                        Some(id) => self.follow(Link::Program(id), state),
+                        None => self.set_message(format!("no program matches {p:?}"), true),
+                    }
+                }
+                Effect::Redraw
+            }
+            Ok(Command::Theme(name)) => {
+                match Theme::load(&name, self.depth) {
+                    Ok(t) => {
+                        self.set_message(
+                            format!("theme {} ({})", t.name, self.depth.as_str()),
+                            false,
+                        );
+                        self.theme = t;
+                    }
+                    Err(e) => self.set_message(e.to_string(), true),
+                }
+                Effect::Redraw
+            }
+            Ok(Command::Write(path)) => Effect::WriteSnapshot(path),
+            Ok(Command::Rescan) => Effect::Rescan,
+            Ok(Command::Mouse(on)) => {
+                self.mouse = on;
+                Effect::Mouse(on)
+            }
+            Ok(Command::Filter(f)) => {
+                if self.view().filter().is_some() {
+                    self.set_filter(f, state);
+                } else {
+                    self.set_message("this view has no filter", true);
+                }
+                Effect::Redraw
+            }
+            Err(e) => {
+                self.set_message(e, true);
+                Effect::Redraw
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The `:` command line: view names (k9s habit), `:compliance pci`, `:theme NAME`, `:w FILE`,
+//! `:q`.
+
+use std::path::PathBuf;
+
+use super::app::Top;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Nothing,
+    Quit,
+    Top(Top),
+    /// `:buckets [FILTER]`.
+    Buckets(String),
+    /// `:bucket NAME`: straight to a bucket's detail.
+    Bucket(String),
+    /// `:compliance [PROGRAM]`.
+    Compliance(Option<String>),
+    Theme(String),
+    Write(Option<PathBuf>),
+    Rescan,
+    Mouse(bool),
+    Filter(String),
+}
+
+/// Every command with its aliases, for completion and help.
+pub const COMMANDS: [(&str, &[&str], &str); 15] = [
+    ("overview", &["o", "home"], "the overview"),
+    (
+        "buckets",
+        &["b", "s3"],
+        "buckets [FILTER]: the bucket list, optionally filtered",
+    ),
+    ("bucket", &[], "bucket NAME: one bucket's detail"),
+    ("workgroups", &["wg", "athena"], "Athena workgroups"),
+    (
+        "connectivity",
+        &["net", "network", "c"],
+        "the network path diagram",
+    ),
+    (
+        "compliance",
+        &["comp", "programs"],
+        "compliance [PROGRAM]: programs, e.g. :compliance pci",
+    ),
+    ("errors", &["err"], "every fetch error"),
+    ("help", &["h"], "the keys of the current view"),
+    (
+        "theme",
+        &[],
+        "theme NAME|PATH: default, dark, light, high-contrast, colorblind",
+    ),
+    (
+        "filter",
+        &["f"],
+        "filter TEXT: set the filter of the current list",
+    ),
+    (
+        "write",
+        &["w"],
+        "write [FILE]: save the estate as a snapshot",
+    ),
+    ("rescan", &["r"], "read the estate again"),
+    ("mouse", &[], "mouse on|off"),
+    ("quit", &["q", "q!", "qa", "exit"], "leave intransit"),
+    ("pci", &[], "shortcut for :compliance pci"),
+];
+
+pub fn parse(text: &str) -> Result<Command, String> {
+    let text = text.trim();
+    let (word, rest) = match text.split_once(char::is_whitespace) {
+        Some((w, r)) => (w, r.trim()),
+        None => (text, ""),
+    };
+    let arg = (!rest.is_empty()).then(|| rest.to_string());
+    let name = COMMANDS
+        .iter()
+        .find(|(n, aliases, _)| *n == word || aliases.contains(&word))
+        .map(|(n, _, _)| *n);
+    Ok(match name {
+        None if word.is_empty() => Command::Nothing,
+        None => {
+            return Err(format!(
+                "unknown command :{word} (try :buckets, :compliance pci, :theme dark, :q; ? for help)"
+            ));
+        }
+        Some("overview") => Command::Top(Top::Overview),
+        Some("buckets") => Command::Buckets(rest.to_string()),
+        Some("bucket") => match arg {
+            Some(name) => Command::Bucket(name),
+            None => return Err(":bucket needs a bucket name".to_string()),
+        },
+        Some("workgroups") => Command::Top(Top::Workgroups),
+        Some("connectivity") => Command::Top(Top::Connectivity),
+        Some("compliance") => Command::Compliance(arg),
+        Some("pci") => Command::Compliance(Some("pci".to_string())),
+        Some("errors") => Command::Top(Top::Errors),
+        Some("help") => Command::Top(Top::Help),
+        Some("theme") => match arg {
+            Some(t) => Command::Theme(t),
+            None => {
+                return Err(
+                    ":theme needs a name: default, dark, light, high-contrast, colorblind"
+                        .to_string(),
+                );
+            }
+        },
+        Some("filter") => Command::Filter(rest.to_string()),
+        Some("write") => Command::Write(arg.map(PathBuf::from)),
+        Some("rescan") => Command::Rescan,
+        Some("mouse") => match rest {
+            "on" | "" => Command::Mouse(true),
+            "off" => Command::Mouse(false),
+            _ => return Err(":mouse on|off".to_string()),
+        },
+        Some("quit") => Command::Quit,
+        Some(other) => return Err(format!("unknown command :{other}")),
+    })
+}
+
+/// Completes the first word of a command when it is the prefix of exactly one name.
+pub fn complete(text: &str) -> Option<String> {
+    if text.contains(' ') || text.is_empty() {
+        return None;
+    }
+    let hits: Vec<&str> = COMMANDS
+        .iter()
+        .map(|(n, _, _)| *n)
+        .filter(|n| n.starts_with(text))
+        .collect();
+    match hits.as_slice() {
+        [one] => Some(format!("{one} ")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands() {
+        assert_eq!(parse("q"), Ok(Command::Quit));
+        assert_eq!(parse("buckets"), Ok(Command::Buckets(String::new())));
+        assert_eq!(
+            parse("buckets athena"),
+            Ok(Command::Buckets("athena".to_string()))
+        );
+        assert_eq!(
+            parse("compliance pci"),
+            Ok(Command::Compliance(Some("pci".to_string())))
+        );
+        assert_eq!(parse("theme dark"), Ok(Command::Theme("dark".to_string())));
+        assert_eq!(
+            parse("w /tmp/x.json"),
+            Ok(Command::Write(Some("/tmp/x.json".into())))
+        );
+        assert_eq!(parse(""), Ok(Command::Nothing));
+        assert!(parse("frobnicate").is_err());
+        assert_eq!(complete("buc"), None);
+        assert_eq!(complete("bucke"), None);
+        assert_eq!(complete("work"), Some("workgroups ".to_string()));
+    }
+}

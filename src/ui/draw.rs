@@ -1,0 +1,276 @@
+//! One frame: a pure function of the store's state and the app's view state. No I/O, no
+//! clock, no awaiting: the same state and app give the same cells.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::app::{App, InputKind, Top};
+use super::views;
+use super::widgets::{clean, truncate, width};
+use crate::model::Mode;
+use crate::store::State;
+
+/// Smallest usable terminal.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// Draws the whole console.
+pub fn draw(frame: &mut Frame, app: &App, state: &State) {
+    let area = frame.area();
+    let theme = &app.theme;
+    frame.render_widget(Block::default().style(theme.base), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, app);
+        return;
+    }
+    let prompt = app.input.is_some() || app.message.is_some();
+    let rows = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(u16::from(prompt)),
+        Constraint::Length(1),
+    ])
+    .split(area);
+    header(frame, rows[0], app, state);
+    tabs(frame, rows[1], app);
+    views::draw_body(frame, rows[2], app, state);
+    if prompt {
+        prompt_line(frame, rows[3], app);
+    }
+    status(frame, rows[4], app, state);
+    guard(frame);
+}
+
+/// Belt and braces: whatever a view forgot to sanitize, no control character leaves as a
+/// cell (the views already strip escape sequences from untrusted text).
+fn guard(frame: &mut Frame) {
+    let buf = frame.buffer_mut();
+    for cell in buf.content.iter_mut() {
+        if cell.symbol().chars().any(char::is_control) {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, app: &App) {
+    let text = vec![
+        Line::from(Span::styled("Terminal too small", app.theme.bad)),
+        Line::from(format!("{}×{}", area.width, area.height)),
+        Line::from(format!(
+            "intransit needs at least {MIN_WIDTH}×{MIN_HEIGHT}."
+        )),
+        Line::from("Enlarge the window, or press q to quit."),
+    ];
+    let h = (text.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    let r = Rect {
+        x: area.x,
+        y,
+        width: area.width,
+        height: h,
+    };
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(ratatui::layout::Alignment::Center)
+            .wrap(Wrap { trim: true })
+            .style(app.theme.base),
+        r,
+    );
+}
+
+/// Who the scan ran as: the session name of the base identity.
+pub fn caller(state: &State) -> Option<String> {
+    let base = state
+        .estate
+        .accounts
+        .iter()
+        .find(|a| a.assumed_role.is_none())
+        .or_else(|| state.estate.accounts.first())?;
+    let who = base
+        .caller_arn
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&base.caller_arn);
+    let account = match &base.name {
+        Some(n) => format!("{} {}", base.id, n),
+        None => base.id.clone(),
+    };
+    let more = state.estate.accounts.len().saturating_sub(1);
+    let more = if more > 0 {
+        format!(" +{more} account{}", if more == 1 { "" } else { "s" })
+    } else {
+        String::new()
+    };
+    Some(clean(&format!("{who} · {account}{more}")))
+}
+
+fn header(frame: &mut Frame, area: Rect, app: &App, state: &State) {
+    let t = &app.theme;
+    let mode = state.meta.mode;
+    let badge = match mode {
+        Mode::Demo => t.badge_demo,
+        Mode::Live => t.badge_live,
+        Mode::Snapshot => t.badge_snapshot,
+    };
+    let mut left = vec![
+        Span::styled(" intransit ", t.title),
+        Span::styled(format!(" {} ", mode.badge()), badge),
+        Span::raw(" "),
+        Span::styled(" READ-ONLY ", t.badge_readonly),
+        Span::raw("  "),
+    ];
+    let regions = clean(&state.meta.regions.join(" "));
+    let used: usize = left.iter().map(|s| width(&s.content)).sum();
+    let who_w = caller(state).map(|w| width(&w)).unwrap_or(0);
+    // The caller matters more than the regions (the diagram shows those).
+    let right = if regions.is_empty()
+        || used + who_w.min(40) + width(&regions) + 3 > usize::from(area.width)
+    {
+        String::new()
+    } else {
+        format!("{regions} ")
+    };
+    let room = usize::from(area.width).saturating_sub(used + width(&right) + 2);
+    if let Some(who) = caller(state) {
+        left.push(Span::styled(truncate(&who, room).into_owned(), t.header));
+    }
+    let used: usize = left.iter().map(|s| width(&s.content)).sum();
+    let gap = usize::from(area.width).saturating_sub(used + width(&right));
+    left.push(Span::styled(" ".repeat(gap), t.header));
+    if used + width(&right) <= usize::from(area.width) {
+        left.push(Span::styled(right, t.muted.patch(t.header)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(left)).style(t.header), area);
+}
+
+fn tabs(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let current = app.top();
+    let mut spans = vec![Span::raw(" ")];
+    for (i, top) in Top::ALL.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" "));
+        }
+        let label = views::tab_label(*top, area.width);
+        if *top == current {
+            spans.push(Span::styled(
+                label,
+                t.accent.add_modifier(Modifier::UNDERLINED),
+            ));
+        } else {
+            let (key, rest) = label.split_at(1);
+            spans.push(Span::styled(key.to_string(), t.key));
+            spans.push(Span::styled(rest.to_string(), t.muted));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(t.base), area);
+}
+
+fn prompt_line(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let line = if let Some(input) = &app.input {
+        let (sigil, hint) = match input.kind {
+            InputKind::Filter => ("/", "  Enter keeps · Esc clears · !word excludes"),
+            InputKind::Command => (":", "  Enter runs · Tab completes · Esc cancels"),
+        };
+        let text = clean(&input.text);
+        let cursor_x = area.x + 1 + width(&text) as u16;
+        frame.set_cursor_position((cursor_x.min(area.right().saturating_sub(1)), area.y));
+        Line::from(vec![
+            Span::styled(sigil, t.key),
+            Span::styled(text, t.base.add_modifier(Modifier::BOLD)),
+            Span::styled(hint, t.muted),
+        ])
+    } else if let Some(m) = &app.message {
+        let style = if m.error { t.error } else { t.good };
+        Line::from(Span::styled(format!(" {}", clean(&m.text)), style))
+    } else {
+        Line::default()
+    };
+    frame.render_widget(Paragraph::new(line).style(t.base), area);
+}
+
+/// Total fetch errors: estate-wide plus those recorded on buckets and workgroups.
+pub fn error_count(state: &State) -> usize {
+    let e = &state.estate;
+    e.errors.len()
+        + e.buckets.iter().map(|b| b.errors.len()).sum::<usize>()
+        + e.workgroups.iter().map(|w| w.errors.len()).sum::<usize>()
+}
+
+fn fetcher_short(name: &str) -> &str {
+    match name {
+        "organizations" => "org",
+        "directconnect" => "dx",
+        other => other,
+    }
+}
+
+fn status(frame: &mut Frame, area: Rect, app: &App, state: &State) {
+    let t = &app.theme;
+    let mut left: Vec<Span> = vec![Span::raw(" ")];
+    if app.scan_done(state) {
+        let done = match state.meta.mode {
+            Mode::Snapshot => match &state.meta.finished_at {
+                Some(at) => format!("snapshot of {}", clean(at)),
+                None => "snapshot loaded".to_string(),
+            },
+            _ => "scan complete".to_string(),
+        };
+        left.push(Span::styled(format!("✔ {done}"), t.good));
+        left.push(Span::styled(
+            format!(
+                " · {} buckets · {} workgroups",
+                state.estate.buckets.len(),
+                state.estate.workgroups.len()
+            ),
+            t.muted,
+        ));
+    } else {
+        let frame_glyph = SPINNER[app.spinner % SPINNER.len()];
+        left.push(Span::styled(format!("{frame_glyph} scanning"), t.accent));
+        for p in state.progress.values() {
+            let total = p.done + p.failed + p.in_flight + p.queued;
+            let finished = p.finished();
+            left.push(Span::styled(
+                format!(
+                    " {} {}/{}{}",
+                    fetcher_short(&p.fetcher),
+                    p.done + p.failed,
+                    total,
+                    if finished { " ✔" } else { "" }
+                ),
+                if finished { t.muted } else { t.base },
+            ));
+        }
+    }
+    let errors = error_count(state);
+    let err_style = if errors > 0 { t.error } else { t.muted };
+    let right = vec![
+        Span::styled(format!("{} errors", errors), err_style),
+        Span::styled(" · ", t.muted),
+        Span::styled("?", t.key),
+        Span::styled(" help ", t.muted),
+        Span::styled(":", t.key),
+        Span::styled(" cmd ", t.muted),
+        Span::styled("q", t.key),
+        Span::styled(" quit ", t.muted),
+    ];
+    let rw: usize = right.iter().map(|s| width(&s.content)).sum();
+    let w = usize::from(area.width);
+    let left = super::widgets::fit(left, w.saturating_sub(rw + 1));
+    let mut spans = left;
+    spans.push(Span::raw(" "));
+    spans.extend(right);
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(t.base.patch(Style::default())),
+        area,
+    );
+}

@@ -1,0 +1,271 @@
+//! The event loop: terminal input (crossterm's `EventStream`), store changes (a `watch` of its
+//! version), a spinner tick only while fetches are in flight, and signals — one
+//! `tokio::select!`. A frame is drawn only after something changed; when the scan is done and
+//! no key is pressed, nothing at all is written.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+use crossterm::event::{Event, EventStream};
+use futures_core::Stream;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::app::{App, Effect};
+use super::theme::Theme;
+use super::{clipboard, log, terminal};
+use crate::source::{self, SourceError, SourceSpec};
+use crate::store::Store;
+
+/// Why the console stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    Interrupted,
+    Terminated,
+    /// SIGHUP or the terminal's input closed: nothing was written on the way out.
+    HungUp,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Quit => 0,
+            Exit::HungUp => 129,
+            Exit::Interrupted => 130,
+            Exit::Terminated => 143,
+        }
+    }
+}
+
+pub struct Options {
+    pub spec: SourceSpec,
+    pub theme: Theme,
+    pub mouse: bool,
+}
+
+type Term = Terminal<CrosstermBackend<terminal::TermWriter>>;
+
+/// Frames are at most this often (input and store changes are coalesced in between).
+const FRAME: Duration = Duration::from_millis(16);
+const SPINNER_TICK: Duration = Duration::from_millis(100);
+
+async fn next_event(events: &mut EventStream) -> Option<std::io::Result<Event>> {
+    std::future::poll_fn(|cx| Pin::new(&mut *events).poll_next(cx)).await
+}
+
+fn draw(term: &mut Term, app: &App, store: &Store) -> std::io::Result<()> {
+    terminal::begin_frame(term.backend_mut())?;
+    term.draw(|f| store.read(|s| super::draw::draw(f, app, s)))?;
+    terminal::end_frame(term.backend_mut())
+}
+
+/// A default snapshot file name: `intransit-snapshot-20250101T120000Z.json`.
+pub fn default_snapshot_path() -> PathBuf {
+    let stamp = humantime::format_rfc3339_seconds(SystemTime::now())
+        .to_string()
+        .replace(['-', ':'], "");
+    PathBuf::from(format!("intransit-snapshot-{stamp}.json"))
+}
+
+fn write_snapshot(store: &Store, path: PathBuf) -> JoinHandle<Result<PathBuf, String>> {
+    let snapshot = store.snapshot();
+    tokio::task::spawn_blocking(move || {
+        let text = serde_json::to_string_pretty(&snapshot).map_err(|e| e.to_string())? + "\n";
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(path)
+    })
+}
+
+/// Runs the console until the user quits or a signal arrives. The terminal is restored by
+/// the caller's [`terminal::Guard`].
+pub async fn run(opts: Options) -> Result<Exit, String> {
+    let mut sigint = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+    let mut sigterm = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut sighup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+
+    log::line("event loop: starting the source");
+    let scan = source::start(&opts.spec).await.map_err(|e| e.to_string())?;
+    let mut store = scan.store;
+    let mut task: Option<JoinHandle<Result<(), SourceError>>> = scan.task;
+    let mut rx = store.subscribe();
+
+    terminal::enter(opts.mouse).map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let _guard = terminal::Guard;
+    let writer = terminal::TermWriter::new();
+    let mut term = Terminal::new(CrosstermBackend::new(writer)).map_err(|e| e.to_string())?;
+    let size = term.size().map_err(|e| e.to_string())?;
+    let mut app = App::new(opts.theme, (size.width, size.height));
+    app.mouse = opts.mouse;
+    store.read(|s| {
+        app.sync(s);
+        app.place_cursor(s);
+    });
+    log::line(&format!(
+        "console started: {}x{}, theme {}, {}",
+        size.width,
+        size.height,
+        app.theme.name,
+        app.depth.as_str()
+    ));
+
+    let mut events = EventStream::new();
+    let mut pending_write: Option<JoinHandle<Result<PathBuf, String>>> = None;
+    let mut dirty = true;
+    let mut next_frame = Instant::now();
+    let mut next_tick = Instant::now() + SPINNER_TICK;
+    let mut was_busy = true;
+    let mut first_drawn = false;
+
+    loop {
+        if dirty && Instant::now() >= next_frame {
+            if let Err(e) = draw(&mut term, &app, &store) {
+                log::line(&format!("draw failed: {e}"));
+                terminal::mark_gone();
+                return Ok(Exit::HungUp);
+            }
+            if terminal::is_gone() {
+                return Ok(Exit::HungUp);
+            }
+            if !first_drawn {
+                first_drawn = true;
+                log::line("first frame drawn");
+            }
+            dirty = false;
+            next_frame = Instant::now() + FRAME;
+        }
+        let busy = task.is_some() && store.read(|s| !app.scan_done(s));
+        if busy && !was_busy {
+            next_tick = Instant::now() + SPINNER_TICK;
+        }
+        if was_busy && !busy {
+            log::line("scan finished");
+        }
+        was_busy = busy;
+        tokio::select! {
+            biased;
+            _ = sighup.recv() => {
+                terminal::mark_gone();
+                log::line("SIGHUP: terminal gone");
+                return Ok(Exit::HungUp);
+            }
+            _ = sigterm.recv() => return Ok(Exit::Terminated),
+            _ = sigint.recv() => return Ok(Exit::Interrupted),
+            ev = next_event(&mut events) => match ev {
+                Some(Ok(ev)) => {
+                    let effect = store.read(|s| {
+                        let e = app.on_event(&ev, s);
+                        app.place_cursor(s);
+                        e
+                    });
+                    match effect {
+                        Effect::Nothing => {}
+                        Effect::Redraw => dirty = true,
+                        Effect::Quit => return Ok(Exit::Quit),
+                        Effect::Copy(text) => {
+                            let seq = clipboard::osc52(&text);
+                            let w = term.backend_mut();
+                            let ok = w.write_all(seq.as_bytes()).and_then(|_| w.flush());
+                            match ok {
+                                Ok(()) => app.set_message(
+                                    format!("copied {} bytes to the clipboard (OSC 52)", text.len()),
+                                    false,
+                                ),
+                                Err(e) => app.set_message(format!("copy failed: {e}"), true),
+                            }
+                            dirty = true;
+                        }
+                        Effect::WriteSnapshot(path) => {
+                            if pending_write.is_some() {
+                                app.set_message("a snapshot is already being written", true);
+                            } else {
+                                let path = path.unwrap_or_else(default_snapshot_path);
+                                app.set_message(format!("writing {}…", path.display()), false);
+                                pending_write = Some(write_snapshot(&store, path));
+                            }
+                            dirty = true;
+                        }
+                        Effect::Rescan => {
+                            if task.is_some() {
+                                app.set_message("a scan is already running", true);
+                            } else {
+                                match source::start(&opts.spec).await {
+                                    Ok(scan) => {
+                                        store = scan.store;
+                                        task = scan.task;
+                                        rx = store.subscribe();
+                                        app.set_message("rescanning…", false);
+                                        store.read(|s| app.reset(s));
+                                        log::line("rescan started");
+                                    }
+                                    Err(e) => app.set_message(format!("rescan failed: {e}"), true),
+                                }
+                            }
+                            dirty = true;
+                        }
+                        Effect::Mouse(on) => {
+                            let _ = terminal::set_mouse(on);
+                            dirty = true;
+                        }
+                    }
+                }
+                Some(Err(e)) => {
+                    log::line(&format!("terminal input failed: {e}"));
+                    terminal::mark_gone();
+                    return Ok(Exit::HungUp);
+                }
+                None => {
+                    terminal::mark_gone();
+                    return Ok(Exit::HungUp);
+                }
+            },
+            changed = rx.changed() => {
+                if changed.is_ok() {
+                    store.read(|s| {
+                        app.sync(s);
+                        app.place_cursor(s);
+                    });
+                    dirty = true;
+                }
+            }
+            res = async { pending_write.as_mut().expect("guarded").await }, if pending_write.is_some() => {
+                pending_write = None;
+                match res {
+                    Ok(Ok(path)) => {
+                        log::line(&format!("snapshot written to {}", path.display()));
+                        app.set_message(format!("snapshot written to {}", path.display()), false);
+                    }
+                    Ok(Err(e)) => app.set_message(e, true),
+                    Err(e) => app.set_message(format!("snapshot failed: {e}"), true),
+                }
+                dirty = true;
+            }
+            res = async { task.as_mut().expect("guarded").await }, if task.is_some() => {
+                task = None;
+                app.scan_ended = true;
+                dirty = true;
+                let failure = match res {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(e.to_string()),
+                    Err(e) => Some(format!("scan task failed: {e}")),
+                };
+                if let Some(e) = failure {
+                    log::line(&format!("scan failed: {e}"));
+                    app.set_message(format!("scan failed: {e}"), true);
+                    dirty = true;
+                }
+            }
+            _ = tokio::time::sleep_until(next_tick), if busy => {
+                app.spinner = app.spinner.wrapping_add(1);
+                next_tick = Instant::now() + SPINNER_TICK;
+                dirty = true;
+            }
+            _ = tokio::time::sleep_until(next_frame), if dirty => {}
+        }
+    }
+}

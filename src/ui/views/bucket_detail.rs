@@ -1,0 +1,408 @@
+//! Bucket detail: the verdict, the gaps as bullets, the policy pretty-printed with the
+//! deciding statements marked, public-access block and encryption, the Athena workgroups and
+//! tables that use the bucket, the controls it affects, and the statement that would fix it
+//! (`y` copies it with OSC 52).
+
+use ratatui::text::{Line, Span};
+use serde_json::json;
+
+use super::super::app::Link;
+use super::super::theme::Theme;
+use super::super::widgets::{Doc, Status, clean, status_span, verdict_span};
+use super::{account_label, json_spans, kv, pretty_policy};
+use crate::compliance::{Evaluation, ResourceKind};
+use crate::model::{Bucket, PolicyText};
+use crate::policy::render::verdict_sentence;
+use crate::policy::{PolicySource, Role, Target, Verdict};
+use crate::store::State;
+
+/// The statement that makes a bucket deny every plain-HTTP request (AWS's canonical form).
+pub fn fix_statement(b: &Bucket) -> serde_json::Value {
+    let arn = Target::new(b.name.clone(), b.tls.partition).bucket_arn();
+    json!({
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn, format!("{arn}/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+    })
+}
+
+/// What `y` copies: the fixing statement, or the bucket's ARN when nothing needs fixing.
+pub fn copy_text(state: &State, name: &str) -> Option<String> {
+    let b = state.bucket(name)?;
+    if b.tls.verdict == Verdict::Enforced {
+        return Some(Target::new(b.name.clone(), b.tls.partition).bucket_arn());
+    }
+    serde_json::to_string_pretty(&fix_statement(b)).ok()
+}
+
+fn roles(r: &[Role]) -> String {
+    r.iter()
+        .map(|r| match r {
+            Role::DeniesHttp => "denies plain HTTP",
+            Role::DeniesHttpConditionally => "denies plain HTTP under a condition",
+            Role::SetsTlsFloor => "sets the TLS floor",
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: &str) -> Doc {
+    let mut doc = Doc::default();
+    let Some(b) = state.bucket(name) else {
+        doc.push(Line::from(Span::styled(
+            format!("{} is not in the current scan", clean(name)),
+            t.muted,
+        )));
+        return doc;
+    };
+    let a = &b.tls;
+    doc.push(Line::from(vec![
+        Span::styled(clean(&b.name), t.title),
+        Span::raw("  "),
+        verdict_span(a.verdict, t),
+        Span::styled(format!("  {}", verdict_sentence(a.verdict)), t.muted),
+    ]));
+    doc.blank();
+    doc.push(kv("Account", account_label(state, &b.account_id), t));
+    doc.push(kv("Region", clean(&b.region), t));
+    if let Some(d) = &b.creation_date {
+        doc.push(kv("Created", clean(d), t));
+    }
+    doc.push(kv(
+        "Minimum TLS",
+        match a.min_tls {
+            Some(v) => format!("{v} (older versions are denied)"),
+            None => "not set by the policy (AWS endpoints require TLS 1.2)".into(),
+        },
+        t,
+    ));
+    doc.push(kv("Enforced by", super::buckets::enforced_by(b), t));
+    let athena = super::buckets::athena_role(b);
+    doc.push(kv(
+        "Athena",
+        if athena.is_empty() {
+            "not in Athena's data path".into()
+        } else {
+            athena
+        },
+        t,
+    ));
+    let pab = match &b.public_access_block {
+        Some(p) if p.all_on() => status_span(Status::Good, "all four blocks on", t),
+        Some(p) => {
+            let off: Vec<&str> = [
+                ("BlockPublicAcls", p.block_public_acls),
+                ("IgnorePublicAcls", p.ignore_public_acls),
+                ("BlockPublicPolicy", p.block_public_policy),
+                ("RestrictPublicBuckets", p.restrict_public_buckets),
+            ]
+            .iter()
+            .filter(|(_, on)| !on)
+            .map(|(n, _)| *n)
+            .collect();
+            status_span(Status::Warn, format!("off: {}", off.join(", ")), t)
+        }
+        None => status_span(Status::Unknown, "not configured or not readable", t),
+    };
+    doc.push(Line::from(vec![
+        Span::styled(format!("  {:<20} ", "Public access block"), t.muted),
+        pab,
+    ]));
+    if let Some(public) = b.policy_is_public {
+        doc.push(Line::from(vec![
+            Span::styled(format!("  {:<20} ", "Policy is public"), t.muted),
+            if public {
+                status_span(Status::Bad, "yes", t)
+            } else {
+                status_span(Status::Good, "no", t)
+            },
+        ]));
+    }
+    doc.push(kv(
+        "Encryption at rest",
+        match &b.encryption {
+            Some(e) => {
+                let mut s = clean(&e.algorithm);
+                if let Some(k) = &e.kms_key_id {
+                    s.push_str(&format!(" · key {}", clean(k)));
+                }
+                if e.bucket_key_enabled {
+                    s.push_str(" · bucket key on");
+                }
+                s
+            }
+            None => "none reported".into(),
+        },
+        t,
+    ));
+    if let Some(err) = &a.error {
+        doc.push(Line::from(vec![
+            Span::styled(format!("  {:<20} ", "Why unknown"), t.muted),
+            Span::styled(clean(err), t.error),
+        ]));
+    }
+
+    if !a.gaps.is_empty() {
+        doc.blank();
+        doc.heading("Still accepted over plain HTTP", t);
+        for g in &a.gaps {
+            doc.para(&clean(&g.message), w, "  • ", "    ", t.base);
+        }
+    }
+    if !a.evidence.is_empty() {
+        doc.blank();
+        doc.heading("Deciding statements", t);
+        for e in &a.evidence {
+            let sid = e
+                .sid
+                .as_deref()
+                .map(|s| format!(" {:?}", clean(s)))
+                .unwrap_or_default();
+            doc.push(Line::from(vec![
+                Span::styled("  ▶ ", t.highlight),
+                Span::styled(format!("[{}]{sid}", e.statement), t.base),
+                Span::styled(
+                    format!(" · {} · {}", clean(&e.source.label()), roles(&e.roles)),
+                    t.muted,
+                ),
+            ]));
+            doc.para(&clean(&e.summary), w, "      ", "      ", t.muted);
+        }
+    }
+    if !a.warnings.is_empty() {
+        doc.blank();
+        doc.heading("Warnings", t);
+        for wr in &a.warnings {
+            doc.para(&clean(&wr.message), w, "  ! ", "    ", t.partial);
+        }
+    }
+
+    // The bucket policy, deciding statements marked.
+    doc.blank();
+    let decided: Vec<usize> = a
+        .evidence
+        .iter()
+        .filter(|e| matches!(e.source, PolicySource::BucketPolicy))
+        .map(|e| e.statement)
+        .collect();
+    match &b.policy {
+        PolicyText::Present { text } => {
+            doc.push(Line::from(vec![
+                Span::styled("Bucket policy", t.title),
+                Span::styled(
+                    if decided.is_empty() {
+                        String::new()
+                    } else {
+                        "  (▶ marks the statements that decided the verdict)".to_string()
+                    },
+                    t.muted,
+                ),
+            ]));
+            match pretty_policy(text) {
+                Ok(lines) => {
+                    for (l, tag) in lines {
+                        let hit = tag.is_some_and(|i| decided.contains(&i));
+                        let (marker, style) = if hit {
+                            ("▶ ", t.highlight)
+                        } else {
+                            ("  ", ratatui::style::Style::default())
+                        };
+                        let mut spans = vec![Span::styled(format!("  {marker}"), t.highlight)];
+                        if !hit {
+                            spans[0] = Span::raw("    ");
+                        }
+                        spans.extend(json_spans(&l, t, style));
+                        doc.push(Line::from(spans));
+                    }
+                }
+                Err(e) => {
+                    doc.push(Line::from(Span::styled(
+                        format!("  not valid JSON: {}", clean(&e)),
+                        t.error,
+                    )));
+                    for l in text.lines() {
+                        doc.push(Line::from(Span::styled(
+                            format!("    {}", clean(l)),
+                            t.muted,
+                        )));
+                    }
+                }
+            }
+        }
+        PolicyText::None => {
+            doc.push(Line::from(Span::styled("Bucket policy", t.title)));
+            doc.push(Line::from(Span::styled(
+                "  none (NoSuchBucketPolicy): nothing denies plain HTTP unless an RCP does",
+                t.muted,
+            )));
+        }
+        PolicyText::Unreadable => {
+            doc.push(Line::from(Span::styled("Bucket policy", t.title)));
+            doc.push(Line::from(Span::styled(
+                "  could not be read (see the errors below)",
+                t.error,
+            )));
+        }
+        PolicyText::Pending => {
+            doc.push(Line::from(Span::styled("Bucket policy", t.title)));
+            doc.push(Line::from(Span::styled("  not read yet…", t.muted)));
+        }
+    }
+    // Statements from resource control policies that decided the verdict.
+    let rcp: Vec<_> = a
+        .evidence
+        .iter()
+        .filter(|e| matches!(e.source, PolicySource::ResourceControlPolicy { .. }))
+        .collect();
+    if !rcp.is_empty() {
+        doc.blank();
+        doc.heading("Resource control policy statements", t);
+        for e in rcp {
+            doc.push(Line::from(Span::styled(
+                format!("  ▶ {} [{}]", clean(&e.source.label()), e.statement),
+                t.highlight,
+            )));
+            let text = serde_json::to_string(&e.json).unwrap_or_default();
+            if let Ok(lines) = pretty_policy(&text) {
+                for (l, _) in lines {
+                    let mut spans = vec![Span::raw("    ")];
+                    spans.extend(json_spans(&l, t, ratatui::style::Style::default()));
+                    doc.push(Line::from(spans));
+                }
+            }
+        }
+    }
+
+    // Who uses the bucket.
+    doc.blank();
+    doc.heading("Used by Athena", t);
+    let wgs: Vec<_> = state
+        .estate
+        .workgroups
+        .iter()
+        .filter(|w| w.output_bucket.as_deref() == Some(b.name.as_str()))
+        .collect();
+    let tables: Vec<_> = state
+        .estate
+        .tables
+        .iter()
+        .filter(|x| x.bucket.as_deref() == Some(b.name.as_str()))
+        .collect();
+    if wgs.is_empty() && tables.is_empty() {
+        doc.push(Line::from(Span::styled("  no workgroup or table", t.muted)));
+    }
+    for wg in wgs {
+        doc.link(
+            Line::from(vec![
+                Span::raw("  workgroup "),
+                Span::styled(clean(&wg.key()), t.accent),
+                Span::styled(
+                    format!(
+                        " writes query results to {}",
+                        clean(wg.output_location.as_deref().unwrap_or(""))
+                    ),
+                    t.muted,
+                ),
+            ]),
+            Link::Workgroup(super::workgroups::key(wg)),
+        );
+    }
+    for x in tables.iter().take(12) {
+        doc.push(Line::from(vec![
+            Span::raw("  table "),
+            Span::raw(clean(&format!("{}.{}", x.database, x.name))),
+            Span::styled(
+                format!("  {}", clean(x.location.as_deref().unwrap_or(""))),
+                t.muted,
+            ),
+        ]));
+    }
+    if tables.len() > 12 {
+        doc.push(Line::from(Span::styled(
+            format!("  … and {} more tables", tables.len() - 12),
+            t.muted,
+        )));
+    }
+
+    // Controls.
+    doc.blank();
+    doc.heading("Controls affected", t);
+    match super::compliance::controls_for(eval, ResourceKind::S3Bucket, &b.name) {
+        Some(list) if list.is_empty() => {
+            doc.push(Line::from(Span::styled("  none", t.muted)));
+        }
+        Some(list) => {
+            for c in list {
+                doc.link(
+                    Line::from(vec![
+                        Span::raw("  "),
+                        status_span(c.status, c.label.clone(), t),
+                        Span::raw(format!("  {} {}", c.program_name, c.control)),
+                        Span::styled(format!("  {}", c.title), t.muted),
+                    ]),
+                    Link::Control(c.program, c.control),
+                );
+            }
+        }
+        None => doc.push(Line::from(Span::styled(
+            "  compliance evaluation is not part of this build yet",
+            t.muted,
+        ))),
+    }
+
+    // The fix.
+    doc.blank();
+    if a.verdict == Verdict::Enforced {
+        doc.heading("Fix", t);
+        doc.push(Line::from(vec![
+            Span::raw("  "),
+            status_span(
+                Status::Good,
+                "nothing to fix: every plain-HTTP request is denied",
+                t,
+            ),
+            Span::styled("  (y copies the bucket ARN)", t.muted),
+        ]));
+    } else {
+        doc.push(Line::from(vec![
+            Span::styled("Fix", t.title),
+            Span::styled(
+                "  add this statement to the bucket policy · y copies it (OSC 52)",
+                t.muted,
+            ),
+        ]));
+        if a.verdict == Verdict::Unknown {
+            doc.para(
+                "The policy could not be judged; this is the statement to look for (or add) once it can be read.",
+                w,
+                "  ",
+                "  ",
+                t.muted,
+            );
+        }
+        let text = serde_json::to_string(&fix_statement(b)).unwrap_or_default();
+        if let Ok(lines) = pretty_policy(&text) {
+            for (l, _) in lines {
+                let mut spans = vec![Span::raw("    ")];
+                spans.extend(json_spans(&l, t, ratatui::style::Style::default()));
+                doc.push(Line::from(spans));
+            }
+        }
+    }
+
+    if !b.errors.is_empty() {
+        doc.blank();
+        doc.heading("Fetch errors", t);
+        for e in &b.errors {
+            doc.push(Line::from(vec![
+                Span::styled("  ✘ ", t.error),
+                Span::raw(clean(&e.short())),
+                Span::styled(format!("  {}", clean(&e.message)), t.muted),
+            ]));
+        }
+    }
+    doc
+}

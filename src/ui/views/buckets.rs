@@ -1,0 +1,377 @@
+//! Buckets: name, account, region, verdict (word + glyph), minimum TLS, Athena role,
+//! enforcing source and error, sorted and filtered. Only the visible rows are built, so the
+//! cost of a frame does not grow with the number of buckets; sorting happens when the store
+//! changes or the sort changes, filtering on each keystroke over cached lower-case text.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+
+use super::super::app::App;
+use super::super::widgets::{
+    Column, ListNav, clean, draw_table, filter_terms, matches, verdict_rank, verdict_span,
+};
+use crate::model::Bucket;
+use crate::policy::{PolicySource, Verdict};
+use crate::store::State;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Worst first.
+    #[default]
+    Verdict,
+    Name,
+    Account,
+    Region,
+    MinTls,
+    Athena,
+    Source,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Verdict => Sort::Name,
+            Sort::Name => Sort::Account,
+            Sort::Account => Sort::Region,
+            Sort::Region => Sort::MinTls,
+            Sort::MinTls => Sort::Athena,
+            Sort::Athena => Sort::Source,
+            Sort::Source => Sort::Verdict,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Verdict => "verdict",
+            Sort::Name => "name",
+            Sort::Account => "account",
+            Sort::Region => "region",
+            Sort::MinTls => "min TLS",
+            Sort::Athena => "Athena role",
+            Sort::Source => "enforced by",
+        }
+    }
+
+    fn column(self) -> usize {
+        match self {
+            Sort::Verdict => 0,
+            Sort::Name => 1,
+            Sort::Account => 2,
+            Sort::Region => 3,
+            Sort::MinTls => 4,
+            Sort::Athena => 5,
+            Sort::Source => 6,
+        }
+    }
+}
+
+const COLUMNS: [Column; 8] = [
+    Column::new("VERDICT", 14, 0, 0),
+    Column::new("NAME", 26, 3, 0),
+    Column::new("ACCOUNT", 12, 0, 4),
+    Column::new("REGION", 14, 0, 1),
+    Column::new("MIN TLS", 7, 0, 3),
+    Column::new("ATHENA", 14, 0, 2),
+    Column::new("ENFORCED BY", 14, 1, 5),
+    Column::new("ERROR", 16, 2, 6),
+];
+
+/// The token a filter uses for a verdict.
+pub fn verdict_token(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Enforced => "enforced",
+        Verdict::Partial => "partial",
+        Verdict::NotEnforced => "not-enforced",
+        Verdict::Unknown => "unknown",
+    }
+}
+
+/// `results`, `tables 3`, `results+tables 2`, or empty.
+pub fn athena_role(b: &Bucket) -> String {
+    let r = !b.athena.result_workgroups.is_empty();
+    let t = b.athena.table_count;
+    match (r, t) {
+        (true, 0) => "results".into(),
+        (true, n) => format!("results+tables {n}"),
+        (false, 0) => String::new(),
+        (false, n) => format!("tables {n}"),
+    }
+}
+
+/// `bucket policy`, `RCP`, `RCP + bucket policy`, or `—`.
+pub fn enforced_by(b: &Bucket) -> String {
+    let sources = b.tls.enforcing_sources();
+    if sources.is_empty() {
+        return "—".into();
+    }
+    let rcp = sources
+        .iter()
+        .any(|s| matches!(s, PolicySource::ResourceControlPolicy { .. }));
+    let bp = sources
+        .iter()
+        .any(|s| matches!(s, PolicySource::BucketPolicy));
+    match (rcp, bp) {
+        (true, true) => "RCP + bucket policy".into(),
+        (true, false) => "RCP".into(),
+        _ => "bucket policy".into(),
+    }
+}
+
+pub fn error_text(b: &Bucket) -> String {
+    if let Some(e) = b.errors.first() {
+        return clean(&e.short());
+    }
+    b.tls.error.as_deref().map(clean).unwrap_or_default()
+}
+
+/// Everything a filter can match, lower-case: name, account (id and name), region, verdict,
+/// Athena role, enforcing source, TLS floor, and tokens such as `accepts-http`, `rcp-only`.
+fn haystack(b: &Bucket, account_name: &str) -> String {
+    let mut s = String::with_capacity(b.name.len() + 96);
+    s.push_str(&b.name.to_lowercase());
+    s.push(' ');
+    s.push_str(&b.account_id);
+    s.push(' ');
+    s.push_str(&account_name.to_lowercase());
+    s.push(' ');
+    s.push_str(&b.region);
+    s.push(' ');
+    s.push_str(verdict_token(b.tls.verdict));
+    if matches!(b.tls.verdict, Verdict::NotEnforced | Verdict::Partial) {
+        s.push_str(" accepts-http");
+    }
+    if b.athena.in_data_path() {
+        s.push_str(" athena");
+    }
+    if !b.athena.result_workgroups.is_empty() {
+        s.push_str(" results");
+    }
+    if b.athena.table_count > 0 {
+        s.push_str(" tables");
+    }
+    let by = enforced_by(b);
+    if by.contains("RCP") {
+        s.push_str(" rcp");
+        if !by.contains("bucket") {
+            s.push_str(" rcp-only");
+        }
+    }
+    if let Some(v) = b.tls.min_tls {
+        s.push_str(&format!(" tls{v}"));
+    }
+    if !b.errors.is_empty() || b.tls.error.is_some() {
+        s.push_str(" error");
+    }
+    s
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct BucketsView {
+    pub nav: ListNav,
+    pub filter: String,
+    pub sort: Sort,
+    /// Ascending instead of the sort's natural order.
+    pub reverse: bool,
+    /// Indices into `estate.buckets`, sorted and filtered: what the table shows.
+    pub rows: Vec<usize>,
+    sorted: Vec<usize>,
+    hay: Vec<String>,
+    version: Option<u64>,
+    applied: String,
+    /// The selected bucket's name, to keep it selected when rows move.
+    selected_name: Option<String>,
+}
+
+impl BucketsView {
+    /// Forgets the cached rows (the store was replaced).
+    pub fn invalidate(&mut self) {
+        self.version = None;
+    }
+
+    /// Re-derives the rows when the store changed.
+    pub fn refresh(&mut self, state: &State) {
+        if self.version == Some(state.version) && self.hay.len() == state.estate.buckets.len() {
+            return;
+        }
+        self.version = Some(state.version);
+        self.hay = state
+            .estate
+            .buckets
+            .iter()
+            .map(|b| {
+                let name = state
+                    .estate
+                    .accounts
+                    .iter()
+                    .find(|a| a.id == b.account_id)
+                    .and_then(|a| a.name.as_deref())
+                    .unwrap_or("");
+                haystack(b, name)
+            })
+            .collect();
+        self.resort(state);
+    }
+
+    /// Sorts again (sort key or direction changed, or new data).
+    pub fn resort(&mut self, state: &State) {
+        let buckets = &state.estate.buckets;
+        let mut idx: Vec<usize> = (0..buckets.len()).collect();
+        let key_name = |i: &usize| buckets[*i].name.as_str();
+        match self.sort {
+            Sort::Verdict => idx.sort_by(|a, b| {
+                verdict_rank(buckets[*a].tls.verdict)
+                    .cmp(&verdict_rank(buckets[*b].tls.verdict))
+                    .then_with(|| {
+                        buckets[*b]
+                            .athena
+                            .in_data_path()
+                            .cmp(&buckets[*a].athena.in_data_path())
+                    })
+                    .then_with(|| key_name(a).cmp(key_name(b)))
+            }),
+            Sort::Name => idx.sort_by(|a, b| key_name(a).cmp(key_name(b))),
+            Sort::Account => idx.sort_by(|a, b| {
+                buckets[*a]
+                    .account_id
+                    .cmp(&buckets[*b].account_id)
+                    .then_with(|| key_name(a).cmp(key_name(b)))
+            }),
+            Sort::Region => idx.sort_by(|a, b| {
+                buckets[*a]
+                    .region
+                    .cmp(&buckets[*b].region)
+                    .then_with(|| key_name(a).cmp(key_name(b)))
+            }),
+            Sort::MinTls => idx.sort_by(|a, b| {
+                buckets[*b]
+                    .tls
+                    .min_tls
+                    .cmp(&buckets[*a].tls.min_tls)
+                    .then_with(|| key_name(a).cmp(key_name(b)))
+            }),
+            Sort::Athena => idx.sort_by(|a, b| {
+                let k = |i: usize| {
+                    let x = &buckets[i].athena;
+                    (!x.result_workgroups.is_empty(), x.table_count)
+                };
+                k(*b).cmp(&k(*a)).then_with(|| key_name(a).cmp(key_name(b)))
+            }),
+            Sort::Source => idx.sort_by(|a, b| {
+                enforced_by(&buckets[*a])
+                    .cmp(&enforced_by(&buckets[*b]))
+                    .then_with(|| key_name(a).cmp(key_name(b)))
+            }),
+        }
+        if self.reverse {
+            idx.reverse();
+        }
+        self.sorted = idx;
+        self.applied.clear();
+        self.rows.clear();
+        self.apply_filter(state);
+    }
+
+    /// Sets the filter; extends the previous result when the new filter only narrows it.
+    pub fn set_filter(&mut self, filter: String, state: &State) {
+        self.refresh(state);
+        self.filter = filter;
+        self.apply_filter(state);
+    }
+
+    fn apply_filter(&mut self, state: &State) {
+        let terms = filter_terms(&self.filter);
+        let narrowing = !self.applied.is_empty()
+            && self.filter.starts_with(&self.applied)
+            && !self.filter.contains('!')
+            && !self.filter[self.applied.len()..].starts_with(' ');
+        let source: &[usize] = if narrowing && !self.rows.is_empty() {
+            &self.rows
+        } else {
+            &self.sorted
+        };
+        let rows: Vec<usize> = if terms.is_empty() {
+            self.sorted.clone()
+        } else {
+            source
+                .iter()
+                .copied()
+                .filter(|&i| self.hay.get(i).is_some_and(|h| matches(h, &terms)))
+                .collect()
+        };
+        self.rows = rows;
+        self.applied = self.filter.clone();
+        // Keep the selected bucket selected when it is still listed.
+        let pos = self.selected_name.as_ref().and_then(|name| {
+            self.rows
+                .iter()
+                .position(|&i| state.estate.buckets.get(i).is_some_and(|b| &b.name == name))
+        });
+        match pos {
+            Some(p) => self.nav.selected = p,
+            None => self.nav.clamp(self.rows.len()),
+        }
+    }
+
+    /// Records the selected bucket's name after a move.
+    pub fn remember(&mut self, state: &State) {
+        self.selected_name = self
+            .rows
+            .get(self.nav.selected)
+            .and_then(|&i| state.estate.buckets.get(i))
+            .map(|b| b.name.clone());
+    }
+
+    pub fn info(&self, state: &State) -> String {
+        let mut s = super::filtered(
+            self.rows.len(),
+            state.estate.buckets.len(),
+            "buckets",
+            &self.filter,
+        );
+        s.push_str(&format!(
+            " · sort {}{}",
+            self.sort.label(),
+            if self.reverse { " ▲" } else { "" }
+        ));
+        s
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &BucketsView) {
+    let t = &app.theme;
+    let buckets = &state.estate.buckets;
+    let cell = |r: usize, c: usize| -> Vec<Span<'static>> {
+        let Some(b) = view.rows.get(r).and_then(|&i| buckets.get(i)) else {
+            return Vec::new();
+        };
+        match c {
+            0 => vec![verdict_span(b.tls.verdict, t)],
+            1 => vec![Span::raw(clean(&b.name))],
+            2 => vec![Span::styled(clean(&b.account_id), t.muted)],
+            3 => vec![Span::raw(clean(&b.region))],
+            4 => vec![match b.tls.min_tls {
+                Some(v) => Span::raw(v.to_string()),
+                None => Span::styled("—", t.muted),
+            }],
+            5 => vec![Span::raw(athena_role(b))],
+            6 => {
+                let by = enforced_by(b);
+                let style = if by == "—" { t.muted } else { t.base };
+                vec![Span::styled(by, style)]
+            }
+            7 => vec![Span::styled(error_text(b), t.error)],
+            _ => Vec::new(),
+        }
+    };
+    draw_table(
+        frame,
+        area,
+        &COLUMNS,
+        Some((view.sort.column(), view.reverse)),
+        view.rows.len(),
+        &view.nav,
+        t,
+        &cell,
+    );
+}

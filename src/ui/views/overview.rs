@@ -1,0 +1,529 @@
+//! Overview: the answers first ("at a glance"), then TLS verdict counts, the Athena result
+//! buckets that accept plain HTTP, the network links, the compliance programs and the worst
+//! findings. Every line that names something is a link: Enter drills in.
+
+use ratatui::text::{Line, Span};
+
+use super::super::app::{Link, Top};
+use super::super::theme::Theme;
+use super::super::widgets::{
+    Doc, Status, clean, status_span, truncate, verdict_span, verdict_text, width,
+};
+use super::compliance;
+use super::connectivity::{
+    athena_endpoint_status, dx_errors, dx_status, regions, tunnel_up, tunnel_weakness, vpcs,
+};
+use crate::compliance::Evaluation;
+use crate::model::Bucket;
+use crate::policy::{PolicySource, Verdict};
+use crate::store::State;
+
+const VERDICTS: [Verdict; 4] = [
+    Verdict::Enforced,
+    Verdict::Partial,
+    Verdict::NotEnforced,
+    Verdict::Unknown,
+];
+
+fn counts<'a>(buckets: impl Iterator<Item = &'a Bucket>) -> [usize; 4] {
+    let mut c = [0; 4];
+    for b in buckets {
+        let i = VERDICTS
+            .iter()
+            .position(|v| *v == b.tls.verdict)
+            .unwrap_or(3);
+        c[i] += 1;
+    }
+    c
+}
+
+/// Athena result buckets (a workgroup writes query results there) that accept plain HTTP.
+pub fn open_result_buckets(state: &State) -> Vec<&Bucket> {
+    let mut open: Vec<&Bucket> = state
+        .estate
+        .buckets
+        .iter()
+        .filter(|b| {
+            !b.athena.result_workgroups.is_empty()
+                && matches!(b.tls.verdict, Verdict::NotEnforced | Verdict::Partial)
+        })
+        .collect();
+    open.sort_by(|a, b| {
+        super::super::widgets::verdict_rank(a.tls.verdict)
+            .cmp(&super::super::widgets::verdict_rank(b.tls.verdict))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    open
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
+    let mut doc = Doc::default();
+    let e = &state.estate;
+    let c = &e.connectivity;
+    let open = open_result_buckets(state);
+    let scanning =
+        state.meta.finished_at.is_none() && state.meta.mode != crate::model::Mode::Snapshot;
+    let programs = compliance::programs(eval);
+
+    // ---- At a glance: the three questions a newcomer asks. ----
+    doc.heading("At a glance", t);
+    let result_buckets = e
+        .buckets
+        .iter()
+        .filter(|b| !b.athena.result_workgroups.is_empty())
+        .count();
+    if e.buckets.is_empty() && scanning {
+        doc.push(Line::from(Span::styled("  reading buckets…", t.muted)));
+    } else if open.is_empty() {
+        doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                status_span(
+                    Status::Good,
+                    format!("every Athena result bucket denies plain HTTP ({result_buckets})"),
+                    t,
+                ),
+            ]),
+            Link::Buckets("results".into()),
+        );
+    } else {
+        doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                status_span(
+                    Status::Bad,
+                    format!(
+                        "{} of {result_buckets} Athena result buckets accept{} plain HTTP",
+                        open.len(),
+                        if open.len() == 1 { "s" } else { "" }
+                    ),
+                    t,
+                ),
+                Span::styled("  (listed below)", t.muted),
+            ]),
+            Link::Buckets("results accepts-http".into()),
+        );
+    }
+    for d in &c.dx_connections {
+        let (s, text) = dx_status(d);
+        doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                status_span(
+                    s,
+                    format!(
+                        "Direct Connect {} ({}): {}",
+                        clean(&d.name),
+                        clean(&d.region),
+                        text
+                    ),
+                    t,
+                ),
+            ]),
+            Link::Diagram(format!("dx:{}", d.id)),
+        );
+    }
+    if c.dx_connections.is_empty() && !scanning {
+        doc.push(Line::from(vec![
+            Span::raw("  "),
+            status_span(Status::Info, "no Direct Connect links found", t),
+        ]));
+    }
+    match &programs {
+        Some(list) => {
+            for p in list.iter().filter(|p| p.headline) {
+                let line = if p.failing.is_empty() {
+                    status_span(p.status, format!("{}: no control fails", p.name), t)
+                } else {
+                    let ids: Vec<&str> = p.failing.iter().map(|f| f.0.as_str()).collect();
+                    status_span(
+                        Status::Bad,
+                        format!(
+                            "{}: {} ({})",
+                            p.name,
+                            if ids.len() == 1 {
+                                "1 control fails".to_string()
+                            } else {
+                                format!("{} controls fail", ids.len())
+                            },
+                            ids.join(", ")
+                        ),
+                        t,
+                    )
+                };
+                let link = match p.failing.as_slice() {
+                    [one] => Link::Control(p.id.clone(), one.0.clone()),
+                    _ => Link::Program(p.id.clone()),
+                };
+                doc.link(Line::from(vec![Span::raw("  "), line]), link);
+            }
+        }
+        None => doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                status_span(Status::Info, "compliance programs: see 5 Compliance", t),
+            ]),
+            Link::Top(Top::Compliance),
+        ),
+    }
+    doc.blank();
+
+    // ---- TLS verdict counts. ----
+    doc.heading(
+        "Is plain HTTP refused?  (bucket policy and resource control policies)",
+        t,
+    );
+    let all = counts(e.buckets.iter());
+    let path = counts(e.buckets.iter().filter(|b| b.athena.in_data_path()));
+    doc.link(
+        Line::from(vec![
+            Span::styled(format!("  {:<18}", ""), t.muted),
+            Span::styled(format!("{:>13}", "all buckets"), t.muted),
+            Span::styled(format!("{:>20}", "Athena data path"), t.muted),
+        ]),
+        Link::Buckets(String::new()),
+    );
+    for (i, v) in VERDICTS.iter().enumerate() {
+        let cell = |n: usize, w: usize| {
+            let style = if n > 0 { t.verdict(*v) } else { t.muted };
+            Span::styled(format!("{n:>w$}"), style)
+        };
+        doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                Span::styled(format!("{:<18}", verdict_text(*v)), t.verdict(*v)),
+                cell(all[i], 13),
+                cell(path[i], 20),
+            ]),
+            Link::Buckets(super::buckets::verdict_token(*v).to_string()),
+        );
+    }
+    let by_rcp = e
+        .buckets
+        .iter()
+        .filter(|b| {
+            b.tls.verdict == Verdict::Enforced
+                && b.tls
+                    .enforcing_sources()
+                    .iter()
+                    .all(|s| matches!(s, PolicySource::ResourceControlPolicy { .. }))
+        })
+        .count();
+    if by_rcp > 0 {
+        doc.link(
+            Line::from(Span::styled(
+                format!(
+                    "  {} enforced only by a resource control policy",
+                    plural(by_rcp, "bucket", "buckets")
+                ),
+                t.muted,
+            )),
+            Link::Buckets("rcp-only".into()),
+        );
+    }
+    doc.blank();
+
+    // ---- The result buckets. ----
+    doc.heading(
+        format!(
+            "Athena result buckets that accept plain HTTP: {}",
+            open.len()
+        ),
+        t,
+    );
+    let name_w = open
+        .iter()
+        .map(|b| width(&b.name))
+        .max()
+        .unwrap_or(0)
+        .min(w.saturating_sub(40).max(20));
+    for b in &open {
+        let wgs: Vec<String> = b
+            .athena
+            .result_workgroups
+            .iter()
+            .map(|w| clean(w.split_once('/').map(|x| x.1).unwrap_or(w)))
+            .collect();
+        doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                Span::styled(
+                    format!("{:<15}", verdict_text(b.tls.verdict)),
+                    t.verdict(b.tls.verdict),
+                ),
+                Span::raw(format!("{:<name_w$}  ", truncate(&clean(&b.name), name_w))),
+                Span::styled(
+                    format!("{:<15}results of {}", clean(&b.region), wgs.join(", ")),
+                    t.muted,
+                ),
+            ]),
+            Link::Bucket(b.name.clone()),
+        );
+    }
+    if open.is_empty() && !e.buckets.is_empty() {
+        doc.push(Line::from(Span::styled("  none", t.muted)));
+    }
+    doc.blank();
+
+    // ---- Connectivity. ----
+    doc.heading("Network path", t);
+    let tunnels: Vec<_> = c
+        .vpn_connections
+        .iter()
+        .flat_map(|v| v.tunnels.iter().map(move |tu| (v, tu)))
+        .collect();
+    if !tunnels.is_empty() {
+        let up = tunnels.iter().filter(|(_, tu)| tunnel_up(tu)).count();
+        let weak: Vec<_> = tunnels
+            .iter()
+            .filter(|(_, tu)| !tunnel_weakness(tu).is_empty())
+            .collect();
+        let s = if up == 0 {
+            Status::Bad
+        } else if up < tunnels.len() || !weak.is_empty() {
+            Status::Warn
+        } else {
+            Status::Good
+        };
+        let mut text = format!("VPN tunnels: {up} of {} up", tunnels.len());
+        if let Some((v, _)) = weak.first() {
+            text.push_str(&format!(
+                " · {} with weak algorithms ({})",
+                weak.len(),
+                clean(v.name.as_deref().unwrap_or(&v.id))
+            ));
+        }
+        let target = weak
+            .first()
+            .copied()
+            .or_else(|| tunnels.iter().find(|(_, tu)| !tunnel_up(tu)))
+            .map(|(v, _)| format!("vpn:{}", v.id))
+            .unwrap_or_else(|| format!("vpn:{}", tunnels[0].0.id));
+        doc.link(
+            Line::from(vec![Span::raw("  "), status_span(s, text, t)]),
+            Link::Diagram(target),
+        );
+    }
+    let plain_dx: Vec<_> = c
+        .dx_connections
+        .iter()
+        .filter(|d| !d.macsec_enforced())
+        .collect();
+    if !c.dx_connections.is_empty() {
+        let (s, text) = if plain_dx.is_empty() {
+            (
+                Status::Good,
+                format!(
+                    "Direct Connect: all {} links enforce MACsec",
+                    c.dx_connections.len()
+                ),
+            )
+        } else {
+            (
+                Status::Bad,
+                format!(
+                    "Direct Connect: {} of {} without MACsec",
+                    plain_dx.len(),
+                    c.dx_connections.len()
+                ),
+            )
+        };
+        let target = plain_dx.first().copied().unwrap_or(&c.dx_connections[0]);
+        doc.link(
+            Line::from(vec![Span::raw("  "), status_span(s, text, t)]),
+            Link::Diagram(format!("dx:{}", target.id)),
+        );
+    }
+    for r in regions(state) {
+        if let Some(err) = dx_errors(state, &r).first()
+            && !c.dx_connections.iter().any(|d| d.region == r)
+        {
+            doc.link(
+                Line::from(vec![
+                    Span::raw("  "),
+                    status_span(
+                        Status::Unknown,
+                        format!(
+                            "Direct Connect in {}: could not be read ({})",
+                            clean(&r),
+                            clean(&err.code)
+                        ),
+                        t,
+                    ),
+                ]),
+                Link::Diagram(format!("dx-error:{r}")),
+            );
+        }
+    }
+    let mut missing = Vec::new();
+    let mut no_dns = Vec::new();
+    for r in regions(state) {
+        if !e.workgroups.iter().any(|w| w.region == r) {
+            continue;
+        }
+        let list = vpcs(state, &r);
+        let best = list
+            .iter()
+            .map(|(v, _)| (athena_endpoint_status(state, v).0, v.clone()))
+            .max_by_key(|(s, _)| match s {
+                Status::Good => 2,
+                Status::Warn => 1,
+                _ => 0,
+            });
+        match best {
+            Some((Status::Good, _)) => {}
+            Some((Status::Warn, vpc)) => no_dns.push((r.clone(), vpc)),
+            Some((_, vpc)) => missing.push((r.clone(), Some(vpc))),
+            None => missing.push((r.clone(), None)),
+        }
+    }
+    if missing.is_empty() && no_dns.is_empty() && !e.workgroups.is_empty() {
+        doc.push(Line::from(vec![
+            Span::raw("  "),
+            status_span(
+                Status::Good,
+                "Athena endpoints with private DNS in every region with workgroups",
+                t,
+            ),
+        ]));
+    }
+    for (r, vpc) in &missing {
+        let link = match vpc {
+            Some(v) => Link::Diagram(format!("athena-ep:{v}")),
+            None => Link::Diagram(format!("novpc:{r}")),
+        };
+        doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                status_span(
+                    Status::Bad,
+                    format!("Athena endpoint missing in {}", clean(r)),
+                    t,
+                ),
+            ]),
+            link,
+        );
+    }
+    for (r, vpc) in &no_dns {
+        doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                status_span(
+                    Status::Warn,
+                    format!("Athena endpoint in {} has private DNS off", clean(r)),
+                    t,
+                ),
+            ]),
+            Link::Diagram(format!("athena-ep:{vpc}")),
+        );
+    }
+    doc.blank();
+
+    // ---- Compliance programs. ----
+    doc.heading("Compliance programs", t);
+    match &programs {
+        Some(list) if !list.is_empty() => {
+            let name_w = list
+                .iter()
+                .map(|p| width(&p.name))
+                .max()
+                .unwrap_or(10)
+                .min(32);
+            for p in list {
+                let mut spans = vec![
+                    Span::raw("  "),
+                    Span::styled(
+                        format!("{:<10}", format!("{} {}", p.status.glyph(), p.label)),
+                        t.status(p.status),
+                    ),
+                    Span::raw(format!("{:<name_w$}  ", truncate(&p.name, name_w))),
+                ];
+                let detail = if p.failing.is_empty() {
+                    format!("{} controls", p.controls)
+                } else {
+                    let ids: Vec<&str> = p.failing.iter().map(|f| f.0.as_str()).collect();
+                    format!(
+                        "{} of {} controls fail: {}",
+                        p.failing.len(),
+                        p.controls,
+                        ids.join(", ")
+                    )
+                };
+                spans.push(Span::styled(detail, t.muted));
+                doc.link(Line::from(spans), Link::Program(p.id.clone()));
+            }
+        }
+        Some(_) => doc.push(Line::from(Span::styled("  no programs", t.muted))),
+        None => doc.link(
+            Line::from(Span::styled(
+                "  · the compliance catalog is not part of this build yet (5 Compliance)",
+                t.muted,
+            )),
+            Link::Top(Top::Compliance),
+        ),
+    }
+    doc.blank();
+
+    // ---- Worst findings. ----
+    let worst = compliance::worst_findings(eval, 6);
+    if !worst.is_empty() {
+        doc.heading("Worst findings", t);
+        for f in worst {
+            let mut spans = vec![
+                Span::raw("  "),
+                Span::styled(
+                    format!("{:<10}", format!("{} {}", f.status.glyph(), f.label)),
+                    t.status(f.status),
+                ),
+                Span::styled(format!("{:<9}", f.severity), t.muted),
+            ];
+            spans.push(Span::raw(truncate(&f.resource, 44).into_owned()));
+            spans.push(Span::styled(format!("  {}", f.message), t.muted));
+            doc.link(Line::from(spans), f.link);
+        }
+    } else if programs.is_none() {
+        // Without compliance findings, the buckets in Athena's data path that accept HTTP.
+        let mut worst: Vec<&Bucket> = e
+            .buckets
+            .iter()
+            .filter(|b| {
+                b.athena.in_data_path()
+                    && matches!(b.tls.verdict, Verdict::NotEnforced | Verdict::Partial)
+            })
+            .collect();
+        worst.sort_by(|a, b| {
+            super::super::widgets::verdict_rank(a.tls.verdict)
+                .cmp(&super::super::widgets::verdict_rank(b.tls.verdict))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        if !worst.is_empty() {
+            doc.heading("Athena data-path buckets that accept plain HTTP", t);
+        }
+        for b in worst.into_iter().take(8) {
+            doc.link(
+                Line::from(vec![
+                    Span::raw("  "),
+                    verdict_span(b.tls.verdict, t),
+                    Span::raw(format!(
+                        "{}{}",
+                        " ".repeat(15usize.saturating_sub(width(&verdict_text(b.tls.verdict)))),
+                        clean(&b.name)
+                    )),
+                    Span::styled(
+                        format!(
+                            "  {}",
+                            clean(b.tls.gaps.first().map(|g| g.message.as_str()).unwrap_or(""))
+                        ),
+                        t.muted,
+                    ),
+                ]),
+                Link::Bucket(b.name.clone()),
+            );
+        }
+    }
+    doc
+}

@@ -1,0 +1,168 @@
+//! Workgroup detail: settings, the result location (Enter opens the bucket) and what that
+//! bucket's verdict means for query results in transit.
+
+use ratatui::text::{Line, Span};
+
+use super::super::app::Link;
+use super::super::theme::Theme;
+use super::super::widgets::{Doc, Status, clean, status_span, verdict_span};
+use super::{account_label, kv};
+use crate::compliance::{Evaluation, ResourceKind};
+use crate::policy::Verdict;
+use crate::store::State;
+
+/// What `y` copies: the workgroup's ARN.
+pub fn copy_text(state: &State, key: &str) -> Option<String> {
+    let w = super::workgroups::find(state, key)?;
+    let partition = state
+        .estate
+        .accounts
+        .iter()
+        .find(|a| a.id == w.account_id)
+        .map(|a| a.partition)
+        .unwrap_or_default();
+    Some(format!(
+        "arn:{}:athena:{}:{}:workgroup/{}",
+        partition, w.region, w.account_id, w.name
+    ))
+}
+
+pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, key: &str) -> Doc {
+    let mut doc = Doc::default();
+    let Some(wg) = super::workgroups::find(state, key) else {
+        doc.push(Line::from(Span::styled(
+            format!("{} is not in the current scan", clean(key)),
+            t.muted,
+        )));
+        return doc;
+    };
+    doc.push(Line::from(vec![
+        Span::styled(format!("Workgroup {}", clean(&wg.name)), t.title),
+        Span::styled(format!("  {}", clean(&wg.region)), t.muted),
+    ]));
+    doc.blank();
+    if let Some(d) = &wg.description {
+        doc.para(&clean(d), w, "  ", "  ", t.base);
+        doc.blank();
+    }
+    doc.push(kv("Account", account_label(state, &wg.account_id), t));
+    doc.push(kv("Region", clean(&wg.region), t));
+    doc.push(kv(
+        "State",
+        clean(wg.state.as_deref().unwrap_or("unknown")),
+        t,
+    ));
+    doc.push(kv(
+        "Engine",
+        clean(wg.engine_version.as_deref().unwrap_or("unknown")),
+        t,
+    ));
+    doc.push(Line::from(vec![
+        Span::styled(format!("  {:<20} ", "Result encryption"), t.muted),
+        match &wg.result_encryption {
+            Some(e) => {
+                let key = wg
+                    .kms_key
+                    .as_deref()
+                    .map(|k| format!(" · key {}", clean(k)))
+                    .unwrap_or_default();
+                status_span(Status::Good, format!("{}{key}", clean(e)), t)
+            }
+            None => status_span(Status::Bad, "none: query results are stored unencrypted", t),
+        },
+    ]));
+    doc.push(Line::from(vec![
+        Span::styled(format!("  {:<20} ", "Enforce settings"), t.muted),
+        if wg.enforce_configuration {
+            status_span(
+                Status::Good,
+                "yes: clients cannot override location or encryption",
+                t,
+            )
+        } else {
+            status_span(Status::Warn, "no: clients may send results elsewhere", t)
+        },
+    ]));
+    doc.push(kv(
+        "Expected owner",
+        clean(wg.expected_bucket_owner.as_deref().unwrap_or("not checked")),
+        t,
+    ));
+    doc.blank();
+    doc.heading("Query results", t);
+    match (&wg.output_location, &wg.output_bucket) {
+        (Some(loc), Some(bucket)) => {
+            let b = state.bucket(bucket);
+            let mut spans = vec![
+                Span::raw("  "),
+                Span::styled("▶ ", t.key),
+                Span::styled(clean(loc), t.accent),
+                Span::raw("  "),
+            ];
+            match b {
+                Some(b) => spans.push(verdict_span(b.tls.verdict, t)),
+                None => spans.push(Span::styled("? bucket not in the scan", t.unknown)),
+            }
+            doc.link(Line::from(spans), Link::Bucket(bucket.clone()));
+            if let Some(b) = b {
+                let text = match b.tls.verdict {
+                    Verdict::Enforced => {
+                        "The result bucket denies every plain-HTTP request: results can only be \
+                         read and written over TLS."
+                    }
+                    Verdict::Partial => {
+                        "The result bucket denies some plain-HTTP requests but not all: some \
+                         reads or writes of query results can travel unencrypted."
+                    }
+                    Verdict::NotEnforced => {
+                        "The result bucket accepts plain HTTP: a client that fetches results \
+                         with http:// (or a misconfigured SDK) sends them unencrypted."
+                    }
+                    Verdict::Unknown => "The result bucket's policy could not be judged.",
+                };
+                doc.para(text, w, "    ", "    ", t.muted);
+                for g in &b.tls.gaps {
+                    doc.para(&clean(&g.message), w, "    • ", "      ", t.muted);
+                }
+            }
+        }
+        _ => doc.push(Line::from(Span::styled(
+            "  no result location configured (each query names its own)",
+            t.muted,
+        ))),
+    }
+    doc.blank();
+    doc.heading("Controls affected", t);
+    match super::compliance::controls_for(eval, ResourceKind::AthenaWorkgroup, key) {
+        Some(list) if list.is_empty() => doc.push(Line::from(Span::styled("  none", t.muted))),
+        Some(list) => {
+            for c in list {
+                doc.link(
+                    Line::from(vec![
+                        Span::raw("  "),
+                        status_span(c.status, c.label.clone(), t),
+                        Span::raw(format!("  {} {}", c.program_name, c.control)),
+                        Span::styled(format!("  {}", c.title), t.muted),
+                    ]),
+                    Link::Control(c.program, c.control),
+                );
+            }
+        }
+        None => doc.push(Line::from(Span::styled(
+            "  compliance evaluation is not part of this build yet",
+            t.muted,
+        ))),
+    }
+    if !wg.errors.is_empty() {
+        doc.blank();
+        doc.heading("Fetch errors", t);
+        for e in &wg.errors {
+            doc.push(Line::from(vec![
+                Span::styled("  ✘ ", t.error),
+                Span::raw(clean(&e.short())),
+                Span::styled(format!("  {}", clean(&e.message)), t.muted),
+            ]));
+        }
+    }
+    doc
+}

@@ -1,0 +1,593 @@
+//! Building blocks shared by the views: list navigation, scrolling documents with links,
+//! tables that only build their visible rows, status glyphs, truncation and wrapping.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::ops::Range;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthChar;
+
+use super::app::Link;
+use super::theme::Theme;
+use crate::policy::Verdict;
+use crate::text::sanitize;
+
+/// Untrusted text (anything that came from AWS or a policy) made safe for the screen.
+pub fn clean(s: &str) -> String {
+    sanitize(s).into_owned()
+}
+
+/// Same as [`clean`], borrowing when nothing had to be removed.
+pub fn clean_cow(s: &str) -> Cow<'_, str> {
+    sanitize(s)
+}
+
+/// A status with its glyph and word: colour is never the only signal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Bad,
+    Unknown,
+    Warn,
+    Good,
+    Info,
+}
+
+impl Status {
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Status::Good => "✔",
+            Status::Warn => "◐",
+            Status::Bad => "✘",
+            Status::Unknown => "?",
+            Status::Info => "·",
+        }
+    }
+
+    pub fn of_verdict(v: Verdict) -> Status {
+        match v {
+            Verdict::Enforced => Status::Good,
+            Verdict::Partial => Status::Warn,
+            Verdict::NotEnforced => Status::Bad,
+            Verdict::Unknown => Status::Unknown,
+        }
+    }
+}
+
+/// `✘ not enforced`: the verdict as glyph and words.
+pub fn verdict_text(v: Verdict) -> String {
+    format!("{} {}", crate::cli::glyph(v), verdict_word(v))
+}
+
+pub fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Enforced => "enforced",
+        Verdict::Partial => "partial",
+        Verdict::NotEnforced => "not enforced",
+        Verdict::Unknown => "unknown",
+    }
+}
+
+pub fn verdict_span(v: Verdict, theme: &Theme) -> Span<'static> {
+    Span::styled(verdict_text(v), theme.verdict(v))
+}
+
+pub fn status_span(s: Status, text: impl Into<String>, theme: &Theme) -> Span<'static> {
+    Span::styled(format!("{} {}", s.glyph(), text.into()), theme.status(s))
+}
+
+/// Worst first: not enforced, partial, unknown, enforced.
+pub fn verdict_rank(v: Verdict) -> u8 {
+    match v {
+        Verdict::NotEnforced => 0,
+        Verdict::Partial => 1,
+        Verdict::Unknown => 2,
+        Verdict::Enforced => 3,
+    }
+}
+
+/// Display width of a string (cells).
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// `s` cut to `max` cells, with `…` when something was cut.
+pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > max - 1 {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// Spans cut (with `…`) and padded to exactly `w` cells.
+pub fn fit(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let mut out = Vec::with_capacity(spans.len() + 1);
+    if total <= w {
+        out.extend(spans);
+        if total < w {
+            out.push(Span::raw(" ".repeat(w - total)));
+        }
+        return out;
+    }
+    if w == 0 {
+        return out;
+    }
+    let budget = w - 1;
+    let mut used = 0;
+    let mut last_style = Style::default();
+    for s in spans {
+        last_style = s.style;
+        let sw = width(&s.content);
+        if used + sw <= budget {
+            used += sw;
+            out.push(s);
+            continue;
+        }
+        let mut t = String::new();
+        for c in s.content.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > budget {
+                break;
+            }
+            t.push(c);
+            used += cw;
+        }
+        out.push(Span::styled(t, s.style));
+        break;
+    }
+    out.push(Span::styled("…", last_style));
+    used += 1;
+    if used < w {
+        out.push(Span::raw(" ".repeat(w - used)));
+    }
+    out
+}
+
+/// Words of `text` wrapped to `w` cells; the first line after `first`, the others after `rest`.
+pub fn wrap(text: &str, w: usize, first: &str, rest: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = first.to_string();
+    let mut cur_w = width(first);
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let ww = width(word);
+        if !empty && cur_w + 1 + ww > w {
+            lines.push(std::mem::take(&mut cur));
+            cur = rest.to_string();
+            cur_w = width(rest);
+            empty = true;
+        }
+        if !empty {
+            cur.push(' ');
+            cur_w += 1;
+        }
+        // A single word longer than the line is hard-cut.
+        let room = w.saturating_sub(cur_w).max(8);
+        if ww > room {
+            cur.push_str(&truncate(word, room));
+            cur_w += room;
+        } else {
+            cur.push_str(word);
+            cur_w += ww;
+        }
+        empty = false;
+    }
+    if !empty || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// Selection and scroll position of a list. The offset is adjusted while drawing (like
+/// ratatui's `TableState`), so it lives in a `Cell`.
+#[derive(Clone, Debug, Default)]
+pub struct ListNav {
+    pub selected: usize,
+    offset: Cell<usize>,
+    page: Cell<usize>,
+}
+
+impl ListNav {
+    pub fn at(selected: usize) -> ListNav {
+        ListNav {
+            selected,
+            ..ListNav::default()
+        }
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset.get()
+    }
+
+    /// Rows per page as last drawn (at least 1).
+    pub fn page(&self) -> usize {
+        self.page.get().max(1)
+    }
+
+    pub fn clamp(&mut self, len: usize) {
+        self.selected = self.selected.min(len.saturating_sub(1));
+    }
+
+    pub fn step(&mut self, delta: isize, len: usize) {
+        if len == 0 {
+            self.selected = 0;
+            return;
+        }
+        let cur = self.selected.min(len - 1) as isize;
+        self.selected = (cur + delta).clamp(0, len as isize - 1) as usize;
+    }
+
+    /// The rows to show in `height` lines, keeping the selection visible.
+    pub fn window(&self, len: usize, height: usize) -> Range<usize> {
+        self.page.set(height);
+        if height == 0 || len == 0 {
+            return 0..0;
+        }
+        let sel = self.selected.min(len - 1);
+        let mut off = self.offset.get();
+        if sel < off {
+            off = sel;
+        }
+        if sel >= off + height {
+            off = sel + 1 - height;
+        }
+        if off + height > len {
+            off = len.saturating_sub(height);
+        }
+        self.offset.set(off);
+        off..(off + height).min(len)
+    }
+}
+
+/// One line of a document view, optionally a link Enter follows.
+#[derive(Clone, Debug)]
+pub struct DocLine {
+    pub line: Line<'static>,
+    pub link: Option<Link>,
+}
+
+/// A scrolling document: detail views, the overview, help.
+#[derive(Clone, Debug, Default)]
+pub struct Doc {
+    pub lines: Vec<DocLine>,
+}
+
+impl Doc {
+    pub fn push(&mut self, line: impl Into<Line<'static>>) {
+        self.lines.push(DocLine {
+            line: line.into(),
+            link: None,
+        });
+    }
+
+    pub fn link(&mut self, line: impl Into<Line<'static>>, link: Link) {
+        self.lines.push(DocLine {
+            line: line.into(),
+            link: Some(link),
+        });
+    }
+
+    pub fn blank(&mut self) {
+        self.push(Line::default());
+    }
+
+    pub fn heading(&mut self, text: impl Into<String>, theme: &Theme) {
+        self.push(Line::from(Span::styled(text.into(), theme.title)));
+    }
+
+    /// A paragraph wrapped to `w` cells, each line in `style`.
+    pub fn para(&mut self, text: &str, w: usize, first: &str, rest: &str, style: Style) {
+        for l in wrap(text, w, first, rest) {
+            self.push(Line::from(Span::styled(l, style)));
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn link_at(&self, i: usize) -> Option<&Link> {
+        self.lines.get(i).and_then(|l| l.link.as_ref())
+    }
+
+    /// The next line with a link after (or before) `from`.
+    pub fn next_link(&self, from: usize, forward: bool) -> Option<usize> {
+        if forward {
+            (from + 1..self.lines.len()).find(|&i| self.lines[i].link.is_some())
+        } else {
+            (0..from.min(self.lines.len()))
+                .rev()
+                .find(|&i| self.lines[i].link.is_some())
+        }
+    }
+
+    pub fn first_link(&self) -> Option<usize> {
+        self.lines.iter().position(|l| l.link.is_some())
+    }
+}
+
+/// A bordered block with the view's title (breadcrumbs) on the top border.
+pub fn panel<'a>(title: Line<'a>, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(ratatui::widgets::BorderType::Rounded)
+        .border_style(theme.border)
+        .title(title)
+        .style(theme.base)
+}
+
+/// The selected row: one even bar in reverse video (the row's glyphs and words stay, its
+/// colours go, so the bar reads the same in every theme and with NO_COLOR).
+pub fn selected_line(spans: Vec<Span<'static>>, theme: &Theme) -> Line<'static> {
+    let style = Style::new()
+        .fg(theme.base.fg.unwrap_or_default())
+        .bg(theme.base.bg.unwrap_or_default())
+        .add_modifier(ratatui::style::Modifier::REVERSED);
+    Line::from(
+        spans
+            .into_iter()
+            .map(|s| Span::styled(s.content, style))
+            .collect::<Vec<_>>(),
+    )
+    .style(style)
+}
+
+/// Draws `doc` in `area` with the cursor line in reverse video.
+pub fn draw_doc(
+    frame: &mut Frame,
+    area: Rect,
+    doc: &Doc,
+    nav: &ListNav,
+    cursor: bool,
+    theme: &Theme,
+) {
+    let range = nav.window(doc.len(), usize::from(area.height));
+    let sel = nav.selected;
+    let w = usize::from(area.width);
+    let lines: Vec<Line> = range
+        .map(|i| {
+            let l = &doc.lines[i];
+            let long = l.line.width() > w;
+            if cursor && i == sel {
+                selected_line(fit(l.line.spans.clone(), w), theme)
+            } else if long {
+                Line::from(fit(l.line.spans.clone(), w)).style(l.line.style)
+            } else {
+                l.line.clone()
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).style(theme.base), area);
+    scrollbar(frame, area, doc.len(), nav.offset(), theme);
+}
+
+/// A scroll thumb drawn over the border just right of `area`, when the content is taller.
+pub fn scrollbar(frame: &mut Frame, area: Rect, len: usize, offset: usize, theme: &Theme) {
+    let h = usize::from(area.height);
+    if len <= h || h < 3 {
+        return;
+    }
+    let thumb = (h * h / len).max(1);
+    let top = (offset * (h - thumb)) / (len - h).max(1);
+    let x = area.x + area.width;
+    let buf = frame.buffer_mut();
+    if x >= buf.area.right() {
+        return;
+    }
+    for i in top..(top + thumb).min(h) {
+        let y = area.y + i as u16;
+        if let Some(cell) = buf.cell_mut((x, y)) {
+            cell.set_symbol("┃").set_style(theme.accent);
+        }
+    }
+}
+
+/// A table column: shown when it fits, widest-first by `priority` (0 = always).
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub title: &'static str,
+    pub min: u16,
+    /// Share of the leftover width (0: fixed at `min`).
+    pub flex: u16,
+    pub priority: u8,
+}
+
+impl Column {
+    pub const fn new(title: &'static str, min: u16, flex: u16, priority: u8) -> Column {
+        Column {
+            title,
+            min,
+            flex,
+            priority,
+        }
+    }
+}
+
+/// Chooses the columns that fit `w` cells and their widths; returns (column index, width).
+pub fn layout_columns(cols: &[Column], w: u16) -> Vec<(usize, u16)> {
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by_key(|&i| (cols[i].priority, i));
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut used: u16 = 0;
+    for i in order {
+        let need = cols[i].min + u16::from(!chosen.is_empty());
+        if used + need <= w {
+            used += need;
+            chosen.push(i);
+        }
+    }
+    chosen.sort_unstable();
+    let left = w.saturating_sub(used);
+    let flex_total: u16 = chosen.iter().map(|&i| cols[i].flex).sum();
+    let mut out: Vec<(usize, u16)> = Vec::new();
+    let mut given = 0;
+    let last_flex = chosen.iter().rev().find(|&&i| cols[i].flex > 0).copied();
+    for &i in &chosen {
+        let mut cw = cols[i].min;
+        if flex_total > 0 && cols[i].flex > 0 {
+            let share = if Some(i) == last_flex {
+                left - given
+            } else {
+                left * cols[i].flex / flex_total
+            };
+            given += share;
+            cw += share;
+        }
+        out.push((i, cw));
+    }
+    out
+}
+
+/// Draws a table whose rows are built only for the visible window: `cell(row, column)`.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_table(
+    frame: &mut Frame,
+    area: Rect,
+    cols: &[Column],
+    sorted: Option<(usize, bool)>,
+    len: usize,
+    nav: &ListNav,
+    theme: &Theme,
+    cell: &dyn Fn(usize, usize) -> Vec<Span<'static>>,
+) {
+    if area.height == 0 {
+        return;
+    }
+    let layout = layout_columns(cols, area.width.saturating_sub(1).max(1));
+    let header: Vec<Span> = {
+        let mut spans = Vec::new();
+        for (n, &(i, w)) in layout.iter().enumerate() {
+            if n > 0 {
+                spans.push(Span::raw(" "));
+            }
+            let mut title = cols[i].title.to_string();
+            if let Some((s, rev)) = sorted
+                && s == i
+            {
+                title.push_str(if rev { " ▲" } else { " ▼" });
+            }
+            spans.extend(fit(vec![Span::styled(title, theme.muted)], usize::from(w)));
+        }
+        spans
+    };
+    let mut lines = vec![Line::from(header).style(theme.title)];
+    let body_h = usize::from(area.height - 1);
+    let range = nav.window(len, body_h);
+    for r in range.clone() {
+        let mut spans = Vec::new();
+        for (n, &(i, w)) in layout.iter().enumerate() {
+            if n > 0 {
+                spans.push(Span::raw(" "));
+            }
+            spans.extend(fit(cell(r, i), usize::from(w)));
+        }
+        lines.push(if r == nav.selected {
+            selected_line(spans, theme)
+        } else {
+            Line::from(spans)
+        });
+    }
+    if len == 0 {
+        lines.push(Line::from(Span::styled("  (nothing to show)", theme.muted)));
+    }
+    frame.render_widget(Paragraph::new(lines).style(theme.base), area);
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    scrollbar(frame, body, len, nav.offset(), theme);
+}
+
+/// Splits a filter into lower-case terms; a leading `!` negates a term.
+pub fn filter_terms(filter: &str) -> Vec<(bool, String)> {
+    filter
+        .split_whitespace()
+        .map(|t| match t.strip_prefix('!') {
+            Some(rest) => (false, rest.to_lowercase()),
+            None => (true, t.to_lowercase()),
+        })
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
+}
+
+/// Whether a lower-case haystack matches every term.
+pub fn matches(hay: &str, terms: &[(bool, String)]) -> bool {
+    terms
+        .iter()
+        .all(|(want, t)| hay.contains(t.as_str()) == *want)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_and_fitting() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+        let f = fit(vec![Span::raw("hello"), Span::raw(" world")], 8);
+        let s: String = f.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(s, "hello w…");
+        let f = fit(vec![Span::raw("hi")], 4);
+        let s: String = f.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(s, "hi  ");
+    }
+
+    #[test]
+    fn wrapping() {
+        assert_eq!(
+            wrap("one two three four", 10, "- ", "  "),
+            vec!["- one two", "  three", "  four"]
+        );
+        assert_eq!(wrap("", 10, "x", "y"), vec!["x"]);
+    }
+
+    #[test]
+    fn windows_follow_the_selection() {
+        let mut nav = ListNav::default();
+        assert_eq!(nav.window(100, 10), 0..10);
+        nav.step(15, 100);
+        assert_eq!(nav.window(100, 10), 6..16);
+        nav.step(-3, 100);
+        assert_eq!(nav.window(100, 10), 6..16);
+        nav.step(-10, 100);
+        assert_eq!(nav.window(100, 10), 2..12);
+        nav.step(1000, 100);
+        assert_eq!(nav.window(100, 10), 90..100);
+    }
+
+    #[test]
+    fn columns_drop_by_priority() {
+        let cols = [
+            Column::new("A", 10, 1, 0),
+            Column::new("B", 10, 0, 2),
+            Column::new("C", 10, 1, 1),
+        ];
+        assert_eq!(layout_columns(&cols, 21), vec![(0, 10), (2, 10)]);
+        assert_eq!(layout_columns(&cols, 40), vec![(0, 14), (1, 10), (2, 14)]);
+    }
+}

@@ -1,0 +1,331 @@
+//! The control catalog as data: the built-in one loads and is consistent, every mapping points
+//! at a real check, and broken catalogs are rejected with a reason. `--catalog` merging.
+
+use std::collections::BTreeSet;
+
+use intransit::compliance::{AthenaScope, CATALOG_SCHEMA, Catalog, CatalogError, checks};
+
+fn builtin() -> Catalog {
+    Catalog::from_toml(Catalog::builtin_text()).expect("the built-in catalog is valid")
+}
+
+fn issues(text: &str) -> Vec<String> {
+    match Catalog::from_toml(text) {
+        Err(CatalogError::Invalid { issues, .. }) => issues,
+        other => panic!("expected an invalid catalog, got {other:?}"),
+    }
+}
+
+const ONE: &str = r#"
+schema = "intransit.catalog/v1"
+
+[[programs]]
+id = "p1"
+name = "Program one"
+version = "1"
+publisher = "us"
+
+[[programs.controls]]
+id = "C-1"
+title = "Buckets refuse HTTP"
+requirement = "Every bucket refuses plain HTTP."
+citation = "Program one, C-1"
+checks = ["s3.deny_http"]
+"#;
+
+#[test]
+fn the_builtin_catalog_loads_and_every_mapping_is_a_real_check() {
+    let catalog = builtin();
+    assert_eq!(catalog.schema, CATALOG_SCHEMA);
+    assert!(catalog.validate().is_ok());
+    let known: BTreeSet<&str> = checks::ALL.iter().map(|c| c.id).collect();
+    for p in &catalog.programs {
+        assert!(!p.controls.is_empty(), "{} has no controls", p.id);
+        for c in &p.controls {
+            assert!(!c.checks.is_empty(), "{}/{} maps no check", p.id, c.id);
+            for check in &c.checks {
+                assert!(
+                    known.contains(check.as_str()),
+                    "{}/{} -> {check}",
+                    p.id,
+                    c.id
+                );
+            }
+        }
+    }
+    // Every check is reported somewhere.
+    let mapped: BTreeSet<&str> = catalog.mapped_checks().into_iter().collect();
+    assert_eq!(mapped, known, "checks no control maps");
+}
+
+#[test]
+fn ids_are_unique() {
+    let catalog = builtin();
+    let mut programs = BTreeSet::new();
+    for p in &catalog.programs {
+        assert!(programs.insert(&p.id), "duplicate program {}", p.id);
+        let mut controls = BTreeSet::new();
+        for c in &p.controls {
+            assert!(
+                controls.insert(&c.id),
+                "duplicate control {}/{}",
+                p.id,
+                c.id
+            );
+        }
+    }
+    let mut check_ids = BTreeSet::new();
+    for c in checks::ALL {
+        assert!(check_ids.insert(c.id), "duplicate check {}", c.id);
+    }
+}
+
+#[test]
+fn the_builtin_catalog_covers_the_programs_and_controls_the_issue_names() {
+    let catalog = builtin();
+    let want: &[(&str, &[&str])] = &[
+        ("pci-dss-4.0", &["4.2.1", "2.2.7"]),
+        (
+            "nist-800-53-r5",
+            &["SC-8", "SC-8(1)", "SC-7", "SC-13", "AC-17(2)"],
+        ),
+        ("soc2", &["CC6.1", "CC6.6", "CC6.7"]),
+        ("hipaa", &["164.312(e)(1)", "164.312(e)(2)(ii)"]),
+        ("iso-27001-2022", &["A.5.14", "A.8.20", "A.8.21", "A.8.24"]),
+        ("cis-aws-5.0", &["2.1.1"]),
+        ("aws-fsbp", &["S3.5"]),
+        ("nist-csf-2.0", &["PR.DS-02"]),
+        ("gdpr", &["Art. 32(1)(a)"]),
+        ("csa-ccm-4", &["CEK-03", "DSP-10"]),
+        ("c5-2020", &["CRY-02"]),
+    ];
+    for (program, controls) in want {
+        let p = catalog
+            .program(program)
+            .unwrap_or_else(|| panic!("program {program} missing"));
+        for c in *controls {
+            assert!(
+                p.controls.iter().any(|x| x.id == *c),
+                "{program} lacks control {c}"
+            );
+        }
+    }
+    // S3 TLS is mapped to the controls peers forget.
+    for (program, control) in [("soc2", "CC6.7"), ("iso-27001-2022", "A.8.24")] {
+        let c = catalog
+            .program(program)
+            .and_then(|p| p.controls.iter().find(|c| c.id == control))
+            .expect("control present");
+        assert!(
+            c.checks.iter().any(|k| k == "s3.deny_http"),
+            "{program} {control}"
+        );
+    }
+}
+
+#[test]
+fn every_program_states_awss_side_and_every_control_is_written_out() {
+    let catalog = builtin();
+    for p in &catalog.programs {
+        let scope = p
+            .aws_scope
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no aws_scope", p.id));
+        assert!(!scope.source.trim().is_empty(), "{}", p.id);
+        if scope.athena == AthenaScope::InScope {
+            assert!(scope.attestation.is_some(), "{}: in scope of what?", p.id);
+        }
+    }
+    for p in &catalog.programs {
+        for c in &p.controls {
+            assert!(
+                c.requirement.len() > 40,
+                "{}/{}: requirement too thin",
+                p.id,
+                c.id
+            );
+            assert!(!c.citation.is_empty() && !c.title.is_empty());
+        }
+    }
+    // SOC, PCI and FedRAMP are the programs AWS names for Athena.
+    for id in ["soc2", "pci-dss-4.0", "nist-800-53-r5"] {
+        let s = catalog
+            .program(id)
+            .and_then(|p| p.aws_scope.as_ref())
+            .expect(id);
+        assert_eq!(s.athena, AthenaScope::InScope, "{id}");
+        assert!(s.verified, "{id}");
+    }
+}
+
+#[test]
+fn a_control_mapping_to_a_missing_check_is_rejected() {
+    let text = ONE.replace("\"s3.deny_http\"", "\"s3.deny_htp\"");
+    let issues = issues(&text);
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.contains("s3.deny_htp") && i.contains("does not exist")),
+        "{issues:?}"
+    );
+}
+
+#[test]
+fn duplicate_ids_are_rejected() {
+    let dup_control = format!(
+        "{ONE}\n[[programs.controls]]\nid = \"C-1\"\ntitle = \"again\"\nrequirement = \"again and again\"\ncitation = \"x\"\nchecks = [\"s3.tls_floor\"]\n"
+    );
+    let issues1 = issues(&dup_control);
+    assert!(
+        issues1.iter().any(|i| i.contains("duplicate control id")),
+        "{issues1:?}"
+    );
+
+    let second = ONE.replace("schema = \"intransit.catalog/v1\"\n", "");
+    let dup_program = format!("{ONE}\n{second}");
+    let issues2 = issues(&dup_program);
+    assert!(
+        issues2.iter().any(|i| i.contains("duplicate program id")),
+        "{issues2:?}"
+    );
+
+    let dup_check = ONE.replace("[\"s3.deny_http\"]", "[\"s3.deny_http\", \"s3.deny_http\"]");
+    let issues3 = issues(&dup_check);
+    assert!(issues3.iter().any(|i| i.contains("twice")), "{issues3:?}");
+}
+
+#[test]
+fn a_program_without_controls_is_rejected() {
+    let text = r#"
+schema = "intransit.catalog/v1"
+
+[[programs]]
+id = "empty"
+name = "Empty"
+version = "1"
+publisher = "us"
+controls = []
+"#;
+    let issues = issues(text);
+    assert!(
+        issues.iter().any(|i| i.contains("has no controls")),
+        "{issues:?}"
+    );
+}
+
+#[test]
+fn a_control_without_checks_or_text_is_rejected() {
+    let text = ONE
+        .replace("checks = [\"s3.deny_http\"]", "checks = []")
+        .replace("title = \"Buckets refuse HTTP\"", "title = \" \"");
+    let issues = issues(&text);
+    assert!(
+        issues.iter().any(|i| i.contains("maps to no check")),
+        "{issues:?}"
+    );
+    assert!(
+        issues.iter().any(|i| i.contains("empty title")),
+        "{issues:?}"
+    );
+}
+
+#[test]
+fn wrong_schema_unknown_fields_and_bad_toml_are_rejected() {
+    let wrong = ONE.replace("intransit.catalog/v1", "intransit.catalog/v9");
+    assert!(matches!(
+        Catalog::from_toml(&wrong),
+        Err(CatalogError::Schema { .. })
+    ));
+    let extra = ONE.replace(
+        "publisher = \"us\"",
+        "publisher = \"us\"\ncolour = \"blue\"",
+    );
+    match Catalog::from_toml(&extra) {
+        Err(CatalogError::Toml { message, .. }) => assert!(message.contains("colour"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        Catalog::from_toml("schema = \"intransit.catalog/v1\"\n[[programs]\n"),
+        Err(CatalogError::Toml { .. })
+    ));
+}
+
+#[test]
+fn merging_adds_programs_and_overrides_controls_by_id() {
+    let mut catalog = builtin();
+    let before = catalog.programs.len();
+    let pci_before = catalog
+        .program("pci-dss-4.0")
+        .expect("pci")
+        .controls
+        .clone();
+
+    let patch = Catalog::from_toml(
+        r#"
+schema = "intransit.catalog/v1"
+
+[[programs]]
+id = "pci-dss-4.0"
+name = "PCI DSS (our reading)"
+version = "4.0.1"
+publisher = "PCI Security Standards Council"
+
+[[programs.controls]]
+id = "4.2.1"
+title = "Replaced"
+requirement = "Our assessor wants only the bucket check here."
+citation = "PCI DSS v4.0.1, Requirement 4.2.1"
+checks = ["s3.deny_http"]
+
+[[programs.controls]]
+id = "1.2.1"
+title = "Added"
+requirement = "Network paths are private where possible."
+citation = "PCI DSS v4.0.1, Requirement 1.2.1"
+checks = ["vpc.athena_endpoint"]
+
+[[programs]]
+id = "internal"
+name = "Internal policy"
+version = "2025"
+publisher = "Security team"
+
+[[programs.controls]]
+id = "SEC-7"
+title = "Links encrypted"
+requirement = "Every link to AWS is encrypted."
+citation = "Internal security policy 2025, section 7"
+checks = ["vpn.tunnels", "dx.link_encryption"]
+"#,
+    )
+    .expect("the patch is a valid catalog");
+    catalog.merge(patch).expect("merged catalog is valid");
+
+    assert_eq!(catalog.programs.len(), before + 1);
+    assert_eq!(
+        catalog.programs.last().map(|p| p.id.as_str()),
+        Some("internal")
+    );
+    let pci = catalog.program("pci-dss-4.0").expect("pci");
+    assert_eq!(pci.name, "PCI DSS (our reading)");
+    // The AWS scope the patch did not restate is kept.
+    assert!(pci.aws_scope.is_some());
+    let ids: Vec<&str> = pci.controls.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["4.2.1", "2.2.7", "1.2.1"],
+        "replaced in place, kept, appended"
+    );
+    assert_eq!(pci.controls[0].title, "Replaced");
+    assert_eq!(pci.controls[0].checks, ["s3.deny_http"]);
+    assert_eq!(pci.controls[1], pci_before[1]);
+}
+
+#[test]
+fn a_merge_that_breaks_the_catalog_is_reported() {
+    let mut catalog = builtin();
+    let mut patch = Catalog::from_toml(ONE).expect("valid");
+    patch.programs[0].controls[0].checks = vec!["nope".to_string()];
+    let err = catalog.merge(patch).expect_err("invalid after merge");
+    assert!(err.to_string().contains("nope"), "{err}");
+}

@@ -1,0 +1,277 @@
+//! Golden files for every report format, on the demo estate and on a small hand-built one, and
+//! the properties each format promises (valid JSON, RFC 4180 rows, OCSF classes, escaping).
+
+mod compliance_support;
+
+use compliance_support::*;
+use intransit::compliance::{Catalog, Evaluation, evaluate};
+use intransit::model::{Estate, Mode, ScanMeta};
+use intransit::report::{
+    self, CSV_HEADER, Format, REPORT_SCHEMA, ReportInput, csv_field, md_escape,
+};
+use intransit::source::{SourceSpec, start};
+
+struct Rendered {
+    json: String,
+    csv: String,
+    markdown: String,
+    ocsf: String,
+}
+
+fn render_all(evaluation: &Evaluation, estate: &Estate, meta: &ScanMeta) -> Rendered {
+    let sources = vec!["builtin".to_string()];
+    let input = ReportInput {
+        evaluation,
+        estate,
+        meta,
+        catalog_sources: &sources,
+    };
+    Rendered {
+        json: report::render(Format::Json, &input),
+        csv: report::render(Format::Csv, &input),
+        markdown: report::render(Format::Markdown, &input),
+        ocsf: report::render(Format::Ocsf, &input),
+    }
+}
+
+async fn demo() -> (Estate, ScanMeta) {
+    let store = start(&SourceSpec::Demo { latency: false })
+        .await
+        .expect("demo starts")
+        .finish()
+        .await
+        .expect("demo finishes");
+    let snap = store.snapshot();
+    // The demo stamps the wall clock; golden files need fixed scan times.
+    let meta = ScanMeta {
+        tool_version: "0.0.0-test".to_string(),
+        started_at: Some("2025-03-14T09:00:00Z".to_string()),
+        finished_at: Some("2025-03-14T09:00:01Z".to_string()),
+        ..snap.scan
+    };
+    (snap.estate, meta)
+}
+
+fn small() -> (Estate, ScanMeta) {
+    (small_estate(), fixed_meta(Mode::Snapshot))
+}
+
+/// A minimal RFC 4180 reader: fields, quoted fields with doubled quotes, CRLF records.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                c => field.push(c),
+            }
+        } else {
+            match c {
+                '"' => quoted = true,
+                ',' => row.push(std::mem::take(&mut field)),
+                '\r' => {
+                    assert_eq!(chars.next(), Some('\n'), "CR without LF");
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                }
+                '\n' => panic!("bare LF outside quotes"),
+                c => field.push(c),
+            }
+        }
+    }
+    assert!(
+        field.is_empty() && row.is_empty(),
+        "last record not terminated"
+    );
+    rows
+}
+
+fn check_properties(r: &Rendered, evaluation: &Evaluation) {
+    let findings = evaluation.findings().len();
+
+    let json: serde_json::Value = serde_json::from_str(&r.json).expect("JSON report parses");
+    assert_eq!(json["schema"], REPORT_SCHEMA);
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(findings));
+    let ids: Vec<&str> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted, "findings sorted by id");
+
+    let rows = parse_csv(&r.csv);
+    assert_eq!(rows.len(), findings + 1);
+    assert_eq!(rows[0], CSV_HEADER.map(str::to_string));
+    for row in &rows {
+        assert_eq!(row.len(), CSV_HEADER.len(), "{row:?}");
+    }
+
+    let ocsf: serde_json::Value = serde_json::from_str(&r.ocsf).expect("OCSF parses");
+    let events = ocsf.as_array().expect("an array of events");
+    assert_eq!(events.len(), findings);
+    for e in events {
+        assert_eq!(e["class_uid"], 2003);
+        assert_eq!(e["category_uid"], 2);
+        assert_eq!(e["type_uid"], 200301);
+        assert_eq!(e["metadata"]["version"], "1.1.0");
+        assert!(e["time"].as_u64().is_some_and(|t| t > 0));
+        assert!(e["finding_info"]["uid"].is_string());
+        assert!(e["compliance"]["control"].is_string());
+        assert!(
+            !e["compliance"]["standards"]
+                .as_array()
+                .expect("standards")
+                .is_empty()
+        );
+        assert!(
+            !e["compliance"]["requirements"]
+                .as_array()
+                .expect("requirements")
+                .is_empty()
+        );
+        assert!([1, 2, 3, 99].contains(&e["compliance"]["status_id"].as_u64().expect("status_id")));
+        assert_eq!(e["resources"].as_array().map(Vec::len), Some(1));
+    }
+
+    for (name, text) in [
+        ("json", &r.json),
+        ("csv", &r.csv),
+        ("markdown", &r.markdown),
+        ("ocsf", &r.ocsf),
+    ] {
+        assert!(text.ends_with('\n'), "{name} ends with a newline");
+        assert!(
+            !text.contains('\u{1b}'),
+            "{name} carries a raw escape character"
+        );
+    }
+}
+
+#[tokio::test]
+async fn demo_reports() {
+    let (estate, meta) = demo().await;
+    let evaluation = evaluate(&Catalog::builtin(), &estate);
+    let r = render_all(&evaluation, &estate, &meta);
+    check_properties(&r, &evaluation);
+    insta::assert_snapshot!("demo_markdown", r.markdown);
+    insta::assert_snapshot!("demo_json", r.json);
+    insta::assert_snapshot!("demo_csv", r.csv);
+    insta::assert_snapshot!("demo_ocsf", r.ocsf);
+}
+
+#[tokio::test]
+async fn demo_reports_are_deterministic() {
+    let (e1, m1) = demo().await;
+    let (e2, m2) = demo().await;
+    let c = Catalog::builtin();
+    let (v1, v2) = (evaluate(&c, &e1), evaluate(&c, &e2));
+    let (a, b) = (render_all(&v1, &e1, &m1), render_all(&v2, &e2, &m2));
+    assert_eq!(a.json, b.json);
+    assert_eq!(a.csv, b.csv);
+    assert_eq!(a.markdown, b.markdown);
+    assert_eq!(a.ocsf, b.ocsf);
+}
+
+#[test]
+fn small_estate_reports() {
+    let (estate, meta) = small();
+    let evaluation = evaluate(&Catalog::builtin(), &estate);
+    let r = render_all(&evaluation, &estate, &meta);
+    check_properties(&r, &evaluation);
+    insta::assert_snapshot!("small_markdown", r.markdown);
+    insta::assert_snapshot!("small_json", r.json);
+    insta::assert_snapshot!("small_csv", r.csv);
+    insta::assert_snapshot!("small_ocsf", r.ocsf);
+}
+
+#[test]
+fn one_program_reports() {
+    let (estate, meta) = small();
+    let full = evaluate(&Catalog::builtin(), &estate);
+    let evaluation = full.only_program("pci-dss-4.0").expect("program");
+    let r = render_all(&evaluation, &estate, &meta);
+    check_properties(&r, &evaluation);
+    insta::assert_snapshot!("small_pci_markdown", r.markdown);
+    insta::assert_snapshot!("small_pci_csv", r.csv);
+    // OCSF requirements name only the selected program.
+    let ocsf: serde_json::Value = serde_json::from_str(&r.ocsf).expect("parses");
+    for e in ocsf.as_array().expect("array") {
+        for req in e["compliance"]["requirements"]
+            .as_array()
+            .expect("requirements")
+        {
+            assert!(
+                req.as_str()
+                    .is_some_and(|s| s.starts_with("PCI DSS 4.0.1 ")),
+                "{req}"
+            );
+        }
+    }
+}
+
+#[test]
+fn markdown_escapes_untrusted_text() {
+    assert_eq!(md_escape("a|b"), "a\\|b");
+    assert_eq!(md_escape("`x`"), "\\`x\\`");
+    assert_eq!(md_escape("<script>&"), "&lt;script&gt;&amp;");
+    assert_eq!(md_escape("red\u{1b}[31m!\u{7}"), "red!");
+    assert_eq!(md_escape("[link](http://x)"), "\\[link\\](http://x)");
+    assert_eq!(md_escape("plain-name.with.dots"), "plain-name.with.dots");
+
+    let (estate, meta) = small();
+    let evaluation = evaluate(&Catalog::builtin(), &estate);
+    let md = render_all(&evaluation, &estate, &meta).markdown;
+    assert!(md.contains("branch \\| &lt;b&gt;bold&lt;/b&gt; \\`tick\\` red \\*star\\*"));
+    assert!(!md.contains("<b>"));
+    // Every table row keeps its column count despite the `|` in the name.
+    for line in md
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("vpn-0weak"))
+    {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert_eq!(cells, 9, "{line}");
+    }
+}
+
+#[test]
+fn json_keeps_untrusted_text_as_data() {
+    let (estate, meta) = small();
+    let evaluation = evaluate(&Catalog::builtin(), &estate);
+    let json: serde_json::Value =
+        serde_json::from_str(&render_all(&evaluation, &estate, &meta).json).expect("parses");
+    let names: Vec<&str> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["resource"]["name"].as_str())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("\u{1b}[31m") && n.contains("<b>"))
+    );
+}
+
+#[test]
+fn csv_fields_follow_rfc_4180() {
+    assert_eq!(csv_field("plain"), "plain");
+    assert_eq!(csv_field("a,b"), "\"a,b\"");
+    assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    assert_eq!(csv_field(""), "");
+    assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    assert_eq!(csv_field("@sum"), "'@sum");
+    assert_eq!(csv_field("esc\u{1b}[2Jape"), "escape");
+    let rows = parse_csv("a,\"b,c\",\"d \"\"e\"\"\"\r\n");
+    assert_eq!(rows, vec![vec!["a", "b,c", "d \"e\""]]);
+}

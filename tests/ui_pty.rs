@@ -1,0 +1,205 @@
+//! The real binary in a pseudo-terminal: `intransit --demo` starts, fills in, navigates, quits
+//! with `q` and gives the terminal back (alternate screen left, cursor shown); writes nothing
+//! while idle; and leaves quietly on SIGHUP / cleanly on SIGTERM.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const ENTER_ALT: &str = "\u{1b}[?1049h";
+const LEAVE_ALT: &str = "\u{1b}[?1049l";
+const SHOW_CURSOR: &str = "\u{1b}[?25h";
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Vec<u8>>>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(args: &[&str]) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_intransit"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        let home = std::env::temp_dir().join("intransit-pty-test-home");
+        std::fs::create_dir_all(&home).expect("a home for the test");
+        cmd.cwd(&home);
+        cmd.env("XDG_CONFIG_HOME", &home);
+        cmd.env("HOME", &home);
+        let child = pair.slave.spawn_command(cmd).expect("spawn intransit");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&output);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => sink.lock().unwrap().extend_from_slice(&buf[..n]),
+                }
+            }
+        });
+        Session {
+            child,
+            writer,
+            output,
+            _master: pair.master,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.output.lock().unwrap().len()
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until the output after byte `from` contains `needle`.
+    fn wait_for(&self, needle: &str, from: usize) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            let out = self.output.lock().unwrap();
+            if String::from_utf8_lossy(&out[from.min(out.len())..]).contains(needle) {
+                return;
+            }
+            drop(out);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "timed out waiting for {needle:?}; output so far:\n{}",
+            self.text()
+        );
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush keys");
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!("intransit did not exit; output:\n{}", self.text());
+    }
+
+    fn signal(&self, name: &str) {
+        let pid = self.child.process_id().expect("pid");
+        let ok = std::process::Command::new("kill")
+            .args([format!("-{name}"), pid.to_string()])
+            .status()
+            .expect("kill")
+            .success();
+        assert!(ok, "kill -{name} {pid}");
+    }
+}
+
+/// The output once the demo scan has finished and its last frame is drawn.
+fn started() -> Session {
+    let s = Session::start(&["--demo"]);
+    s.wait_for(ENTER_ALT, 0);
+    s.wait_for("scan complete", 0);
+    std::thread::sleep(Duration::from_millis(500));
+    s
+}
+
+#[test]
+fn demo_navigates_quits_with_q_and_restores_the_terminal() {
+    let mut s = started();
+    let text = s.text();
+    assert!(text.contains("DEMO"), "mode badge");
+    assert!(text.contains("READ-ONLY"));
+    assert!(text.contains("At a glance"));
+
+    let mark = s.len();
+    s.send("2");
+    s.wait_for("VERDICT", mark);
+    let mark = s.len();
+    s.send("j\r");
+    s.wait_for("Minimum TLS", mark);
+    let mark = s.len();
+    s.send("\u{1b}");
+    // Esc alone is ambiguous to crossterm until a short timeout; the list comes back.
+    s.wait_for("VERDICT", mark);
+    let mark = s.len();
+    s.send("4");
+    s.wait_for("On-premises", mark);
+    s.send("q");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    std::thread::sleep(Duration::from_millis(100));
+
+    let text = s.text();
+    let entered = text.rfind(ENTER_ALT).expect("entered the alternate screen");
+    let left = text.rfind(LEAVE_ALT).expect("left the alternate screen");
+    assert!(
+        left > entered,
+        "the alternate screen was left after it was entered"
+    );
+    let shown = text.rfind(SHOW_CURSOR).expect("cursor shown again");
+    assert!(shown > entered);
+    // Frames are wrapped in synchronized updates.
+    assert!(text.contains("\u{1b}[?2026h") && text.contains("\u{1b}[?2026l"));
+}
+
+#[test]
+fn nothing_is_written_while_idle() {
+    let mut s = started();
+    let before = s.len();
+    std::thread::sleep(Duration::from_secs(2));
+    let after = s.len();
+    assert_eq!(after - before, 0, "bytes written while idle");
+    s.send("q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut s = started();
+    s.signal("TERM");
+    let status = s.wait_exit();
+    assert_eq!(status.exit_code(), 143, "{status:?}");
+    std::thread::sleep(Duration::from_millis(100));
+    let text = s.text();
+    assert!(text.rfind(LEAVE_ALT) > text.rfind(ENTER_ALT));
+}
+
+#[test]
+fn sighup_leaves_without_writing_and_without_spinning() {
+    let mut s = started();
+    let before = s.len();
+    s.signal("HUP");
+    let t0 = Instant::now();
+    let status = s.wait_exit();
+    assert!(t0.elapsed() < Duration::from_secs(2), "exits promptly");
+    assert_eq!(status.exit_code(), 129, "{status:?}");
+    std::thread::sleep(Duration::from_millis(100));
+    let text = s.output.lock().unwrap()[before..].to_vec();
+    assert_eq!(
+        s.len(),
+        before,
+        "nothing written to the hung-up terminal: {:?}",
+        String::from_utf8_lossy(&text)
+    );
+}
