@@ -1,0 +1,717 @@
+//! End to end against moto: the real AWS source (and the real `intransit scan` binary) read a
+//! seeded estate over HTTP from `tests/e2e/moto_launcher.py`; nothing of ours is mocked.
+//!
+//! Needs Python with moto (`INTRANSIT_E2E_PYTHON`, or `.venv-e2e`, created on first use from
+//! `tests/e2e/requirements.txt`). When none can be had the tests fail with the reason.
+
+mod e2e_support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use e2e_support::{MAIN_ACCOUNT, Moto, REGIONS, SECOND_ACCOUNT, options, scan, scratch};
+use intransit::model::{Bucket, PolicyText, SNAPSHOT_SCHEMA, Snapshot};
+use intransit::source::aws::{OPERATIONS, iam_actions};
+use serde_json::{Value, json};
+
+const MAIN_ROLE: &str = "arn:aws:iam::123456789012:role/intransit-audit";
+const SECOND_ROLE: &str = "arn:aws:iam::222222222222:role/intransit-audit";
+
+/// One launcher with the seeded estate, scanned once through both audit roles; shared by
+/// the tests that only read it.
+struct Estate {
+    moto: Moto,
+    expect: Value,
+    result: Result<(), String>,
+    snapshot: Snapshot,
+    took: Duration,
+}
+
+fn estate() -> &'static Estate {
+    static ESTATE: OnceLock<Estate> = OnceLock::new();
+    ESTATE.get_or_init(|| {
+        let moto = Moto::start();
+        let expect = moto.seed(&[]);
+        let (result, snapshot, took) = scan(options(&moto.url, &[MAIN_ROLE, SECOND_ROLE]));
+        eprintln!("estate scan took {took:?}");
+        Estate {
+            moto,
+            expect,
+            result: result.map_err(|e| e.to_string()),
+            snapshot,
+            took,
+        }
+    })
+}
+
+fn bucket<'a>(s: &'a Snapshot, name: &str) -> &'a Bucket {
+    s.estate
+        .buckets
+        .iter()
+        .find(|b| b.name == name)
+        .unwrap_or_else(|| panic!("bucket {name} missing from the snapshot"))
+}
+
+fn str_of<'a>(v: &'a Value, what: &str) -> &'a str {
+    v.as_str()
+        .unwrap_or_else(|| panic!("expectation {what} is not a string: {v}"))
+}
+
+#[test]
+fn scan_reports_the_seeded_estate() {
+    let e = estate();
+    let s = &e.snapshot;
+    assert_eq!(e.result, Ok(()), "the scan failed");
+    assert!(s.scan.finished_at.is_some() && s.scan.started_at.is_some());
+    assert!(e.took < Duration::from_secs(120), "scan took {:?}", e.took);
+
+    // Nothing failed: no estate error, no bucket or workgroup error.
+    assert!(
+        s.estate.errors.is_empty(),
+        "estate errors: {:#?}",
+        s.estate.errors
+    );
+    for b in &s.estate.buckets {
+        assert!(b.errors.is_empty(), "{}: {:#?}", b.name, b.errors);
+    }
+    for w in &s.estate.workgroups {
+        assert!(w.errors.is_empty(), "{}: {:#?}", w.name, w.errors);
+    }
+    for p in &s.scan.progress {
+        assert!(p.finished(), "fetcher still busy: {p:?}");
+        assert_eq!(p.failed, 0, "failed calls: {p:?}");
+    }
+
+    // Accounts: both reached through AssumeRole (the base account is not scanned on its own).
+    let accounts: BTreeMap<&str, _> = s
+        .estate
+        .accounts
+        .iter()
+        .map(|a| (a.id.as_str(), a))
+        .collect();
+    assert_eq!(
+        accounts.keys().copied().collect::<Vec<_>>(),
+        [MAIN_ACCOUNT, SECOND_ACCOUNT]
+    );
+    assert_eq!(
+        accounts[MAIN_ACCOUNT].assumed_role.as_deref(),
+        Some(MAIN_ROLE)
+    );
+    assert_eq!(
+        accounts[SECOND_ACCOUNT].assumed_role.as_deref(),
+        Some(SECOND_ROLE)
+    );
+    assert!(
+        accounts[SECOND_ACCOUNT]
+            .caller_arn
+            .contains(":assumed-role/intransit-audit/"),
+        "{}",
+        accounts[SECOND_ACCOUNT].caller_arn
+    );
+    let mut regions: Vec<&str> = REGIONS.to_vec();
+    regions.sort();
+    assert_eq!(s.scan.regions, regions);
+
+    // Every seeded bucket, with its region, account and verdict; nothing else.
+    let seeded = e.expect["buckets"].as_object().expect("buckets");
+    let found: BTreeSet<&str> = s.estate.buckets.iter().map(|b| b.name.as_str()).collect();
+    let wanted: BTreeSet<&str> = seeded.keys().map(String::as_str).collect();
+    assert_eq!(found, wanted);
+    let mut wrong = Vec::new();
+    for (name, x) in seeded {
+        let b = bucket(s, name);
+        assert_eq!(b.region, str_of(&x["region"], "region"), "{name} region");
+        assert_eq!(
+            b.account_id,
+            str_of(&x["account"], "account"),
+            "{name} account"
+        );
+        let verdict = b.tls.verdict.as_str();
+        let min_tls = b.tls.min_tls.map(|v| v.as_str());
+        if verdict != str_of(&x["verdict"], "verdict") || min_tls != x["min_tls"].as_str() {
+            wrong.push(format!(
+                "{name}: got {verdict} (min TLS {min_tls:?}), seeded {} (min TLS {}): {}",
+                x["verdict"], x["min_tls"], x["why"]
+            ));
+        }
+        let has_policy = x["has_policy"].as_bool().unwrap_or(false);
+        match (&b.policy, has_policy) {
+            (PolicyText::Present { .. }, true) | (PolicyText::None, false) => {}
+            (other, _) => {
+                panic!("{name}: policy read as {other:?}, seeded has_policy={has_policy}")
+            }
+        }
+        assert!(b.creation_date.is_some(), "{name} creation date");
+    }
+    assert!(
+        wrong.is_empty(),
+        "verdicts differ from the seeded expectations:\n{}",
+        wrong.join("\n")
+    );
+
+    // The malformed policy: unknown, and it says why.
+    let bad = bucket(s, "it-invalid-json");
+    assert_eq!(bad.tls.verdict.as_str(), "unknown");
+    let why = bad.tls.error.as_deref().unwrap_or_default();
+    assert!(why.contains("malformed"), "{why}");
+
+    // Bucket settings beyond the policy.
+    let pab = bucket(s, "it-canonical-deny-http")
+        .public_access_block
+        .clone();
+    assert!(
+        pab.is_some_and(|p| p.all_on()),
+        "public access block not read"
+    );
+    assert_eq!(bucket(s, "it-no-policy").public_access_block, None);
+    assert_eq!(bucket(s, "it-no-policy").policy_is_public, Some(false));
+    let enc = bucket(s, "it-athena-results-enforced")
+        .encryption
+        .clone()
+        .expect("encryption");
+    assert_eq!(enc.algorithm, "aws:kms");
+    assert!(enc.bucket_key_enabled && enc.kms_key_id.is_some());
+    let enc = bucket(s, "it-no-policy")
+        .encryption
+        .clone()
+        .expect("default encryption");
+    assert_eq!(enc.algorithm, "AES256");
+    assert_eq!(
+        bucket(s, "it-allow-only-securetransport").policy_is_public,
+        Some(true)
+    );
+
+    // Athena: workgroups, result buckets, tables.
+    let seeded_wgs = e.expect["athena"]["workgroups"]
+        .as_object()
+        .expect("workgroups");
+    for (name, x) in seeded_wgs {
+        let w = s
+            .estate
+            .workgroups
+            .iter()
+            .find(|w| w.name == *name && w.account_id == MAIN_ACCOUNT && w.region == "us-east-1")
+            .unwrap_or_else(|| panic!("workgroup {name} missing"));
+        assert_eq!(
+            w.enforce_configuration,
+            x["enforce"].as_bool().unwrap_or(false),
+            "{name} enforce"
+        );
+        assert_eq!(
+            w.output_location.as_deref(),
+            x["output_location"].as_str(),
+            "{name} output"
+        );
+        assert_eq!(
+            w.output_bucket.as_deref(),
+            x["output_bucket"].as_str(),
+            "{name} output bucket"
+        );
+        if let Some(enc) = x.get("encryption") {
+            assert_eq!(
+                w.result_encryption.as_deref(),
+                enc.as_str(),
+                "{name} encryption"
+            );
+        }
+        if let Some(owner) = x.get("expected_bucket_owner") {
+            assert_eq!(
+                w.expected_bucket_owner.as_deref(),
+                owner.as_str(),
+                "{name} owner"
+            );
+        }
+        if let Some(engine) = x.get("engine") {
+            assert_eq!(
+                w.engine_version.as_deref(),
+                engine.as_str(),
+                "{name} engine"
+            );
+        }
+    }
+    let enforced = &bucket(s, "it-athena-results-enforced").athena;
+    assert_eq!(enforced.result_workgroups, ["us-east-1/it-enforced"]);
+    assert_eq!(
+        bucket(s, "it-athena-results-adhoc")
+            .athena
+            .result_workgroups,
+        ["us-east-1/it-adhoc"]
+    );
+    assert!(
+        s.estate
+            .catalogs
+            .iter()
+            .any(|c| c.name == "AwsDataCatalog" && c.kind == "GLUE")
+    );
+    // Table counts per bucket, from the seeded table locations.
+    let mut tables_per_bucket: BTreeMap<String, usize> = BTreeMap::new();
+    let mut seeded_tables = 0;
+    for tables in e.expect["athena"]["databases"]
+        .as_object()
+        .expect("databases")
+        .values()
+    {
+        for location in tables.as_object().expect("tables").values() {
+            let b = intransit::model::bucket_of_location(str_of(location, "location"))
+                .expect("s3 location");
+            *tables_per_bucket.entry(b).or_default() += 1;
+            seeded_tables += 1;
+        }
+    }
+    assert_eq!(s.estate.tables.len(), seeded_tables, "tables");
+    for (b, n) in &tables_per_bucket {
+        assert_eq!(bucket(s, b).athena.table_count, *n, "{b} table count");
+    }
+    assert_eq!(tables_per_bucket["it-datalake-raw"], 61);
+    assert!(bucket(s, "it-b-shared-lake").athena.in_data_path());
+
+    // Connectivity.
+    let net = &e.expect["network"];
+    let c = &s.estate.connectivity;
+    let services: BTreeSet<&str> = c
+        .vpc_endpoints
+        .iter()
+        .filter_map(|v| v.service.map(|x| x.as_str()))
+        .collect();
+    for svc in ["athena", "s3", "glue", "sts", "kms"] {
+        assert!(
+            services.contains(svc),
+            "no VPC endpoint for {svc}: {services:?}"
+        );
+    }
+    assert_eq!(
+        c.vpc_endpoints.len(),
+        net["vpc_endpoints"].as_array().map_or(0, Vec::len)
+    );
+    let s3_gateway = c
+        .vpc_endpoints
+        .iter()
+        .find(|v| v.service_name.ends_with(".s3"))
+        .expect("s3 endpoint");
+    assert_eq!(s3_gateway.endpoint_type, "Gateway");
+    assert!(
+        s3_gateway
+            .policy
+            .as_deref()
+            .is_some_and(|p| p.contains("it-*"))
+    );
+    for (id, x) in net["vpn_connections"].as_object().expect("vpns") {
+        let v = c
+            .vpn_connections
+            .iter()
+            .find(|v| v.id == *id)
+            .unwrap_or_else(|| panic!("VPN {id} missing"));
+        assert_eq!(v.name.as_deref(), x["name"].as_str());
+        let tunnels = x["tunnels"].as_array().expect("tunnels");
+        assert_eq!(v.tunnels.len(), tunnels.len(), "{id} tunnels");
+        for (t, xt) in v.tunnels.iter().zip(tunnels) {
+            assert_eq!(
+                t.status,
+                str_of(&xt["status"], "status"),
+                "{id} tunnel status"
+            );
+        }
+    }
+    let branch = c
+        .vpn_connections
+        .iter()
+        .find(|v| v.name.as_deref() == Some("it-branch-office"))
+        .expect("branch VPN");
+    assert_eq!(branch.tunnels[1].status, "DOWN");
+    let weak = &branch.tunnels[0];
+    assert_eq!(weak.ike_versions, ["ikev1"]);
+    assert_eq!(weak.phase1_encryption, ["AES128"]);
+    assert_eq!(weak.phase1_integrity, ["SHA1"]);
+    assert_eq!(weak.phase1_dh_groups, [2]);
+    assert_eq!(weak.phase2_dh_groups, [2]);
+    assert_eq!(branch.tunnels[1].phase1_dh_groups, [20]);
+    assert!(branch.vpn_gateway_id.is_some());
+    let tgw_vpn = c
+        .vpn_connections
+        .iter()
+        .find(|v| v.name.as_deref() == Some("it-dc-tgw"))
+        .expect("TGW VPN");
+    assert!(tgw_vpn.transit_gateway_id.is_some());
+    assert_eq!(c.vpn_gateways.len(), 1);
+    assert!(!c.vpn_gateways[0].attached_vpcs.is_empty());
+    assert_eq!(c.transit_gateways.len(), 1);
+    assert_eq!(
+        c.transit_gateways[0].description.as_deref(),
+        Some("it-core-tgw")
+    );
+
+    for (id, x) in e.expect["directconnect"]["connections"]
+        .as_object()
+        .expect("dx")
+    {
+        let d = c
+            .dx_connections
+            .iter()
+            .find(|d| d.id == *id)
+            .unwrap_or_else(|| panic!("DX {id} missing"));
+        assert_eq!(d.name, str_of(&x["name"], "name"));
+        assert_eq!(
+            d.macsec_capable,
+            x["macsec_capable"].as_bool().unwrap_or(true),
+            "{id} MACsec"
+        );
+        assert_eq!(
+            d.encryption_mode.as_deref(),
+            x["encryption_mode"].as_str(),
+            "{id} mode"
+        );
+        assert_eq!(
+            d.port_encryption_status.as_deref(),
+            x["port_encryption_status"].as_str(),
+            "{id} port"
+        );
+    }
+    let plain = c
+        .dx_connections
+        .iter()
+        .find(|d| d.name == "it-dx-primary")
+        .expect("plain DX");
+    assert!(!plain.macsec_capable && !plain.macsec_enforced());
+    let vifs = e.expect["directconnect"]["virtual_interfaces"]
+        .as_object()
+        .expect("vifs");
+    assert_eq!(c.dx_virtual_interfaces.len(), vifs.len());
+    for (id, x) in vifs {
+        let v = c
+            .dx_virtual_interfaces
+            .iter()
+            .find(|v| v.id == *id)
+            .unwrap_or_else(|| panic!("VIF {id} missing"));
+        assert_eq!(v.kind, str_of(&x["type"], "type"));
+        assert_eq!(v.connection_id.as_deref(), x["connection"].as_str());
+    }
+
+    // Organizations: both RCPs, targets resolved to accounts.
+    let rcps = &s.estate.resource_control_policies;
+    for (id, x) in e.expect["organizations"]["rcps"].as_object().expect("rcps") {
+        let r = rcps
+            .iter()
+            .find(|r| r.id == *id)
+            .unwrap_or_else(|| panic!("RCP {id} missing"));
+        assert_eq!(r.name, str_of(&x["name"], "name"));
+        assert!(!r.content.is_empty());
+        if let Some(targets) = x["targets"].as_array() {
+            let t: Vec<&str> = targets.iter().filter_map(Value::as_str).collect();
+            assert_eq!(r.targets, t);
+            // An OU with no account in it.
+            assert!(r.account_ids.is_empty(), "{:?}", r.account_ids);
+        }
+    }
+    let full = rcps
+        .iter()
+        .find(|r| r.id == "p-RCPFullAWSAccess")
+        .expect("RCPFullAWSAccess");
+    assert_eq!(full.account_ids, [MAIN_ACCOUNT]);
+
+    // Calls were counted, per operation.
+    assert!(s.scan.api_calls > 0);
+    let ops = &s.scan.operations;
+    assert_eq!(ops.values().sum::<u64>(), s.scan.api_calls);
+    assert_eq!(ops["s3:GetBucketPolicy"], seeded.len() as u64);
+    assert_eq!(ops["sts:AssumeRole"], 2);
+    // One call per database and page: `default` in 3 regions x 2 accounts, sales, events
+    // (60 tables: 2 pages) and eu_analytics.
+    assert_eq!(ops["athena:ListTableMetadata"], 6 + 1 + 2 + 1);
+}
+
+/// Every operation the scan called maps to IAM actions that are all reads and all granted by
+/// docs/iam-policy.json, and the policy grants nothing the scan does not use.
+#[test]
+fn every_call_is_a_read_granted_by_the_published_policy() {
+    let e = estate();
+    let path = e2e_support::manifest_dir()
+        .join("docs")
+        .join("iam-policy.json");
+    let text = std::fs::read_to_string(&path).expect("docs/iam-policy.json");
+    let policy: Value = serde_json::from_str(&text).expect("docs/iam-policy.json is JSON");
+    assert_eq!(policy["Version"], "2012-10-17");
+    let mut granted: BTreeSet<String> = BTreeSet::new();
+    for st in policy["Statement"].as_array().expect("Statement array") {
+        assert_eq!(st["Effect"], "Allow", "{st}");
+        assert!(st.get("NotAction").is_none(), "{st}");
+        let actions: Vec<&str> = match &st["Action"] {
+            Value::String(a) => vec![a.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            other => panic!("Action {other}"),
+        };
+        for a in actions {
+            assert!(!a.contains('*'), "wildcard action {a}");
+            granted.insert(a.to_string());
+        }
+    }
+    let is_read = |action: &str| {
+        let (_, name) = action.split_once(':').expect("service:Action");
+        name.starts_with("Get")
+            || name.starts_with("List")
+            || name.starts_with("Describe")
+            || action == "sts:GetCallerIdentity"
+            || action == "sts:AssumeRole"
+    };
+    assert!(!e.snapshot.scan.operations.is_empty());
+    for op in e.snapshot.scan.operations.keys() {
+        let actions = iam_actions(op).unwrap_or_else(|| panic!("{op} has no IAM mapping"));
+        for a in actions {
+            assert!(is_read(a), "{op} needs {a}, not a read");
+            assert!(
+                granted.contains(*a),
+                "{op} needs {a}, missing from docs/iam-policy.json"
+            );
+        }
+    }
+    let needed: BTreeSet<String> = OPERATIONS
+        .iter()
+        .flat_map(|(_, actions)| actions.iter().map(|a| a.to_string()))
+        .collect();
+    assert_eq!(
+        granted, needed,
+        "docs/iam-policy.json must grant exactly the scan's actions"
+    );
+    for a in &granted {
+        assert!(is_read(a), "{a} is not a read");
+    }
+}
+
+/// The binary: `intransit scan --endpoint-url URL --region us-east-1 --out FILE`.
+#[test]
+fn cli_scan_writes_a_v1_snapshot() {
+    let e = estate();
+    let out = scratch("cli-snapshot.json");
+    let _ = std::fs::remove_file(&out);
+    let run = Command::new(env!("CARGO_BIN_EXE_intransit"))
+        .args([
+            "scan",
+            "--endpoint-url",
+            &e.moto.url,
+            "--region",
+            "us-east-1",
+            "--out",
+        ])
+        .arg(&out)
+        .args(["--format", "json"])
+        .output()
+        .expect("run intransit scan");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !stderr.contains("built without AWS support"),
+        "{} was rebuilt without the \"aws\" feature after cargo built it for this test (a \
+         concurrent `cargo build --no-default-features` in the same target directory); rerun",
+        env!("CARGO_BIN_EXE_intransit")
+    );
+    assert!(
+        run.status.success(),
+        "intransit scan failed ({}):\n{}\n{}",
+        run.status,
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&out).expect("the snapshot file");
+    let value: Value = serde_json::from_str(&text).expect("JSON snapshot");
+    assert_eq!(value["schema"], SNAPSHOT_SCHEMA);
+    assert_eq!(value["schema"], "intransit.snapshot/v1");
+    assert_eq!(value["scan"]["mode"], "live");
+    assert_eq!(value["scan"]["regions"], json!(["us-east-1"]));
+    let snapshot = Snapshot::from_json("cli", &text).expect("a readable snapshot");
+    // No role: the base credentials' account only.
+    let ids: Vec<&str> = snapshot
+        .estate
+        .accounts
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(ids, [MAIN_ACCOUNT]);
+    assert_eq!(snapshot.estate.accounts[0].assumed_role, None);
+    let main_buckets = e.expect["buckets"]
+        .as_object()
+        .expect("buckets")
+        .values()
+        .filter(|b| b["account"] == MAIN_ACCOUNT)
+        .count();
+    assert_eq!(snapshot.estate.buckets.len(), main_buckets);
+    assert!(snapshot.scan.api_calls > 0);
+    assert!(
+        snapshot.estate.errors.is_empty(),
+        "{:#?}",
+        snapshot.estate.errors
+    );
+    assert_eq!(
+        bucket(&snapshot, "it-canonical-deny-http")
+            .tls
+            .verdict
+            .as_str(),
+        "enforced"
+    );
+}
+
+/// Faults injected by the launcher: a denied policy read, throttling and a 500 that the
+/// adaptive retry absorbs, a whole service denied and one too slow to answer. The scan
+/// completes and records each failure where it belongs.
+#[test]
+fn failures_are_recorded_and_the_scan_completes() {
+    let moto = Moto::start();
+    let expect = moto.seed(&["--buckets", "6"]);
+    let faults = [
+        json!({"service": "s3", "operation": "GetBucketPolicy", "bucket": "bench-00000",
+               "code": "AccessDenied", "status": 403, "message": "Access Denied"}),
+        json!({"service": "s3", "operation": "GetBucketPolicy", "bucket": "bench-00002",
+               "code": "SlowDown", "status": 503, "message": "Please reduce your request rate.", "times": 2}),
+        json!({"service": "athena", "operation": "ListWorkGroups",
+               "code": "ThrottlingException", "status": 400, "message": "Rate exceeded", "times": 1}),
+        json!({"service": "ec2", "operation": "DescribeTransitGateways",
+               "code": "InternalError", "status": 500, "times": 1}),
+        json!({"service": "directconnect", "operation": "DescribeConnections",
+               "code": "AccessDeniedException", "status": 400, "message": "not authorized"}),
+        json!({"service": "ec2", "operation": "DescribeVpnConnections", "delay": 10.0}),
+        json!({"service": "athena", "operation": "GetWorkGroup",
+               "code": "AccessDeniedException", "status": 400, "message": "not authorized"}),
+    ];
+    for f in &faults {
+        moto.side("POST", "/_seed/faults", f);
+    }
+    let mut opts = options(&moto.url, &[]);
+    // One region, so each whole-service fault is one estate error.
+    opts.regions = vec!["us-east-1".to_string()];
+    opts.call_timeout = Duration::from_secs(2);
+    let (result, s, took) = scan(opts);
+    eprintln!("fault scan took {took:?}");
+    assert!(result.is_ok(), "{result:?}");
+    assert!(s.scan.finished_at.is_some());
+
+    // Every seeded bucket is there; the denied one is unknown and says why.
+    assert_eq!(
+        s.estate.buckets.len(),
+        expect["buckets"].as_object().map_or(0, |b| b.len())
+    );
+    let denied = bucket(&s, "bench-00000");
+    assert_eq!(denied.policy, PolicyText::Unreadable);
+    assert_eq!(denied.tls.verdict.as_str(), "unknown");
+    let why = denied.tls.error.as_deref().unwrap_or_default();
+    assert!(why.contains("s3:GetBucketPolicy: AccessDenied"), "{why}");
+    assert_eq!(denied.errors.len(), 1, "{:#?}", denied.errors);
+    assert_eq!(denied.errors[0].short(), "s3:GetBucketPolicy: AccessDenied");
+    assert_eq!(denied.errors[0].resource.as_deref(), Some("bench-00000"));
+    // The other reads of that bucket still happened.
+    assert!(denied.encryption.is_some());
+
+    // Throttled twice, then read: the verdict is the real one.
+    let throttled = bucket(&s, "bench-00002");
+    assert!(throttled.errors.is_empty(), "{:#?}", throttled.errors);
+    assert_eq!(throttled.tls.verdict.as_str(), "enforced");
+    for (name, x) in expect["buckets"].as_object().expect("buckets") {
+        if name != "bench-00000" {
+            assert_eq!(
+                bucket(&s, name).tls.verdict.as_str(),
+                str_of(&x["verdict"], "verdict"),
+                "{name}"
+            );
+        }
+    }
+    let ops = &s.scan.operations;
+    assert_eq!(
+        ops["s3:GetBucketPolicy"],
+        6 + 2,
+        "6 buckets + 2 retried attempts"
+    );
+    assert_eq!(ops["athena:ListWorkGroups"], 2);
+    // The workgroup whose details were denied is still listed, with the error on it.
+    let primary = s
+        .estate
+        .workgroups
+        .iter()
+        .find(|w| w.name == "primary")
+        .expect("workgroup listed after a throttle");
+    let wg_errors: Vec<String> = primary.errors.iter().map(|e| e.short()).collect();
+    assert_eq!(wg_errors, ["athena:GetWorkGroup: AccessDeniedException"]);
+    assert_eq!(primary.errors[0].resource.as_deref(), Some("primary"));
+    assert_eq!(ops["ec2:DescribeTransitGateways"], 2);
+
+    // Whole services: one denied, one timing out; recorded on the estate, not fatal.
+    let estate_errors: Vec<String> = s.estate.errors.iter().map(|e| e.short()).collect();
+    assert!(
+        estate_errors
+            .contains(&"directconnect:DescribeConnections: AccessDeniedException".to_string()),
+        "{estate_errors:?}"
+    );
+    assert!(
+        estate_errors.contains(&"ec2:DescribeVpnConnections: Timeout".to_string()),
+        "{estate_errors:?}"
+    );
+    assert_eq!(estate_errors.len(), 2, "{:#?}", s.estate.errors);
+    let dx_err = s
+        .estate
+        .errors
+        .iter()
+        .find(|e| e.operation == "directconnect:DescribeConnections")
+        .expect("dx error");
+    assert_eq!(dx_err.account_id.as_deref(), Some(MAIN_ACCOUNT));
+    assert_eq!(dx_err.region.as_deref(), Some("us-east-1"));
+    // Virtual interfaces were still read.
+    assert!(ops.contains_key("directconnect:DescribeVirtualInterfaces"));
+    let progress: BTreeMap<&str, _> = s
+        .scan
+        .progress
+        .iter()
+        .map(|p| (p.fetcher.as_str(), p))
+        .collect();
+    assert!(progress["directconnect"].failed >= 1);
+    assert!(progress["s3"].failed >= 1);
+    for p in progress.values() {
+        assert!(p.finished(), "{p:?}");
+    }
+
+    // The launcher saw each fault the number of times the retries explain.
+    let seen = moto.side("GET", "/_seed/faults", &json!({}));
+    let hits: Vec<u64> = seen["faults"]
+        .as_array()
+        .expect("faults")
+        .iter()
+        .map(|f| f["hits"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(hits[..5], [1, 2, 1, 1, 1], "{seen}");
+    assert!(hits[5] >= 1, "{seen}");
+    assert_eq!(hits[6], 1, "{seen}");
+}
+
+/// `--all-regions`: the account's enabled regions come from ec2:DescribeRegions (regions
+/// not opted in are left out) and each is scanned.
+#[test]
+fn all_regions_come_from_describe_regions() {
+    let moto = Moto::start();
+    moto.seed(&["--buckets", "3"]);
+    let mut opts = options(&moto.url, &[]);
+    opts.regions.clear();
+    opts.all_regions = true;
+    let (result, s, took) = scan(opts);
+    eprintln!("all-regions scan took {took:?}");
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(s.scan.operations["ec2:DescribeRegions"], 1);
+    for r in REGIONS {
+        assert!(
+            s.scan.regions.iter().any(|x| x == r),
+            "{r} not in {:?}",
+            s.scan.regions
+        );
+    }
+    assert!(s.scan.regions.len() > REGIONS.len(), "{:?}", s.scan.regions);
+    // moto lists ap-east-1 as not opted in.
+    assert!(
+        !s.scan.regions.iter().any(|x| x == "ap-east-1"),
+        "{:?}",
+        s.scan.regions
+    );
+    let regions = s.scan.regions.len() as u64;
+    assert_eq!(s.scan.operations["athena:ListWorkGroups"], regions);
+    assert_eq!(s.scan.operations["ec2:DescribeVpcEndpoints"], regions);
+    assert_eq!(
+        s.scan.operations["directconnect:DescribeConnections"],
+        regions
+    );
+    assert_eq!(s.estate.buckets.len(), 3);
+    assert!(s.estate.errors.is_empty(), "{:#?}", s.estate.errors);
+}
