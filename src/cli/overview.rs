@@ -143,16 +143,7 @@ pub fn render(e: &Estate, meta: &ScanMeta) -> String {
             .tunnels
             .iter()
             .map(|t| {
-                let weak = t
-                    .phase1_integrity
-                    .iter()
-                    .chain(&t.phase2_integrity)
-                    .any(|a| a.eq_ignore_ascii_case("SHA1"))
-                    || t.phase1_dh_groups
-                        .iter()
-                        .chain(&t.phase2_dh_groups)
-                        .any(|g| *g < 14)
-                    || t.ike_versions.iter().any(|v| v == "ikev1");
+                let weak = !t.weaknesses().is_empty();
                 format!(
                     "{} {}{}",
                     t.outside_ip,

@@ -24,7 +24,8 @@ pub struct SourceArgs {
     /// Scan every region enabled for the account.
     #[arg(long, conflicts_with = "region")]
     pub all_regions: bool,
-    /// Role to assume for one more account; repeat for several.
+    /// Role to assume in an account to scan; repeat for several accounts. With roles given,
+    /// only the roles' accounts are scanned (add a role in the base account to include it).
     #[arg(long, value_name = "ARN")]
     pub role_arn: Vec<String>,
     /// External id for --role-arn.

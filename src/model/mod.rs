@@ -4,7 +4,9 @@
 mod estate;
 mod partition;
 mod snapshot;
+mod vpn;
 
 pub use estate::*;
 pub use partition::{Partition, UnknownPartition};
 pub use snapshot::{FetcherProgress, Mode, SNAPSHOT_SCHEMA, ScanMeta, Snapshot, SnapshotError};
+pub use vpn::{Effective, TunnelOptions, Weakness};

@@ -51,6 +51,9 @@ pub struct ScanMeta {
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub duration_ms: Option<u64>,
+    /// Milliseconds from the start of the scan until the last bucket got its TLS verdict
+    /// (auditor context such as encryption may still arrive after).
+    pub verdicts_complete_ms: Option<u64>,
     pub regions: Vec<String>,
     /// AWS API calls made (0 for demo and snapshot).
     pub api_calls: u64,

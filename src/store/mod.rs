@@ -13,8 +13,8 @@ pub use derive::{ParsedRcp, athena_usage, bucket_tls, parse_rcp};
 
 use crate::model::{
     Account, Bucket, DataCatalog, DxConnection, DxVirtualInterface, Estate, FetchError,
-    FetcherProgress, Mode, Partition, ResourceControlPolicy, SNAPSHOT_SCHEMA, ScanMeta, Snapshot,
-    Table, TransitGateway, VpcEndpoint, VpnConnection, VpnGateway, Workgroup,
+    FetcherProgress, Mode, Partition, PolicyText, ResourceControlPolicy, SNAPSHOT_SCHEMA, ScanMeta,
+    Snapshot, Table, TransitGateway, VpcEndpoint, VpnConnection, VpnGateway, Workgroup,
 };
 
 /// A change reported by a source.
@@ -71,6 +71,7 @@ pub struct State {
     pub progress: BTreeMap<String, FetcherProgress>,
     bucket_index: HashMap<String, usize>,
     rcps: Vec<Arc<ParsedRcp>>,
+    started: Option<std::time::Instant>,
 }
 
 impl State {
@@ -190,7 +191,10 @@ impl State {
                 self.meta.api_calls += 1;
                 *self.meta.operations.entry(operation).or_insert(0) += 1;
             }
-            Update::Started { at } => self.meta.started_at = Some(at),
+            Update::Started { at } => {
+                self.meta.started_at = Some(at);
+                self.started = Some(std::time::Instant::now());
+            }
             Update::Finished { at, duration_ms } => {
                 self.meta.finished_at = Some(at);
                 self.meta.duration_ms = Some(duration_ms);
@@ -199,6 +203,15 @@ impl State {
     }
 
     fn put_bucket(&mut self, mut b: Bucket) {
+        let was_pending = self
+            .bucket_index
+            .get(&b.name)
+            .is_none_or(|&i| self.estate.buckets[i].policy == PolicyText::Pending);
+        if was_pending && b.policy != PolicyText::Pending {
+            if let Some(started) = self.started {
+                self.meta.verdicts_complete_ms = Some(started.elapsed().as_millis() as u64);
+            }
+        }
         let partition = self.partition_of(&b.account_id);
         let rcps: Vec<&ParsedRcp> = self.rcps.iter().map(|r| r.as_ref()).collect();
         b.tls = bucket_tls_refs(&b, partition, &rcps);

@@ -21,38 +21,6 @@ pub const CHECK: Check = Check {
     run,
 };
 
-/// What AWS permits when a tunnel option list is left empty.
-const DEFAULT_P1_INTEGRITY: &[&str] = &["SHA1", "SHA2-256", "SHA2-384", "SHA2-512"];
-const DEFAULT_P1_DH: &[u32] = &[2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
-const DEFAULT_P2_DH: &[u32] = &[2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
-const DEFAULT_IKE: &[&str] = &["ikev1", "ikev2"];
-
-fn effective(list: &[String], default: &[&str]) -> (Vec<String>, bool) {
-    if list.is_empty() {
-        (default.iter().map(|s| s.to_string()).collect(), true)
-    } else {
-        (list.to_vec(), false)
-    }
-}
-
-fn effective_dh(list: &[u32], default: &[u32]) -> (Vec<u32>, bool) {
-    if list.is_empty() {
-        (default.to_vec(), true)
-    } else {
-        (list.to_vec(), false)
-    }
-}
-
-fn weak_integrity(a: &str) -> bool {
-    let a = a.to_ascii_uppercase().replace('-', "");
-    a == "SHA1" || a == "MD5" || a.starts_with("HMACSHA1") || a.starts_with("HMACMD5")
-}
-
-fn weak_encryption(a: &str) -> bool {
-    let a = a.to_ascii_uppercase();
-    a.contains("DES")
-}
-
 fn join<T: ToString>(v: &[T]) -> String {
     v.iter()
         .map(|x| x.to_string())
@@ -62,11 +30,7 @@ fn join<T: ToString>(v: &[T]) -> String {
 
 /// (problems that fail, problems that make it partial, notes, evidence).
 fn judge_algorithms(t: &VpnTunnel) -> (Vec<String>, Vec<String>, Vec<String>, Evidence) {
-    let (p1i, p1i_default) = effective(&t.phase1_integrity, DEFAULT_P1_INTEGRITY);
-    let (p2i, p2i_default) = effective(&t.phase2_integrity, DEFAULT_P1_INTEGRITY);
-    let (p1d, p1d_default) = effective_dh(&t.phase1_dh_groups, DEFAULT_P1_DH);
-    let (p2d, p2d_default) = effective_dh(&t.phase2_dh_groups, DEFAULT_P2_DH);
-    let (ike, ike_default) = effective(&t.ike_versions, DEFAULT_IKE);
+    let o = t.options();
     let shown = |v: String, default: bool| {
         if default {
             format!("{v} (AWS default: not restricted)")
@@ -81,7 +45,10 @@ fn judge_algorithms(t: &VpnTunnel) -> (Vec<String>, Vec<String>, Vec<String>, Ev
         ev = ev.attr("status_message", m.clone());
     }
     ev = ev
-        .attr("ike_versions", shown(join(&ike), ike_default))
+        .attr(
+            "ike_versions",
+            shown(join(&o.ike_versions.values), o.ike_versions.aws_default),
+        )
         .attr(
             "phase1_encryption",
             if t.phase1_encryption.is_empty() {
@@ -91,8 +58,20 @@ fn judge_algorithms(t: &VpnTunnel) -> (Vec<String>, Vec<String>, Vec<String>, Ev
                 join(&t.phase1_encryption)
             },
         )
-        .attr("phase1_integrity", shown(join(&p1i), p1i_default))
-        .attr("phase1_dh_groups", shown(join(&p1d), p1d_default))
+        .attr(
+            "phase1_integrity",
+            shown(
+                join(&o.phase1_integrity.values),
+                o.phase1_integrity.aws_default,
+            ),
+        )
+        .attr(
+            "phase1_dh_groups",
+            shown(
+                join(&o.phase1_dh_groups.values),
+                o.phase1_dh_groups.aws_default,
+            ),
+        )
         .attr(
             "phase2_encryption",
             if t.phase2_encryption.is_empty() {
@@ -102,39 +81,30 @@ fn judge_algorithms(t: &VpnTunnel) -> (Vec<String>, Vec<String>, Vec<String>, Ev
                 join(&t.phase2_encryption)
             },
         )
-        .attr("phase2_integrity", shown(join(&p2i), p2i_default))
-        .attr("phase2_dh_groups", shown(join(&p2d), p2d_default));
+        .attr(
+            "phase2_integrity",
+            shown(
+                join(&o.phase2_integrity.values),
+                o.phase2_integrity.aws_default,
+            ),
+        )
+        .attr(
+            "phase2_dh_groups",
+            shown(
+                join(&o.phase2_dh_groups.values),
+                o.phase2_dh_groups.aws_default,
+            ),
+        );
 
     let mut fails = Vec::new();
     let mut partials = Vec::new();
     let mut notes = Vec::new();
-    for (phase, list) in [("phase 1", &p1i), ("phase 2", &p2i)] {
-        let weak: Vec<&String> = list.iter().filter(|a| weak_integrity(a)).collect();
-        if !weak.is_empty() {
-            fails.push(format!("{phase} permits {} integrity", join(&weak)));
+    for w in t.weaknesses() {
+        if w.serious {
+            fails.push(w.detail);
+        } else {
+            partials.push(w.detail);
         }
-    }
-    for (phase, list) in [("phase 1", &p1d), ("phase 2", &p2d)] {
-        let weak: Vec<u32> = list.iter().copied().filter(|g| *g < 14).collect();
-        if !weak.is_empty() {
-            fails.push(format!(
-                "{phase} permits Diffie-Hellman group{} {} (below 14)",
-                if weak.len() == 1 { "" } else { "s" },
-                join(&weak)
-            ));
-        }
-    }
-    for (phase, list) in [
-        ("phase 1", &t.phase1_encryption),
-        ("phase 2", &t.phase2_encryption),
-    ] {
-        let weak: Vec<&String> = list.iter().filter(|a| weak_encryption(a)).collect();
-        if !weak.is_empty() {
-            fails.push(format!("{phase} permits {} encryption", join(&weak)));
-        }
-    }
-    if ike.iter().any(|v| v.eq_ignore_ascii_case("ikev1")) {
-        partials.push("IKEv1 is allowed".to_string());
     }
     let cbc = t
         .phase1_encryption

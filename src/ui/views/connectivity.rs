@@ -36,38 +36,20 @@ pub fn regions(state: &State) -> Vec<String> {
 }
 
 /// Why a tunnel's algorithms are weak (empty when they are not).
+/// Short labels of what the tunnel permits that is weak (the model's one rule).
 pub fn tunnel_weakness(t: &VpnTunnel) -> Vec<String> {
-    let mut out = Vec::new();
-    if t.ike_versions
-        .iter()
-        .any(|v| v.eq_ignore_ascii_case("ikev1"))
-    {
-        out.push("IKEv1".to_string());
-    }
-    for a in t.phase1_integrity.iter().chain(&t.phase2_integrity) {
-        if (a.eq_ignore_ascii_case("SHA1") || a.eq_ignore_ascii_case("MD5"))
-            && !out.contains(&a.to_uppercase())
-        {
-            out.push(a.to_uppercase());
+    let mut out: Vec<String> = Vec::new();
+    let mut groups: Vec<String> = Vec::new();
+    for w in t.weaknesses() {
+        match w.short.strip_prefix("DH ") {
+            Some(g) if !groups.iter().any(|x| x == g) => groups.push(g.to_string()),
+            Some(_) => {}
+            None if !out.contains(&w.short) => out.push(w.short),
+            None => {}
         }
     }
-    for a in t.phase1_encryption.iter().chain(&t.phase2_encryption) {
-        if a.to_uppercase().contains("3DES") && !out.iter().any(|x| x == "3DES") {
-            out.push("3DES".to_string());
-        }
-    }
-    let mut weak_groups: Vec<u32> = t
-        .phase1_dh_groups
-        .iter()
-        .chain(&t.phase2_dh_groups)
-        .copied()
-        .filter(|g| *g < 14)
-        .collect();
-    weak_groups.sort_unstable();
-    weak_groups.dedup();
-    if !weak_groups.is_empty() {
-        let list: Vec<String> = weak_groups.iter().map(u32::to_string).collect();
-        out.push(format!("DH group {}", list.join(",")));
+    if !groups.is_empty() {
+        out.push(format!("DH group {}", groups.join(",")));
     }
     out
 }
