@@ -218,6 +218,15 @@ proptest! {
     }
 
     #[test]
+    fn the_suggested_fix_always_enforces(sts in prop::collection::vec(statement(None), 0..4)) {
+        let target = Target::new("b", Partition::Aws);
+        let mut fixed = sts;
+        fixed.push(intransit::policy::deny_insecure_transport(&target));
+        let a = analyze(&policy(fixed));
+        prop_assert_eq!(a.verdict, Verdict::Enforced, "{:?}", a.gaps);
+    }
+
+    #[test]
     fn enforced_has_evidence_and_no_gaps(sts in prop::collection::vec(statement(None), 1..4)) {
         let a = analyze(&policy(sts));
         match a.verdict {

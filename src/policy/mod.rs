@@ -7,6 +7,7 @@ mod analysis;
 mod analyze;
 mod condition;
 mod document;
+mod fix;
 mod glob;
 mod parse;
 pub mod render;
@@ -17,4 +18,5 @@ pub use analysis::{
 pub use analyze::{PolicyInput, Target, analyze, analyze_bucket_policy};
 pub use condition::{TlsVersion, Transport, Tri};
 pub use document::{Effect, Policy, Statement};
+pub use fix::deny_insecure_transport;
 pub use parse::{PolicyError, parse_policy, parse_policy_value};

@@ -75,6 +75,7 @@ errors = len(snap["errors"]) + sum(len(b["errors"]) for b in buckets)
 print(f"buckets          {n} (seeded {len(expect['buckets'])}, verdicts wrong: {len(wrong)}, fetch errors: {errors})")
 ms = snap["scan"]["duration_ms"] or 1
 print(f"scan duration    {ms} ms in the snapshot, {snap['scan']['api_calls'] * 1000 / ms:.0f} calls/s")
+print(f"verdicts done    {snap['scan']['verdicts_complete_ms']} ms after the start (every bucket has its TLS verdict)")
 print(f"API calls        {snap['scan']['api_calls']} total, {sum(s3.values())} S3")
 print(f"S3 calls/bucket  {sum(s3.values()) / max(n, 1):.2f}")
 for k in sorted(ops):

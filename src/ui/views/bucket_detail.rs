@@ -4,7 +4,6 @@
 //! (`y` copies it with OSC 52).
 
 use ratatui::text::{Line, Span};
-use serde_json::json;
 
 use super::super::app::Link;
 use super::super::theme::Theme;
@@ -18,15 +17,7 @@ use crate::store::State;
 
 /// The statement that makes a bucket deny every plain-HTTP request (AWS's canonical form).
 pub fn fix_statement(b: &Bucket) -> serde_json::Value {
-    let arn = Target::new(b.name.clone(), b.tls.partition).bucket_arn();
-    json!({
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [arn, format!("{arn}/*")],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}}
-    })
+    crate::policy::deny_insecure_transport(&Target::new(b.name.clone(), b.tls.partition))
 }
 
 /// What `y` copies: the fixing statement, or the bucket's ARN when nothing needs fixing.
