@@ -133,7 +133,14 @@ pub(super) struct Shared {
 
 impl Shared {
     /// Loads the SDK configuration the usual way (`--profile`, environment, SSO, ...) with
-    /// adaptive retry and the per-call timeouts; the credential chain is not changed.
+    /// retries and the per-call timeouts; the credential chain is not changed.
+    ///
+    /// Retries use the standard mode: throttling and 5xx are retried up to 5 attempts with
+    /// exponential backoff and jitter. The SDK's adaptive mode was tried and measured: its
+    /// client-side rate limiter, seeded from the low request rate of a small scan, stalled one
+    /// bucket's policy read past a 15 s budget after two SlowDown answers (tests/e2e_moto.rs,
+    /// `failures_are_recorded_and_the_scan_completes`), while the global concurrency limit
+    /// already bounds how hard a scan can push.
     pub(super) async fn load(store: Store, opts: &AwsOptions) -> Arc<Shared> {
         let attempt = opts.call_timeout.max(Duration::from_millis(100));
         let timeouts = TimeoutConfig::builder()
@@ -142,7 +149,7 @@ impl Shared {
             .operation_timeout(attempt * 3)
             .build();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::adaptive().with_max_attempts(5))
+            .retry_config(RetryConfig::standard().with_max_attempts(5))
             .timeout_config(timeouts);
         if let Some(profile) = &opts.profile {
             loader = loader.profile_name(profile);

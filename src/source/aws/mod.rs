@@ -5,7 +5,7 @@
 //! derived by the store, never here.
 //!
 //! Resilience: one scan-wide semaphore bounds calls in flight, the SDK retries throttling and
-//! 5xx adaptively, every call has a timeout, and every failure is recorded on the resource it
+//! 5xx with exponential backoff, every call has a timeout, and every failure is recorded on the resource it
 //! belongs to (or on the estate for a whole service / region). One failed call never stops
 //! the scan.
 
