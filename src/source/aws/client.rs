@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -24,6 +24,9 @@ use aws_sdk_sts as sts;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// The session name of every role intransit assumes (visible in the accounts' CloudTrail).
+const SESSION_NAME: &str = "intransit-scan";
 use tokio::sync::Semaphore;
 
 use super::errors::{self, Context};
@@ -404,7 +407,12 @@ impl ReadOnly {
         })
     }
 
-    /// `sts:AssumeRole` into `role_arn`; read access with the role's (static, 1 hour) credentials.
+    /// `sts:AssumeRole` into `role_arn`; read access in that account.
+    ///
+    /// The first AssumeRole is made here, through the recorder and the concurrency limit, so an
+    /// unreachable account fails at once with a clear error. The account's clients then get a
+    /// provider that assumes the role again whenever the SDK's identity cache finds the session
+    /// near expiry, so a scan longer than the role's session (one hour by default) keeps going.
     pub(super) async fn assume_role(
         &self,
         role_arn: &str,
@@ -415,32 +423,32 @@ impl ReadOnly {
             .sts()
             .assume_role()
             .role_arn(role_arn)
-            .role_session_name("intransit-scan");
+            .role_session_name(SESSION_NAME);
         if let Some(id) = external_id {
             request = request.external_id(id);
         }
         let out = self
             .call("sts:AssumeRole", ctx.clone(), &[], || request.send())
             .await?;
-        let Some(c) = out.credentials() else {
+        if out.credentials().is_none() {
             return Err(errors::other(
                 "sts:AssumeRole",
                 &ctx,
                 "InvalidResponse",
                 "AssumeRole returned no credentials".to_string(),
             ));
-        };
-        let credentials = sts::config::Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key(),
-            Some(c.session_token().to_string()),
-            SystemTime::try_from(*c.expiration()).ok(),
-            "intransit-assume-role",
-        );
+        }
+        let mut provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name(SESSION_NAME)
+            .configure(&self.config);
+        if let Some(id) = external_id {
+            provider = provider.external_id(id);
+        }
+        let provider = provider.build().await;
         let config = self
             .config
             .to_builder()
-            .credentials_provider(sts::config::SharedCredentialsProvider::new(credentials))
+            .credentials_provider(sts::config::SharedCredentialsProvider::new(provider))
             .build();
         Ok(ReadOnly::new(
             self.shared.clone(),
