@@ -422,12 +422,25 @@ fn statement_warnings(f: &Fact<'_>, target: &Target, warnings: &mut Vec<Warning>
             warnings.push(Warning {
                 kind: WarningKind::NotThisBucket,
                 statement: Some(st.index),
-                message: format!(
-                    "{} does not reach bucket {} or its objects (resources: {}), so it enforces nothing here",
-                    name(st),
-                    target.bucket,
-                    patterns_text(&st.resource)
-                ),
+                message: if f.bucket_hit || f.objects != Reach::None {
+                    format!(
+                        "{} names only actions that never act on the resources it lists for bucket {} (bucket-level actions on object ARNs, or object actions on the bucket ARN), so it enforces nothing here",
+                        name(st),
+                        target.bucket
+                    )
+                } else if matches!(&f.principals, PrincipalCov::Only(v) if v.is_empty()) {
+                    format!(
+                        "{} applies to no principal (NotPrincipal \"*\"), so it enforces nothing",
+                        name(st)
+                    )
+                } else {
+                    format!(
+                        "{} does not reach bucket {} or its objects (resources: {}), so it enforces nothing here",
+                        name(st),
+                        target.bucket,
+                        patterns_text(&st.resource)
+                    )
+                },
             });
         }
         return;
