@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use super::source_args::SourceArgs;
 use crate::model::{Bucket, EndpointService, Estate, ScanMeta};
-use crate::policy::{PolicySource, Verdict};
+use crate::policy::Verdict;
 use crate::source;
 use crate::text::sanitize;
 
@@ -98,13 +98,7 @@ pub fn render(e: &Estate, meta: &ScanMeta) -> String {
     let by_rcp = e
         .buckets
         .iter()
-        .filter(|b| {
-            b.tls.verdict == Verdict::Enforced
-                && b.tls
-                    .enforcing_sources()
-                    .iter()
-                    .all(|s| matches!(s, PolicySource::ResourceControlPolicy { .. }))
-        })
+        .filter(|b| b.tls.enforced_only_by_rcp())
         .count();
     if by_rcp > 0 {
         let _ = writeln!(s, "  enforced by a resource control policy alone: {by_rcp}");

@@ -155,6 +155,17 @@ impl Analysis {
         }
     }
 
+    /// Enforced, and every statement that denies plain HTTP comes from a resource control
+    /// policy: the bucket policy alone would not enforce.
+    pub fn enforced_only_by_rcp(&self) -> bool {
+        let sources = self.enforcing_sources();
+        self.verdict == Verdict::Enforced
+            && !sources.is_empty()
+            && sources
+                .iter()
+                .all(|s| matches!(s, PolicySource::ResourceControlPolicy { .. }))
+    }
+
     /// Which policy sources deny plain HTTP unconditionally (e.g. for "enforced by RCP").
     pub fn enforcing_sources(&self) -> Vec<&PolicySource> {
         let mut out: Vec<&PolicySource> = Vec::new();

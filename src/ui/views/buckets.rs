@@ -153,9 +153,9 @@ fn haystack(b: &Bucket, account_name: &str) -> String {
     let by = enforced_by(b);
     if by.contains("RCP") {
         s.push_str(" rcp");
-        if !by.contains("bucket") {
-            s.push_str(" rcp-only");
-        }
+    }
+    if b.tls.enforced_only_by_rcp() {
+        s.push_str(" rcp-only");
     }
     if let Some(v) = b.tls.min_tls {
         s.push_str(&format!(" tls{v}"));

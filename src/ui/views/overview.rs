@@ -15,7 +15,7 @@ use super::connectivity::{
 };
 use crate::compliance::Evaluation;
 use crate::model::Bucket;
-use crate::policy::{PolicySource, Verdict};
+use crate::policy::Verdict;
 use crate::store::State;
 
 const VERDICTS: [Verdict; 4] = [
@@ -205,13 +205,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
     let by_rcp = e
         .buckets
         .iter()
-        .filter(|b| {
-            b.tls.verdict == Verdict::Enforced
-                && b.tls
-                    .enforcing_sources()
-                    .iter()
-                    .all(|s| matches!(s, PolicySource::ResourceControlPolicy { .. }))
-        })
+        .filter(|b| b.tls.enforced_only_by_rcp())
         .count();
     if by_rcp > 0 {
         doc.link(
