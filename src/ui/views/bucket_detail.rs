@@ -320,29 +320,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
 
     // Controls.
     doc.blank();
-    doc.heading("Controls affected", t);
-    match super::compliance::controls_for(eval, ResourceKind::S3Bucket, &b.name) {
-        Some(list) if list.is_empty() => {
-            doc.push(Line::from(Span::styled("  none", t.muted)));
-        }
-        Some(list) => {
-            for c in list {
-                doc.link(
-                    Line::from(vec![
-                        Span::raw("  "),
-                        status_span(c.status, c.label.clone(), t),
-                        Span::raw(format!("  {} {}", c.program_name, c.control)),
-                        Span::styled(format!("  {}", c.title), t.muted),
-                    ]),
-                    Link::Control(c.program, c.control),
-                );
-            }
-        }
-        None => doc.push(Line::from(Span::styled(
-            "  compliance evaluation is not part of this build yet",
-            t.muted,
-        ))),
-    }
+    super::compliance::affected_controls(&mut doc, eval, ResourceKind::S3Bucket, &b.name, t);
 
     // The fix.
     doc.blank();

@@ -161,6 +161,37 @@ pub struct ControlRef {
 }
 
 /// The controls with findings about this resource, worst first.
+/// The "Controls affected" section of a resource's detail view.
+pub fn affected_controls(
+    doc: &mut Doc,
+    eval: Option<&Evaluation>,
+    kind: ResourceKind,
+    id: &str,
+    t: &Theme,
+) {
+    doc.heading("Controls affected", t);
+    match controls_for(eval, kind, id) {
+        Some(list) if list.is_empty() => doc.push(Line::from(Span::styled("  none", t.muted))),
+        Some(list) => {
+            for c in list {
+                doc.link(
+                    Line::from(vec![
+                        Span::raw("  "),
+                        status_span(c.status, c.label.clone(), t),
+                        Span::raw(format!("  {} {}", c.program_name, c.control)),
+                        Span::styled(format!("  {}", c.title), t.muted),
+                    ]),
+                    Link::Control(c.program, c.control),
+                );
+            }
+        }
+        None => doc.push(Line::from(Span::styled(
+            "  compliance is evaluated once the scan has read the estate",
+            t.muted,
+        ))),
+    }
+}
+
 pub fn controls_for(
     eval: Option<&Evaluation>,
     kind: ResourceKind,
