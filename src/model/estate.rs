@@ -307,7 +307,8 @@ pub struct ResourceControlPolicy {
     pub content: String,
     /// Targets as AWS lists them: root, OU or account ids.
     pub targets: Vec<String>,
-    /// Accounts the policy applies to (resolved from the targets).
+    /// Accounts the policy applies to: resolved from the targets, without the organization's
+    /// management account (RCPs never govern resources there).
     pub account_ids: Vec<String>,
 }
 

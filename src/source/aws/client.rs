@@ -105,6 +105,10 @@ pub const OPERATIONS: &[(&str, &[&str])] = &[
         "organizations:ListOrganizationalUnitsForParent",
         &["organizations:ListOrganizationalUnitsForParent"],
     ),
+    (
+        "organizations:DescribeOrganization",
+        &["organizations:DescribeOrganization"],
+    ),
 ];
 
 /// The IAM actions `operation` (`s3:GetPublicAccessBlock`) needs, if the scan ever calls it.
@@ -831,6 +835,23 @@ impl ReadOnly {
             "organizations:ListPolicies",
             self.ctx(None, None),
             Self::ORGANIZATIONS_UNREADABLE,
+            request,
+        )
+        .await
+    }
+
+    /// The organization, for its management account (RCPs never apply there).
+    pub(super) async fn org_describe_organization(
+        &self,
+    ) -> Result<
+        organizations::operation::describe_organization::DescribeOrganizationOutput,
+        FetchError,
+    > {
+        let request = || self.organizations().describe_organization().send();
+        self.call(
+            "organizations:DescribeOrganization",
+            self.ctx(None, None),
+            &[],
             request,
         )
         .await

@@ -49,13 +49,33 @@ pub(super) async fn scan(ro: Arc<ReadOnly>, seen: Arc<Seen>) {
             Err(e) => return ro.store().apply(Update::Error(e)),
         }
     }
+    // RCPs never apply to resources in the management account, wherever they are attached
+    // (AWS Organizations user guide, "Resource control policies"). Without knowing which
+    // account that is, no account can be credited with an RCP: a wrong "enforced" is worse
+    // than a missing one.
+    let management = match ro.org_describe_organization().await {
+        Ok(out) => out
+            .organization()
+            .and_then(|o| o.master_account_id())
+            .map(str::to_string),
+        Err(e) => {
+            ro.store().apply(Update::Error(e));
+            return;
+        }
+    };
+    let Some(management) = management else {
+        return;
+    };
     let mut resolver = Resolver::default();
     for (id, name) in policies {
         if !seen.claim(&id) {
             continue;
         }
         match policy(&ro, &mut resolver, id, name).await {
-            Ok(rcp) => ro.store().apply(Update::ResourceControlPolicy(rcp)),
+            Ok(mut rcp) => {
+                rcp.account_ids.retain(|a| *a != management);
+                ro.store().apply(Update::ResourceControlPolicy(rcp));
+            }
             Err(e) => ro.store().apply(Update::Error(e)),
         }
     }
