@@ -114,6 +114,15 @@ pub struct Bucket {
     pub errors: Vec<FetchError>,
 }
 
+impl Bucket {
+    /// The error of the bucket-policy read, if it failed (it decides an `unknown` verdict).
+    pub fn policy_error(&self) -> Option<&FetchError> {
+        self.errors
+            .iter()
+            .find(|e| e.operation == "s3:GetBucketPolicy")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Workgroup {
     pub account_id: String,
@@ -135,6 +144,13 @@ pub struct Workgroup {
 }
 
 impl Workgroup {
+    /// A workgroup without a state is treated as enabled (the API omits it for some).
+    pub fn enabled(&self) -> bool {
+        self.state
+            .as_deref()
+            .is_none_or(|s| s.eq_ignore_ascii_case("ENABLED"))
+    }
+
     pub fn key(&self) -> String {
         format!("{}/{}", self.region, self.name)
     }
@@ -334,6 +350,19 @@ pub struct Estate {
     pub resource_control_policies: Vec<ResourceControlPolicy>,
     /// Failures not tied to one resource (a whole service or region unreachable).
     pub errors: Vec<FetchError>,
+}
+
+impl Estate {
+    /// Every fetch error: estate-wide plus those recorded on buckets and workgroups.
+    pub fn fetch_error_count(&self) -> usize {
+        self.errors.len()
+            + self.buckets.iter().map(|b| b.errors.len()).sum::<usize>()
+            + self
+                .workgroups
+                .iter()
+                .map(|w| w.errors.len())
+                .sum::<usize>()
+    }
 }
 
 /// The bucket named in an `s3://bucket/prefix` location.

@@ -202,7 +202,14 @@ pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
                     });
                 }
             }
-            let fact = fact_for(input.source, st, &bucket_arn, &prefix, &mut warnings);
+            let fact = fact_for(
+                input.source,
+                st,
+                target.partition,
+                &bucket_arn,
+                &prefix,
+                &mut warnings,
+            );
             statement_warnings(&fact, target, &mut warnings);
             if fact.effective {
                 facts.push(fact);
@@ -250,23 +257,15 @@ pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
         });
     }
 
-    let denying: Vec<&Fact<'_>> = facts
-        .iter()
-        .filter(|f| f.cond(HTTP) != Tri::False)
-        .collect();
+    let denies_some_http = facts.iter().any(|f| f.cond(HTTP) != Tri::False);
     let verdict = if http.complete() {
         Verdict::Enforced
-    } else if denying.is_empty() {
-        Verdict::NotEnforced
-    } else {
+    } else if denies_some_http {
         Verdict::Partial
-    };
-
-    let gaps = if verdict == Verdict::Enforced {
-        Vec::new()
     } else {
-        describe_gaps(&facts, &http, target)
+        Verdict::NotEnforced
     };
+    let gaps = describe_gaps(verdict, &facts, &http, target);
     let evidence = collect_evidence(&facts, min_tls);
     Analysis {
         bucket: target.bucket.clone(),
@@ -306,15 +305,11 @@ fn normalize_principal(partition: Partition, ptype: &str, value: &str) -> String
 fn fact_for<'a>(
     source: &'a PolicySource,
     st: &'a Statement,
+    partition: Partition,
     bucket_arn: &str,
     prefix: &str,
     warnings: &mut Vec<Warning>,
 ) -> Fact<'a> {
-    let partition = bucket_arn
-        .split(':')
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_default();
     let norm = |ps: &super::document::Principals| -> Vec<String> {
         let mut v: Vec<String> = ps
             .named
@@ -713,13 +708,17 @@ fn patterns_text(m: &Matcher) -> String {
     }
 }
 
-fn describe_gaps(facts: &[Fact<'_>], http: &Coverage, target: &Target) -> Vec<Gap> {
+fn describe_gaps(
+    verdict: Verdict,
+    facts: &[Fact<'_>],
+    http: &Coverage,
+    target: &Target,
+) -> Vec<Gap> {
     let mut gaps = Vec::new();
-    let denying: Vec<&Fact<'_>> = facts
-        .iter()
-        .filter(|f| f.cond(HTTP) != Tri::False)
-        .collect();
-    if denying.is_empty() {
+    if verdict == Verdict::Enforced {
+        return gaps;
+    }
+    if verdict == Verdict::NotEnforced {
         gaps.push(Gap {
             kind: GapKind::NoDeny,
             message: format!(

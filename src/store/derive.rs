@@ -8,7 +8,7 @@ use crate::policy::{
 };
 
 /// An RCP parsed once, ready to be applied to the buckets of the accounts it covers.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ParsedRcp {
     pub source: PolicySource,
     pub policy: Policy,
@@ -34,15 +34,6 @@ pub fn parse_rcp(rcp: &ResourceControlPolicy) -> Result<ParsedRcp, String> {
 /// An unreadable or malformed bucket policy makes the verdict `unknown`, unless the RCPs alone
 /// already deny every plain-HTTP request (then the bucket policy cannot weaken that).
 pub fn bucket_tls(bucket: &Bucket, partition: Partition, rcps: &[ParsedRcp]) -> Analysis {
-    let refs: Vec<&ParsedRcp> = rcps.iter().collect();
-    bucket_tls_with(bucket, partition, &refs)
-}
-
-pub(super) fn bucket_tls_with(
-    bucket: &Bucket,
-    partition: Partition,
-    rcps: &[&ParsedRcp],
-) -> Analysis {
     let target = Target::new(bucket.name.as_str(), partition);
     let mut inputs: Vec<PolicyInput<'_>> = rcps
         .iter()
@@ -58,9 +49,7 @@ pub(super) fn bucket_tls_with(
         PolicyText::Pending => Some("bucket policy not read yet".to_string()),
         PolicyText::Unreadable => Some(
             bucket
-                .errors
-                .iter()
-                .find(|e| e.operation == "s3:GetBucketPolicy")
+                .policy_error()
                 .map(|e| e.short())
                 .unwrap_or_else(|| "bucket policy could not be read".to_string()),
         ),

@@ -70,7 +70,7 @@ pub struct State {
     pub meta: ScanMeta,
     pub progress: BTreeMap<String, FetcherProgress>,
     bucket_index: HashMap<String, usize>,
-    rcps: Vec<Arc<ParsedRcp>>,
+    rcps: Vec<ParsedRcp>,
     started: Option<std::time::Instant>,
 }
 
@@ -212,9 +212,19 @@ impl State {
                 self.meta.verdicts_complete_ms = Some(started.elapsed().as_millis() as u64);
             }
         }
-        let partition = self.partition_of(&b.account_id);
-        let rcps: Vec<&ParsedRcp> = self.rcps.iter().map(|r| r.as_ref()).collect();
-        b.tls = bucket_tls_refs(&b, partition, &rcps);
+        // The verdict depends on the policy text and its read error (and the RCPs, which
+        // re-derive on their own): a bucket re-sent with only auditor context keeps it.
+        let unchanged = self.bucket_index.get(&b.name).and_then(|&i| {
+            let old = &self.estate.buckets[i];
+            (old.account_id == b.account_id
+                && old.policy == b.policy
+                && old.policy_error() == b.policy_error())
+            .then(|| old.tls.clone())
+        });
+        b.tls = match unchanged {
+            Some(tls) => tls,
+            None => bucket_tls(&b, self.partition_of(&b.account_id), &self.rcps),
+        };
         b.athena = athena_usage(&self.estate, &b.name);
         match self.bucket_index.get(&b.name) {
             Some(&i) => self.estate.buckets[i] = b,
@@ -238,7 +248,7 @@ impl State {
             !matches!(&p.source, crate::policy::PolicySource::ResourceControlPolicy { policy_id, .. } if *policy_id == r.id)
         });
         match parse_rcp(&r) {
-            Ok(parsed) => self.rcps.push(Arc::new(parsed)),
+            Ok(parsed) => self.rcps.push(parsed),
             Err(message) => self.estate.errors.push(FetchError {
                 operation: "organizations:DescribePolicy".to_string(),
                 account_id: None,
@@ -248,17 +258,23 @@ impl State {
                 message,
             }),
         }
-        let affected = r.account_ids.clone();
+        // Accounts the policy covered before and covers now both need their verdicts again.
+        let mut affected = r.account_ids.clone();
+        if let Some(old) = self
+            .estate
+            .resource_control_policies
+            .iter()
+            .find(|x| x.id == r.id)
+        {
+            affected.extend(old.account_ids.iter().cloned());
+        }
         upsert(&mut self.estate.resource_control_policies, r, |x, y| {
             x.id == y.id
         });
-        let rcps: Vec<Arc<ParsedRcp>> = self.rcps.clone();
-        let refs: Vec<&ParsedRcp> = rcps.iter().map(|r| r.as_ref()).collect();
         for i in 0..self.estate.buckets.len() {
             let b = &self.estate.buckets[i];
             if affected.contains(&b.account_id) {
-                let partition = self.partition_of(&b.account_id);
-                let tls = bucket_tls_refs(b, partition, &refs);
+                let tls = bucket_tls(b, self.partition_of(&b.account_id), &self.rcps);
                 self.estate.buckets[i].tls = tls;
             }
         }
@@ -274,14 +290,6 @@ impl State {
             estate: self.estate.clone(),
         }
     }
-}
-
-fn bucket_tls_refs(
-    b: &Bucket,
-    partition: Partition,
-    rcps: &[&ParsedRcp],
-) -> crate::policy::Analysis {
-    derive::bucket_tls_with(b, partition, rcps)
 }
 
 fn upsert<T>(v: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {

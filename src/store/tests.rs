@@ -223,3 +223,62 @@ fn progress_counts_and_snapshot_round_trip() {
     assert_eq!(reloaded.snapshot().estate, snap.estate);
     assert_eq!(reloaded.read(|s| s.meta.mode), Mode::Snapshot);
 }
+
+#[test]
+fn an_rcp_that_stops_covering_an_account_releases_its_buckets() {
+    let store = Store::new(Mode::Live);
+    store.apply(Update::Bucket(Box::new(bucket(
+        "111111111111",
+        "a",
+        PolicyText::None,
+    ))));
+    let rcp = |accounts: Vec<String>| ResourceControlPolicy {
+        id: "p-rcp1".into(),
+        name: "EnforceTls".into(),
+        content: RCP.into(),
+        targets: vec!["ou-1".into()],
+        account_ids: accounts,
+    };
+    store.apply(Update::ResourceControlPolicy(rcp(vec![
+        "111111111111".into(),
+    ])));
+    assert_eq!(
+        store.read(|s| s.bucket("a").unwrap().tls.verdict),
+        Verdict::Enforced
+    );
+    // The same policy, now attached elsewhere: the bucket is judged on its own policy again.
+    store.apply(Update::ResourceControlPolicy(rcp(vec![
+        "222222222222".into(),
+    ])));
+    assert_eq!(
+        store.read(|s| s.bucket("a").unwrap().tls.verdict),
+        Verdict::NotEnforced
+    );
+}
+
+#[test]
+fn auditor_context_arriving_later_keeps_the_verdict_and_its_evidence() {
+    let store = Store::new(Mode::Live);
+    let first = bucket(
+        "111111111111",
+        "good",
+        PolicyText::Present {
+            text: CANONICAL.replace("NAME", "good"),
+        },
+    );
+    store.apply(Update::Bucket(Box::new(first.clone())));
+    let verdict = store.read(|s| s.bucket("good").unwrap().tls.clone());
+    let mut with_context = first;
+    with_context.encryption = Some(crate::model::BucketEncryption {
+        algorithm: "aws:kms".into(),
+        kms_key_id: None,
+        bucket_key_enabled: true,
+    });
+    store.apply(Update::Bucket(Box::new(with_context)));
+    store.read(|s| {
+        let b = s.bucket("good").unwrap();
+        assert_eq!(b.tls, verdict);
+        assert_eq!(b.tls.verdict, Verdict::Enforced);
+        assert!(b.encryption.is_some());
+    });
+}
