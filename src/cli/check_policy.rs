@@ -3,7 +3,7 @@
 //! Exit status: 0 whenever an analysis was produced (any verdict); 1 when the policy cannot be
 //! read or parsed (one line on stderr saying where); 2 for usage errors.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -55,15 +55,8 @@ pub fn run(args: &CheckPolicyArgs) -> ExitCode {
             }
         },
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
-        // A closed pipe (e.g. `| head`) is not an analysis failure.
-        return ExitCode::SUCCESS;
-    }
+    // A closed pipe (e.g. `| head`) is not an analysis failure: the exit status stays 0.
+    let _ = super::write_output(None, &out, "analysis");
     ExitCode::SUCCESS
 }
 

@@ -15,7 +15,6 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use check_policy::CheckPolicyArgs;
-pub use overview::glyph;
 pub use report::ReportArgs;
 pub use scan::ScanArgs;
 pub use source_args::SourceArgs;
@@ -118,6 +117,22 @@ pub fn run(cli: Cli) -> ExitCode {
             log_file: cli.console.log_file,
         }),
         None => overview::run(&cli.source),
+    }
+}
+
+/// Writes a command's output to `out`, or to standard output; the error names what failed.
+fn write_output(out: Option<&std::path::Path>, text: &str, what: &str) -> Result<(), String> {
+    use std::io::Write;
+    match out {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+                .map_err(|e| format!("cannot write the {what}: {e}"))
+        }
     }
 }
 

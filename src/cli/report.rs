@@ -6,7 +6,6 @@
 //! still written); 2 when no report could be produced (bad catalog, unknown program, source
 //! unusable, output not writable) and for usage errors.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -149,16 +148,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         catalog_sources: &sources,
     };
     let text = report::render(args.format.into(), &input);
-    let written = match &args.out {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .map_err(|e| format!("cannot write the report: {e}"))
-        }
-    };
+    let written = super::write_output(args.out.as_deref(), &text, "report");
     if let Err(e) = written {
         return fail(e);
     }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use super::source_args::SourceArgs;
-use crate::source::{self, Scan};
+use crate::source;
 use crate::store::Store;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -44,7 +44,7 @@ pub fn run(args: &ScanArgs) -> ExitCode {
             let store = scan.store.clone();
             tokio::spawn(progress_line(store))
         });
-        let store = finish(scan).await;
+        let store = scan.finish().await;
         if let Some(p) = progress {
             p.abort();
             let _ = p.await;
@@ -67,33 +67,12 @@ pub fn run(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let written = match &args.out {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .map_err(|e| format!("cannot write the snapshot: {e}"))
-        }
-    };
+    let written = super::write_output(args.out.as_deref(), &text, "snapshot");
     if let Err(e) = written {
         eprintln!("intransit: {e}");
         return ExitCode::from(1);
     }
-    let errors = snapshot.estate.errors.len()
-        + snapshot
-            .estate
-            .buckets
-            .iter()
-            .map(|b| b.errors.len())
-            .sum::<usize>()
-        + snapshot
-            .estate
-            .workgroups
-            .iter()
-            .map(|w| w.errors.len())
-            .sum::<usize>();
+    let errors = snapshot.estate.fetch_error_count();
     if args.out.is_some() || std::io::stderr().is_terminal() {
         eprintln!(
             "intransit: {} accounts, {} buckets, {} workgroups, {} fetch errors",
@@ -104,10 +83,6 @@ pub fn run(args: &ScanArgs) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
-}
-
-async fn finish(scan: Scan) -> Result<Store, source::SourceError> {
-    scan.finish().await
 }
 
 /// One line on stderr, redrawn a few times a second, only when stderr is a terminal.

@@ -31,6 +31,18 @@ impl Verdict {
     }
 }
 
+impl Verdict {
+    /// A glyph shown beside the word, so a status never depends on colour.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Verdict::Enforced => "✔",
+            Verdict::Partial => "◐",
+            Verdict::NotEnforced => "✘",
+            Verdict::Unknown => "?",
+        }
+    }
+}
+
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -109,13 +109,3 @@ pub async fn start(spec: &SourceSpec) -> Result<Scan, SourceError> {
         SourceSpec::Aws(_) => Err(SourceError::AwsDisabled),
     }
 }
-
-/// Reads a snapshot file synchronously (for tools and tests).
-pub fn read_snapshot(path: &std::path::Path) -> Result<Snapshot, SnapshotError> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
-        path: shown.clone(),
-        source,
-    })?;
-    Snapshot::from_json(&shown, &text)
-}

@@ -199,10 +199,7 @@ fn prompt_line(frame: &mut Frame, area: Rect, app: &App) {
 
 /// Total fetch errors: estate-wide plus those recorded on buckets and workgroups.
 pub fn error_count(state: &State) -> usize {
-    let e = &state.estate;
-    e.errors.len()
-        + e.buckets.iter().map(|b| b.errors.len()).sum::<usize>()
-        + e.workgroups.iter().map(|w| w.errors.len()).sum::<usize>()
+    state.estate.fetch_error_count()
 }
 
 fn fetcher_short(name: &str) -> &str {

@@ -60,7 +60,7 @@ impl Status {
 
 /// `✘ not enforced`: the verdict as glyph and words.
 pub fn verdict_text(v: Verdict) -> String {
-    format!("{} {}", crate::cli::glyph(v), verdict_word(v))
+    format!("{} {}", v.glyph(), verdict_word(v))
 }
 
 pub fn verdict_word(v: Verdict) -> &'static str {

@@ -29,10 +29,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         "Athena workgroups",
     );
     for w in &ctx.estate.workgroups {
-        let enabled = w
-            .state
-            .as_deref()
-            .is_none_or(|s| s.eq_ignore_ascii_case("ENABLED"));
+        let enabled = w.enabled();
         let mut evidence = workgroup_evidence(w);
         let (status, message) = if !enabled {
             (

@@ -131,11 +131,7 @@ impl<'a> Context<'a> {
 
     /// Enabled workgroups (a disabled workgroup runs no query).
     pub fn active_workgroups(&self) -> impl Iterator<Item = &'a Workgroup> {
-        self.estate.workgroups.iter().filter(|w| {
-            w.state
-                .as_deref()
-                .is_none_or(|s| s.eq_ignore_ascii_case("ENABLED"))
-        })
+        self.estate.workgroups.iter().filter(|w| w.enabled())
     }
 
     /// (account, region) pairs where Athena has an enabled workgroup.

@@ -119,10 +119,6 @@ fn judge_algorithms(t: &VpnTunnel) -> (Vec<String>, Vec<String>, Vec<String>, Ev
     (fails, partials, notes, ev)
 }
 
-fn up(t: &VpnTunnel) -> bool {
-    t.status.eq_ignore_ascii_case("UP")
-}
-
 fn resource(ctx: &Context<'_>, v: &VpnConnection, t: &VpnTunnel) -> Resource {
     Resource {
         kind: ResourceKind::VpnTunnel,
@@ -151,7 +147,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         let gone = ["deleted", "deleting"]
             .iter()
             .any(|s| v.state.eq_ignore_ascii_case(s));
-        let any_up = v.tunnels.iter().any(up);
+        let any_up = v.tunnels.iter().any(VpnTunnel::is_up);
         for t in &v.tunnels {
             let (fails, partials, notes, mut evidence) = judge_algorithms(t);
             evidence = evidence.attr("vpn_connection", format!("{} ({})", v.id, v.state));
@@ -165,7 +161,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                     status = Status::Fail;
                     problems.extend(fails);
                 }
-                if !up(t) {
+                if !t.is_up() {
                     if any_up {
                         status = status.min(Status::Partial);
                         problems.push(format!(

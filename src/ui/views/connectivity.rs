@@ -54,13 +54,9 @@ pub fn tunnel_weakness(t: &VpnTunnel) -> Vec<String> {
     out
 }
 
-pub fn tunnel_up(t: &VpnTunnel) -> bool {
-    t.status.eq_ignore_ascii_case("UP")
-}
-
 pub fn tunnel_status(t: &VpnTunnel) -> (Status, String) {
     let weak = tunnel_weakness(t);
-    if !tunnel_up(t) {
+    if !t.is_up() {
         let why = t
             .status_message
             .as_deref()
@@ -91,7 +87,7 @@ pub fn algorithms(t: &VpnTunnel) -> String {
 }
 
 pub fn vpn_status(v: &VpnConnection) -> (Status, String) {
-    let up = v.tunnels.iter().filter(|t| tunnel_up(t)).count();
+    let up = v.tunnels.iter().filter(|t| t.is_up()).count();
     let n = v.tunnels.len();
     let weak = v
         .tunnels

@@ -11,7 +11,7 @@ use super::super::widgets::{
 };
 use super::compliance;
 use super::connectivity::{
-    athena_endpoint_status, dx_errors, dx_status, regions, tunnel_up, tunnel_weakness, vpcs,
+    athena_endpoint_status, dx_errors, dx_status, regions, tunnel_weakness, vpcs,
 };
 use crate::compliance::Evaluation;
 use crate::model::Bucket;
@@ -271,7 +271,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
         .flat_map(|v| v.tunnels.iter().map(move |tu| (v, tu)))
         .collect();
     if !tunnels.is_empty() {
-        let up = tunnels.iter().filter(|(_, tu)| tunnel_up(tu)).count();
+        let up = tunnels.iter().filter(|(_, tu)| tu.is_up()).count();
         let weak: Vec<_> = tunnels
             .iter()
             .filter(|(_, tu)| !tunnel_weakness(tu).is_empty())
@@ -294,7 +294,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
         let target = weak
             .first()
             .copied()
-            .or_else(|| tunnels.iter().find(|(_, tu)| !tunnel_up(tu)))
+            .or_else(|| tunnels.iter().find(|(_, tu)| !tu.is_up()))
             .map(|(v, _)| format!("vpn:{}", v.id))
             .unwrap_or_else(|| format!("vpn:{}", tunnels[0].0.id));
         doc.link(
