@@ -240,7 +240,13 @@ fn markdown_escapes_untrusted_text() {
         .filter(|l| l.starts_with("| ") && l.contains("vpn-0weak"))
     {
         let cells = line.replace("\\|", "").matches('|').count();
-        assert_eq!(cells, 9, "{line}");
+        // The paths table (its rows open with the path id) has six columns, findings eight.
+        let columns = if line.starts_with("| 111111111111/") {
+            7
+        } else {
+            9
+        };
+        assert_eq!(cells, columns, "{line}");
     }
 }
 

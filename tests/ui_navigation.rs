@@ -111,8 +111,22 @@ fn the_overview_leads_to_the_failing_pci_control_in_one_key() {
         }
         press(&mut app, state, "<Esc><Esc>");
         assert_eq!(app.kinds(), vec![Kind::Overview]);
-        // Down to the PCI line (after the two Direct Connect lines), then Enter.
-        press(&mut app, state, "jjj<Enter>");
+        // The next answer: the paths from on-premises; Enter opens the diagram on the weakest.
+        press(&mut app, state, "j<Enter>");
+        assert_eq!(app.kinds(), vec![Kind::Overview, Kind::Connectivity]);
+        let weakest =
+            intransit::compliance::paths::summary(&app.evaluation().expect("evaluated").paths)
+                .2
+                .expect("a path that is not fully encrypted")
+                .id
+                .clone();
+        assert_eq!(
+            app.selected_link(state),
+            Some(intransit::ui::app::Link::Element(format!("path:{weakest}")))
+        );
+        press(&mut app, state, "<Esc>");
+        // Then the PCI line, and Enter.
+        press(&mut app, state, "j<Enter>");
         assert_eq!(app.kinds(), vec![Kind::Overview, Kind::Compliance]);
         assert_eq!(app.breadcrumbs()[1], "PCI DSS 4.0.1");
         // One more Enter: the findings of the first failing control.
@@ -264,5 +278,30 @@ fn resize_is_taken_into_account() {
         let mut app = app_after(state, theme(), 80, 24, "");
         assert_eq!(app.on_event(&Event::Resize(200, 60), state), Effect::Redraw);
         assert_eq!(app.size, (200, 60));
+    });
+}
+
+#[test]
+fn a_fresh_overview_starts_on_its_first_answer_however_the_scan_fills_it_in() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        // The dashboard opens before the scan has delivered anything, then the estate arrives.
+        let empty = State::default();
+        let mut app = app_after(&empty, theme(), 80, 24, "");
+        app.sync(state);
+        app.place_cursor(state);
+        assert_eq!(
+            app.selected_link(state),
+            Some(intransit::ui::app::Link::Buckets(
+                "results accepts-http".into()
+            )),
+            "the cursor is on the first line of 'At a glance'"
+        );
+        // Once the operator moves it, it stays where they put it.
+        press(&mut app, state, "j");
+        let chosen = app.view().nav().selected;
+        app.sync(state);
+        app.place_cursor(state);
+        assert_eq!(app.view().nav().selected, chosen);
     });
 }

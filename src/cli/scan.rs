@@ -11,8 +11,19 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use super::source_args::SourceArgs;
+use crate::compliance::{Catalog, evaluate, paths::Path};
+use crate::model::Snapshot;
 use crate::source;
 use crate::store::Store;
+
+/// What `scan` writes: the snapshot, plus the end-to-end paths derived from it (like each
+/// bucket's `tls`, they are re-derived when the snapshot is loaded, never read back).
+#[derive(serde::Serialize)]
+struct ScanOutput<'a> {
+    #[serde(flatten)]
+    snapshot: &'a Snapshot,
+    paths: &'a [Path],
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum SnapshotFormat {
@@ -60,7 +71,12 @@ pub fn run(args: &ScanArgs) -> ExitCode {
         }
     };
     let snapshot = store.snapshot();
-    let text = match serde_json::to_string_pretty(&snapshot) {
+    let evaluation = evaluate(&Catalog::builtin(), &snapshot.estate);
+    let output = ScanOutput {
+        snapshot: &snapshot,
+        paths: &evaluation.paths,
+    };
+    let text = match serde_json::to_string_pretty(&output) {
         Ok(t) => t + "\n",
         Err(e) => {
             eprintln!("intransit: cannot encode the snapshot: {e}");

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use super::catalog::{AwsScope, Catalog, Control, Program};
 use super::checks::{self, Check, Context};
-use super::finding::{Counts, Finding, Status};
+use super::finding::{Counts, Finding, ResourceKind, Status};
+use super::paths::{self, Path};
+use super::status::{ResourceIndex, worst_of};
 use crate::model::Estate;
 
 /// One check's findings over the estate.
@@ -67,9 +69,31 @@ pub struct Evaluation {
     pub programs: Vec<ProgramResult>,
     /// Every check mapped by some control, in `checks::ALL` order.
     pub checks: Vec<CheckResult>,
+    /// On-premises → Athena → S3 paths, each judged by its weakest hop (from these findings).
+    pub paths: Vec<Path>,
+    #[serde(skip)]
+    index: ResourceIndex,
 }
 
 impl Evaluation {
+    /// Every finding about one resource, worst first.
+    pub fn resource_findings(&self, kind: ResourceKind, id: &str) -> Vec<&Finding> {
+        self.index.findings(&self.checks, kind, id)
+    }
+
+    /// The status every screen and export shows for a resource: the worst of its findings;
+    /// `None` when no check judged it.
+    pub fn resource_status(&self, kind: ResourceKind, id: &str) -> Option<Status> {
+        worst_of(self.resource_findings(kind, id))
+    }
+
+    /// The finding one check made about one resource.
+    pub fn resource_finding(&self, check: &str, kind: ResourceKind, id: &str) -> Option<&Finding> {
+        self.resource_findings(kind, id)
+            .into_iter()
+            .find(|f| f.check == check)
+    }
+
     pub fn program(&self, id: &str) -> Option<&ProgramResult> {
         self.programs.iter().find(|p| p.id == id)
     }
@@ -105,15 +129,18 @@ impl Evaluation {
             .iter()
             .flat_map(|c| c.checks.iter().map(String::as_str))
             .collect();
-        let checks = self
+        let checks: Vec<CheckResult> = self
             .checks
             .iter()
             .filter(|c| used.contains(&c.check.id))
             .cloned()
             .collect();
+        let index = ResourceIndex::build(&checks);
         Some(Evaluation {
             programs: vec![program],
             checks,
+            paths: self.paths.clone(),
+            index,
         })
     }
 
@@ -151,7 +178,14 @@ pub fn evaluate(catalog: &Catalog, estate: &Estate) -> Evaluation {
         .iter()
         .map(|p| judge_program(p, &by_id))
         .collect();
-    Evaluation { programs, checks }
+    let mut evaluation = Evaluation {
+        programs,
+        index: ResourceIndex::build(&checks),
+        checks,
+        paths: Vec::new(),
+    };
+    evaluation.paths = paths::derive(estate, &evaluation);
+    evaluation
 }
 
 fn judge_program(p: &Program, checks: &BTreeMap<&str, &CheckResult>) -> ProgramResult {

@@ -19,6 +19,8 @@ mod catalog;
 pub mod checks;
 mod evaluate;
 mod finding;
+pub mod paths;
+mod status;
 
 pub use catalog::{AthenaScope, AwsScope, CATALOG_SCHEMA, Catalog, CatalogError, Control, Program};
 pub use checks::Check;

@@ -18,6 +18,8 @@ struct Report<'a> {
     programs: &'a [ProgramResult],
     checks: Vec<CheckSummary<'a>>,
     findings: Vec<&'a Finding>,
+    /// On-premises → Athena → S3 paths, each as strong as its weakest hop.
+    paths: &'a [crate::compliance::paths::Path],
 }
 
 #[derive(Serialize)]
@@ -142,6 +144,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
             })
             .collect(),
         findings,
+        paths: &ev.paths,
     };
     match serde_json::to_string_pretty(&report) {
         Ok(s) => s + "\n",

@@ -128,6 +128,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     let mut out = String::new();
     header(&mut out, input);
     summary(&mut out, ev);
+    paths(&mut out, ev);
     for (i, p) in ev.programs.iter().enumerate() {
         program(&mut out, ev, i, p);
     }
@@ -221,6 +222,79 @@ fn header(out: &mut String, input: &ReportInput<'_>) {
          controls are reported but never decide a program. Requirement texts are paraphrases; \
          the cited documents are authoritative.\n\n",
     );
+}
+
+/// On-premises → Athena → S3, one row per path, then each path's hops with their reasons.
+fn paths(out: &mut String, ev: &Evaluation) {
+    let _ = writeln!(
+        out,
+        "## Paths from on premises to Athena and S3
+"
+    );
+    if ev.paths.is_empty() {
+        let _ = writeln!(
+            out,
+            "No enabled Athena workgroup was found: there is no path to judge.
+"
+        );
+        return;
+    }
+    let (good, all, _) = crate::compliance::paths::summary(&ev.paths);
+    let _ = writeln!(
+        out,
+        "{good} of {all} paths are fully encrypted. A path is as strong as its weakest hop: the \
+         link from the data centre (VPN tunnels, Direct Connect MACsec, or the public internet, \
+         where only TLS protects traffic), the Athena and S3 endpoints, the buckets Athena writes \
+         results to (JDBC/ODBC drivers download from them) and reads tables from, and the Glue, \
+         KMS and STS endpoints. Hop verdicts come from the findings in this pack.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| Path | Account | Region | Via | Verdict | Weakest hop |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for p in &ev.paths {
+        let weakest = p
+            .weakest_hop()
+            .map(|h| format!("{} {}", h.kind.noun(), md_escape(&h.id)))
+            .unwrap_or_else(|| "none: every hop passes".to_string());
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            md_escape(&p.id),
+            md_escape(&p.account_id),
+            md_escape(&p.region),
+            md_escape(&p.name),
+            p.verdict.label(),
+            weakest
+        );
+    }
+    out.push('\n');
+    for p in ev.paths.iter().filter(|p| !p.encrypted()) {
+        let _ = writeln!(
+            out,
+            "### {} via {} ({})\n",
+            md_escape(&p.account_id),
+            md_escape(&p.name),
+            md_escape(&p.region)
+        );
+        for h in &p.hops {
+            let finding = h
+                .finding
+                .as_deref()
+                .map(|f| format!(" (finding {})", md_escape(f)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- **{}** {} {}: {}{finding}",
+                h.verdict.label(),
+                h.kind.noun(),
+                md_escape(&h.id),
+                md_escape(&h.reason)
+            );
+        }
+        out.push('\n');
+    }
 }
 
 fn summary(out: &mut String, ev: &Evaluation) {

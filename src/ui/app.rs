@@ -100,7 +100,8 @@ pub enum Kind {
 #[derive(Clone, Debug, Default)]
 pub struct DocView {
     pub nav: ListNav,
-    /// Move the cursor between links only (overview, diagram) instead of line by line.
+    /// The operator (or a link followed here) chose the cursor's line. Until then the cursor
+    /// follows the first link while the document fills in.
     pub placed: bool,
 }
 
@@ -376,7 +377,7 @@ impl App {
         let eval = self.evaluation();
         match view {
             View::Overview(_) => Some(views::overview::doc(state, eval, t, w)),
-            View::Connectivity(_) => Some(views::connectivity::diagram(state, t, w)),
+            View::Connectivity(_) => Some(views::connectivity::diagram(state, eval, t, w)),
             View::BucketDetail(d) => Some(views::bucket_detail::doc(state, eval, t, w, &d.key)),
             View::WorkgroupDetail(d) => {
                 Some(views::workgroup_detail::doc(state, eval, t, w, &d.key))
@@ -384,7 +385,9 @@ impl App {
             View::FindingDetail(d) => {
                 Some(views::compliance::finding_doc(state, eval, t, w, &d.key))
             }
-            View::ConnDetail(d) => Some(views::connectivity::element_doc(state, t, w, &d.key)),
+            View::ConnDetail(d) => {
+                Some(views::connectivity::element_doc(state, eval, t, w, &d.key))
+            }
             View::ErrorDetail(d) => Some(views::errors::detail_doc(state, t, w, &d.key)),
             View::Help(h) => Some(views::help::doc(h.about, t, w)),
             _ => None,
@@ -444,7 +447,16 @@ impl App {
 
     /// Feeds one terminal event.
     pub fn on_event(&mut self, ev: &Event, state: &State) -> Effect {
+        let before = (self.stack.len(), self.view().nav().selected);
         let effect = self.dispatch(ev, state);
+        // The operator moved the cursor: from now on it stays where they put it, instead of
+        // following the first link while the document is still filling in.
+        if (self.stack.len(), self.view().nav().selected) != before
+            && self.stack.len() == before.0
+            && let View::Overview(d) | View::Connectivity(d) = self.view_mut()
+        {
+            d.placed = true;
+        }
         self.sync(state);
         self.place_cursor(state);
         effect
@@ -770,7 +782,6 @@ impl App {
         {
             if let View::Overview(d) | View::Connectivity(d) = self.view_mut() {
                 d.nav.selected = first;
-                d.placed = true;
             }
         }
     }
@@ -834,7 +845,12 @@ impl App {
             }),
             Link::Element(id) => View::detail(View::ConnDetail, id),
             Link::Diagram(id) => {
-                let doc = views::connectivity::diagram(state, &self.theme, self.body_width());
+                let doc = views::connectivity::diagram(
+                    state,
+                    self.evaluation(),
+                    &self.theme,
+                    self.body_width(),
+                );
                 let at = doc
                     .lines
                     .iter()

@@ -91,7 +91,13 @@ pub fn finding_link(f: &Finding) -> Link {
             Link::Element(format!("tunnel:{vpn}:{ip}"))
         }
         ResourceKind::DxConnection => Link::Element(format!("dx:{}", r.id)),
-        ResourceKind::Account | ResourceKind::AccountRegion => Link::Finding(f.id.clone()),
+        ResourceKind::AccountRegion => match f.check.as_str() {
+            "vpc.athena_endpoint" => Link::Element(format!("athena-ep:{}", r.id)),
+            "vpc.s3_endpoint" => Link::Element(format!("s3-ep:{}", r.id)),
+            "dx.link_encryption" => Link::Element(format!("dx-error:{}", r.id)),
+            _ => Link::Finding(f.id.clone()),
+        },
+        ResourceKind::Account => Link::Finding(f.id.clone()),
     }
 }
 

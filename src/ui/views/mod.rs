@@ -4,6 +4,7 @@ pub mod bucket_detail;
 pub mod buckets;
 pub mod compliance;
 pub mod connectivity;
+mod connectivity_detail;
 pub mod errors;
 pub mod help;
 pub mod overview;

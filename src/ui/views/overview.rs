@@ -10,10 +10,10 @@ use super::super::widgets::{
     Doc, Status, clean, status_span, truncate, verdict_span, verdict_text, width,
 };
 use super::compliance;
-use super::connectivity::{
-    athena_endpoint_status, dx_errors, dx_status, regions, tunnel_weakness, vpcs,
-};
-use crate::compliance::Evaluation;
+use super::compliance::{finding_link, status as ui_status};
+use super::connectivity::{hop_label, path_status};
+use crate::compliance::paths::summary;
+use crate::compliance::{Evaluation, Finding};
 use crate::model::Bucket;
 use crate::policy::Verdict;
 use crate::store::State;
@@ -63,7 +63,6 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
     let mut doc = Doc::default();
     let e = &state.estate;
-    let c = &e.connectivity;
     let open = open_result_buckets(state);
     let scanning =
         state.meta.finished_at.is_none() && state.meta.mode != crate::model::Mode::Snapshot;
@@ -103,36 +102,19 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
                     ),
                     t,
                 ),
-                Span::styled("  (listed below)", t.muted),
             ]),
             Link::Buckets("results accepts-http".into()),
         );
+        doc.push(Line::from(Span::styled(
+            format!(
+                "      worst: {} ({})",
+                clean(&open[0].name),
+                verdict_text(open[0].tls.verdict)
+            ),
+            t.muted,
+        )));
     }
-    for d in &c.dx_connections {
-        let (s, text) = dx_status(d);
-        doc.link(
-            Line::from(vec![
-                Span::raw("  "),
-                status_span(
-                    s,
-                    format!(
-                        "Direct Connect {} ({}): {}",
-                        clean(&d.name),
-                        clean(&d.region),
-                        text
-                    ),
-                    t,
-                ),
-            ]),
-            Link::Diagram(format!("dx:{}", d.id)),
-        );
-    }
-    if c.dx_connections.is_empty() && !scanning {
-        doc.push(Line::from(vec![
-            Span::raw("  "),
-            status_span(Status::Info, "no Direct Connect links found", t),
-        ]));
-    }
+    paths_line(&mut doc, state, eval, t);
     match &programs {
         Some(list) => {
             for p in list.iter().filter(|p| p.headline) {
@@ -264,157 +246,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
     doc.blank();
 
     // ---- Connectivity. ----
-    doc.heading("Network path", t);
-    let tunnels: Vec<_> = c
-        .vpn_connections
-        .iter()
-        .flat_map(|v| v.tunnels.iter().map(move |tu| (v, tu)))
-        .collect();
-    if !tunnels.is_empty() {
-        let up = tunnels.iter().filter(|(_, tu)| tu.is_up()).count();
-        let weak: Vec<_> = tunnels
-            .iter()
-            .filter(|(_, tu)| !tunnel_weakness(tu).is_empty())
-            .collect();
-        let s = if up == 0 {
-            Status::Bad
-        } else if up < tunnels.len() || !weak.is_empty() {
-            Status::Warn
-        } else {
-            Status::Good
-        };
-        let mut text = format!("VPN tunnels: {up} of {} up", tunnels.len());
-        if let Some((v, _)) = weak.first() {
-            text.push_str(&format!(
-                " · {} with weak algorithms ({})",
-                weak.len(),
-                clean(v.name.as_deref().unwrap_or(&v.id))
-            ));
-        }
-        let target = weak
-            .first()
-            .copied()
-            .or_else(|| tunnels.iter().find(|(_, tu)| !tu.is_up()))
-            .map(|(v, _)| format!("vpn:{}", v.id))
-            .unwrap_or_else(|| format!("vpn:{}", tunnels[0].0.id));
-        doc.link(
-            Line::from(vec![Span::raw("  "), status_span(s, text, t)]),
-            Link::Diagram(target),
-        );
-    }
-    let plain_dx: Vec<_> = c
-        .dx_connections
-        .iter()
-        .filter(|d| !d.macsec_enforced())
-        .collect();
-    if !c.dx_connections.is_empty() {
-        let (s, text) = if plain_dx.is_empty() {
-            (
-                Status::Good,
-                format!(
-                    "Direct Connect: all {} links enforce MACsec",
-                    c.dx_connections.len()
-                ),
-            )
-        } else {
-            (
-                Status::Bad,
-                format!(
-                    "Direct Connect: {} of {} without MACsec",
-                    plain_dx.len(),
-                    c.dx_connections.len()
-                ),
-            )
-        };
-        let target = plain_dx.first().copied().unwrap_or(&c.dx_connections[0]);
-        doc.link(
-            Line::from(vec![Span::raw("  "), status_span(s, text, t)]),
-            Link::Diagram(format!("dx:{}", target.id)),
-        );
-    }
-    for r in regions(state) {
-        if let Some(err) = dx_errors(state, &r).first()
-            && !c.dx_connections.iter().any(|d| d.region == r)
-        {
-            doc.link(
-                Line::from(vec![
-                    Span::raw("  "),
-                    status_span(
-                        Status::Unknown,
-                        format!(
-                            "Direct Connect in {}: could not be read ({})",
-                            clean(&r),
-                            clean(&err.code)
-                        ),
-                        t,
-                    ),
-                ]),
-                Link::Diagram(format!("dx-error:{r}")),
-            );
-        }
-    }
-    let mut missing = Vec::new();
-    let mut no_dns = Vec::new();
-    for r in regions(state) {
-        if !e.workgroups.iter().any(|w| w.region == r) {
-            continue;
-        }
-        let list = vpcs(state, &r);
-        let best = list
-            .iter()
-            .map(|(v, _)| (athena_endpoint_status(state, v).0, v.clone()))
-            .max_by_key(|(s, _)| match s {
-                Status::Good => 2,
-                Status::Warn => 1,
-                _ => 0,
-            });
-        match best {
-            Some((Status::Good, _)) => {}
-            Some((Status::Warn, vpc)) => no_dns.push((r.clone(), vpc)),
-            Some((_, vpc)) => missing.push((r.clone(), Some(vpc))),
-            None => missing.push((r.clone(), None)),
-        }
-    }
-    if missing.is_empty() && no_dns.is_empty() && !e.workgroups.is_empty() {
-        doc.push(Line::from(vec![
-            Span::raw("  "),
-            status_span(
-                Status::Good,
-                "Athena endpoints with private DNS in every region with workgroups",
-                t,
-            ),
-        ]));
-    }
-    for (r, vpc) in &missing {
-        let link = match vpc {
-            Some(v) => Link::Diagram(format!("athena-ep:{v}")),
-            None => Link::Diagram(format!("novpc:{r}")),
-        };
-        doc.link(
-            Line::from(vec![
-                Span::raw("  "),
-                status_span(
-                    Status::Bad,
-                    format!("Athena endpoint missing in {}", clean(r)),
-                    t,
-                ),
-            ]),
-            link,
-        );
-    }
-    for (r, vpc) in &no_dns {
-        doc.link(
-            Line::from(vec![
-                Span::raw("  "),
-                status_span(
-                    Status::Warn,
-                    format!("Athena endpoint in {} has private DNS off", clean(r)),
-                    t,
-                ),
-            ]),
-            Link::Diagram(format!("athena-ep:{vpc}")),
-        );
-    }
+    network(&mut doc, state, eval, t, w);
     doc.blank();
 
     // ---- Compliance programs. ----
@@ -520,4 +352,133 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
         }
     }
     doc
+}
+
+/// The checks that judge the network between the data centres and Athena.
+const NETWORK_CHECKS: [&str; 4] = [
+    "vpn.tunnels",
+    "dx.link_encryption",
+    "vpc.athena_endpoint",
+    "vpc.s3_endpoint",
+];
+
+/// "On-premises to Athena: 2 of 5 paths fully encrypted; weakest: …", opening that path.
+fn paths_line(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme) {
+    let Some(eval) = eval else {
+        doc.push(Line::from(Span::styled(
+            "  on-premises to Athena: judging paths…",
+            t.muted,
+        )));
+        return;
+    };
+    let (good, all, weakest) = summary(&eval.paths);
+    if all == 0 {
+        if !state.estate.workgroups.is_empty() || state.idle() {
+            doc.push(Line::from(vec![
+                Span::raw("  "),
+                status_span(
+                    Status::Info,
+                    "on-premises to Athena: no enabled workgroup, no path to judge",
+                    t,
+                ),
+            ]));
+        }
+        return;
+    }
+    let (status, text, link) = match weakest {
+        None => (
+            Status::Good,
+            format!("On-premises to Athena: all {all} paths fully encrypted"),
+            Link::Top(super::super::app::Top::Connectivity),
+        ),
+        Some(p) => (
+            ui_status(p.verdict),
+            format!("On-premises to Athena: {good} of {all} paths fully encrypted"),
+            Link::Diagram(format!("path:{}", p.id)),
+        ),
+    };
+    doc.link(
+        Line::from(vec![Span::raw("  "), status_span(status, text, t)]),
+        link,
+    );
+    if let Some(p) = weakest {
+        let hop = p.weakest_hop().map(hop_label).unwrap_or_default();
+        doc.push(Line::from(Span::styled(
+            format!(
+                "      weakest: via {} in {}: {hop}",
+                clean(&p.name),
+                clean(&p.region)
+            ),
+            t.muted,
+        )));
+    }
+}
+
+/// Every path, worst first, then every network finding that does not pass: the same findings
+/// the report fails, each opening its element.
+fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) {
+    doc.heading("From on-premises to Athena", t);
+    let Some(eval) = eval else {
+        doc.push(Line::from(Span::styled("  evaluating…", t.muted)));
+        return;
+    };
+    let mut paths: Vec<_> = eval.paths.iter().collect();
+    paths.sort_by(|a, b| a.verdict.cmp(&b.verdict).then(a.id.cmp(&b.id)));
+    for p in paths {
+        let (s, text) = path_status(p);
+        let account = state
+            .estate
+            .accounts
+            .iter()
+            .find(|a| a.id == p.account_id)
+            .and_then(|a| a.name.as_deref())
+            .unwrap_or(&p.account_id);
+        let place = format!("{account} {}", p.region);
+        let label = format!("via {} · {}", clean(&p.name), clean(&place));
+        doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                status_span(s, format!("{:<7}", p.verdict.label()), t),
+                Span::raw(format!(" {}  ", truncate(&label, w.saturating_sub(14) / 2))),
+                Span::styled(text, t.muted),
+            ]),
+            Link::Diagram(format!("path:{}", p.id)),
+        );
+    }
+    let mut open: Vec<&Finding> = NETWORK_CHECKS
+        .iter()
+        .filter_map(|c| eval.check(c))
+        .flat_map(|c| &c.findings)
+        .filter(|f| f.status.at_or_below(crate::compliance::Status::Partial))
+        .collect();
+    open.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id)));
+    let passing = NETWORK_CHECKS
+        .iter()
+        .filter_map(|c| eval.check(c))
+        .map(|c| c.counts.pass)
+        .sum::<usize>();
+    doc.blank();
+    doc.heading(
+        format!(
+            "Network findings that do not pass: {}  ({passing} pass)",
+            open.len()
+        ),
+        t,
+    );
+    for f in open {
+        let what = match &f.resource.name {
+            Some(n) if *n != f.resource.id => format!("{} ({n})", f.resource.id),
+            _ => f.resource.id.clone(),
+        };
+        doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                status_span(ui_status(f.status), format!("{:<7}", f.status.label()), t),
+                Span::raw(format!(" {:<20} ", f.check)),
+                Span::raw(truncate(&clean(&what), 40).into_owned()),
+                Span::styled(format!("  {}", clean(&f.message)), t.muted),
+            ]),
+            finding_link(f),
+        );
+    }
 }

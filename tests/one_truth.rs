@@ -1,0 +1,271 @@
+//! One truth on every screen: for every element of the demo estate, the status the console
+//! shows is the worst status the JSON report gives the same resource, and every network
+//! finding the report does not pass appears in the Overview and in Connectivity.
+
+use std::collections::BTreeMap;
+
+use intransit::compliance::{Catalog, Status, evaluate};
+use intransit::model::EndpointService;
+use intransit::report::{Format, ReportInput, render};
+use intransit::store::State;
+use intransit::ui::screenshot::{app_after, demo_store_blocking};
+use intransit::ui::views::compliance::status as ui;
+use intransit::ui::views::connectivity::{
+    Place, diagram, dx_status, endpoint_status, judged, places, tunnel_status, vpn_status,
+};
+use intransit::ui::widgets::{Status as Glyph, verdict_text};
+use intransit::ui::{Depth, Link, Theme};
+
+/// `(kind, id)` → every finding status the JSON report gives that resource.
+type Report = BTreeMap<(String, String), Vec<Status>>;
+
+fn report(state: &State) -> (Report, serde_json::Value) {
+    let evaluation = evaluate(&Catalog::builtin(), &state.estate);
+    let text = render(
+        Format::Json,
+        &ReportInput {
+            evaluation: &evaluation,
+            estate: &state.estate,
+            meta: &state.meta,
+            catalog_sources: &["builtin".to_string()],
+        },
+    );
+    let json: serde_json::Value = serde_json::from_str(&text).expect("the report is JSON");
+    let mut out: Report = BTreeMap::new();
+    for f in json["findings"].as_array().expect("findings") {
+        let status: Status = serde_json::from_value(f["status"].clone()).expect("a status");
+        let key = (
+            f["resource"]["kind"].as_str().unwrap().to_string(),
+            f["resource"]["id"].as_str().unwrap().to_string(),
+        );
+        out.entry(key).or_default().push(status);
+    }
+    (out, json)
+}
+
+fn worst(report: &Report, kind: &str, id: &str) -> Glyph {
+    let statuses = report
+        .get(&(kind.to_string(), id.to_string()))
+        .unwrap_or_else(|| panic!("the report judges {kind} {id}"));
+    ui(Status::worst(statuses.iter().copied()))
+}
+
+fn theme() -> Theme {
+    Theme::load("default", Depth::Ansi16).expect("theme")
+}
+
+#[test]
+fn every_console_status_is_the_reports_worst_finding() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let app = app_after(state, theme(), 160, 48, "");
+        let eval = app.evaluation();
+        let (report, _) = report(state);
+        let c = &state.estate.connectivity;
+        let mut checked = 0;
+        for v in &c.vpn_connections {
+            let mut tunnels = Vec::new();
+            for t in &v.tunnels {
+                let id = format!("{}/{}", v.id, t.outside_ip);
+                let want = worst(&report, "vpn_tunnel", &id);
+                assert_eq!(tunnel_status(eval, v, t).0, want, "tunnel {id}");
+                tunnels.push(want);
+                checked += 1;
+            }
+            let worst_tunnel = tunnels.iter().copied().min_by_key(|s| *s as u8).unwrap();
+            assert_eq!(vpn_status(eval, v).0, worst_tunnel, "VPN {}", v.id);
+        }
+        for d in &c.dx_connections {
+            assert_eq!(
+                dx_status(eval, d).0,
+                worst(&report, "dx_connection", &d.id),
+                "{}",
+                d.id
+            );
+            checked += 1;
+        }
+        for b in &state.estate.buckets {
+            let shown = judged(eval, intransit::compliance::ResourceKind::S3Bucket, &b.name);
+            assert_eq!(
+                shown,
+                worst(&report, "s3_bucket", &b.name),
+                "bucket {}",
+                b.name
+            );
+            // The verdict glyph in the lists is the s3.deny_http finding's status.
+            let verdict = verdict_text(b.tls.verdict);
+            let deny_http = report_status_of(state, "s3.deny_http", &b.name);
+            assert!(
+                verdict.starts_with(ui(deny_http).glyph()),
+                "bucket {} verdict {verdict}",
+                b.name
+            );
+            checked += 1;
+        }
+        for w in &state.estate.workgroups {
+            let id = format!("{}/{}/{}", w.account_id, w.region, w.name);
+            let shown = judged(
+                eval,
+                intransit::compliance::ResourceKind::AthenaWorkgroup,
+                &id,
+            );
+            assert_eq!(
+                shown,
+                worst(&report, "athena_workgroup", &id),
+                "workgroup {id}"
+            );
+            checked += 1;
+        }
+        for a in &state.estate.accounts {
+            let shown = judged(eval, intransit::compliance::ResourceKind::Account, &a.id);
+            assert_eq!(shown, worst(&report, "account", &a.id), "account {}", a.id);
+            checked += 1;
+        }
+        // Endpoint lines: the endpoint check's finding for the account region.
+        for p in places(state, eval) {
+            for (service, check) in [
+                (EndpointService::Athena, "vpc.athena_endpoint"),
+                (EndpointService::S3, "vpc.s3_endpoint"),
+            ] {
+                let shown = endpoint_status(state, eval, &p, service).0;
+                match check_status(state, check, &p) {
+                    Some(s) => {
+                        assert_eq!(shown, ui(s), "{check} {}", p.key());
+                        checked += 1;
+                    }
+                    None => assert_eq!(shown, Glyph::Info, "{check} {} has no finding", p.key()),
+                }
+            }
+        }
+        assert!(checked > 100, "walked {checked} elements");
+    });
+}
+
+fn report_status_of(state: &State, check: &str, id: &str) -> Status {
+    let eval = evaluate(&Catalog::builtin(), &state.estate);
+    eval.check(check)
+        .and_then(|c| c.findings.iter().find(|f| f.resource.id == id))
+        .map(|f| f.status)
+        .unwrap_or_else(|| panic!("{check} judges {id}"))
+}
+
+fn check_status(state: &State, check: &str, p: &Place) -> Option<Status> {
+    let eval = evaluate(&Catalog::builtin(), &state.estate);
+    eval.check(check)?
+        .findings
+        .iter()
+        .find(|f| f.resource.id == p.key())
+        .map(|f| f.status)
+}
+
+#[test]
+fn every_network_finding_that_does_not_pass_is_on_the_overview_and_in_connectivity() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let app = app_after(state, theme(), 160, 48, "");
+        let (_, json) = report(state);
+        let overview = app
+            .doc(app.view(), state)
+            .expect("the overview is a document");
+        let overview_links: Vec<&Link> = overview
+            .lines
+            .iter()
+            .filter_map(|l| l.link.as_ref())
+            .collect();
+        let eval = app.evaluation();
+        let diagram = diagram(state, eval, &theme(), 100);
+        let diagram_links: Vec<&Link> = diagram
+            .lines
+            .iter()
+            .filter_map(|l| l.link.as_ref())
+            .collect();
+        let mut seen = 0;
+        for f in json["findings"].as_array().unwrap() {
+            let check = f["check"].as_str().unwrap();
+            if ![
+                "vpn.tunnels",
+                "dx.link_encryption",
+                "vpc.athena_endpoint",
+                "vpc.s3_endpoint",
+            ]
+            .contains(&check)
+            {
+                continue;
+            }
+            let status: Status = serde_json::from_value(f["status"].clone()).unwrap();
+            if !status.at_or_below(Status::Partial) {
+                continue;
+            }
+            let id = f["resource"]["id"].as_str().unwrap();
+            let element = match (f["resource"]["kind"].as_str().unwrap(), check) {
+                ("vpn_tunnel", _) => {
+                    let (vpn, ip) = id.split_once('/').unwrap();
+                    format!("tunnel:{vpn}:{ip}")
+                }
+                ("dx_connection", _) => format!("dx:{id}"),
+                (_, "vpc.athena_endpoint") => format!("athena-ep:{id}"),
+                (_, "vpc.s3_endpoint") => format!("s3-ep:{id}"),
+                (_, "dx.link_encryption") => format!("dx-error:{id}"),
+                other => panic!("no element for {other:?}"),
+            };
+            let link = Link::Element(element.clone());
+            assert!(
+                overview_links.contains(&&link),
+                "the overview lists {}",
+                f["id"]
+            );
+            assert!(
+                diagram_links.contains(&&link),
+                "Connectivity draws {element}"
+            );
+            seen += 1;
+        }
+        // The two the first console missed: an account without links still gets its box.
+        for key in ["444455556666/eu-west-1", "777788889999/us-east-1"] {
+            assert!(
+                diagram_links.contains(&&Link::Element(format!("athena-ep:{key}"))),
+                "Connectivity has a box for {key}"
+            );
+        }
+        assert!(seen >= 8, "{seen} network findings that do not pass");
+    });
+}
+
+#[test]
+fn paths_are_the_same_in_the_console_scan_json_and_the_evidence_pack() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let app = app_after(state, theme(), 160, 48, "");
+        let eval = app.evaluation().expect("evaluated");
+        assert!(!eval.paths.is_empty());
+        let diagram = diagram(state, Some(eval), &theme(), 100);
+        let links: Vec<&Link> = diagram
+            .lines
+            .iter()
+            .filter_map(|l| l.link.as_ref())
+            .collect();
+        let pack = render(
+            Format::Markdown,
+            &ReportInput {
+                evaluation: eval,
+                estate: &state.estate,
+                meta: &state.meta,
+                catalog_sources: &["builtin".to_string()],
+            },
+        );
+        for p in &eval.paths {
+            assert!(
+                links.contains(&&Link::Element(format!("path:{}", p.id))),
+                "{} drawn",
+                p.id
+            );
+            let row = pack
+                .lines()
+                .find(|l| l.starts_with(&format!("| {} |", intransit::report::md_escape(&p.id))))
+                .unwrap_or_else(|| panic!("the pack lists path {}", p.id));
+            assert!(row.contains(p.verdict.label()), "{row}");
+            // A path is as strong as its weakest hop.
+            assert_eq!(p.verdict, Status::worst(p.hops.iter().map(|h| h.verdict)));
+        }
+    });
+}
