@@ -1,9 +1,13 @@
 //! The control catalog as data: the built-in one loads and is consistent, every mapping points
 //! at a real check, and broken catalogs are rejected with a reason. `--catalog` merging.
 
+mod compliance_support;
+
 use std::collections::BTreeSet;
 
-use intransit::compliance::{AthenaScope, CATALOG_SCHEMA, Catalog, CatalogError, checks};
+use intransit::compliance::{
+    AthenaScope, CATALOG_SCHEMA, Catalog, CatalogError, EvidenceSource, Status, checks, evaluate,
+};
 
 fn builtin() -> Catalog {
     Catalog::from_toml(Catalog::builtin_text()).expect("the built-in catalog is valid")
@@ -42,7 +46,28 @@ fn the_builtin_catalog_loads_and_every_mapping_is_a_real_check() {
     for p in &catalog.programs {
         assert!(!p.controls.is_empty(), "{} has no controls", p.id);
         for c in &p.controls {
-            assert!(!c.checks.is_empty(), "{}/{} maps no check", p.id, c.id);
+            match c.evidence {
+                EvidenceSource::Checks => {
+                    assert!(!c.checks.is_empty(), "{}/{} maps no check", p.id, c.id)
+                }
+                EvidenceSource::Manual => {
+                    assert!(c.checks.is_empty(), "{}/{} is manual", p.id, c.id);
+                    assert!(
+                        c.note.as_deref().is_some_and(|n| n.contains("attach your own")),
+                        "{}/{}: a manual control tells the user what to attach",
+                        p.id,
+                        c.id
+                    );
+                }
+            }
+            if c.cap.is_some() {
+                assert!(
+                    c.note.is_some(),
+                    "{}/{}: a capped control says why",
+                    p.id,
+                    c.id
+                );
+            }
             for check in &c.checks {
                 assert!(
                     known.contains(check.as_str()),
@@ -328,4 +353,153 @@ fn a_merge_that_breaks_the_catalog_is_reported() {
     patch.programs[0].controls[0].checks = vec!["nope".to_string()];
     let err = catalog.merge(patch).expect_err("invalid after merge");
     assert!(err.to_string().contains("nope"), "{err}");
+}
+
+#[test]
+fn a_manual_control_maps_no_check_and_has_no_cap() {
+    let manual = ONE.replace(
+        "checks = [\"s3.deny_http\"]",
+        "evidence = \"manual\"",
+    );
+    let catalog = Catalog::from_toml(&manual).expect("a manual control without checks is valid");
+    assert_eq!(
+        catalog.programs[0].controls[0].evidence,
+        EvidenceSource::Manual
+    );
+    assert!(catalog.programs[0].controls[0].checks.is_empty());
+
+    let with_checks = ONE.replace(
+        "checks = [\"s3.deny_http\"]",
+        "checks = [\"s3.deny_http\"]\nevidence = \"manual\"",
+    );
+    let issues1 = issues(&with_checks);
+    assert!(
+        issues1
+            .iter()
+            .any(|i| i.contains("C-1") && i.contains("manual") && i.contains("maps checks")),
+        "{issues1:?}"
+    );
+
+    let with_cap = ONE.replace(
+        "checks = [\"s3.deny_http\"]",
+        "evidence = \"manual\"\ncap = \"partial\"",
+    );
+    let issues2 = issues(&with_cap);
+    assert!(
+        issues2.iter().any(|i| i.contains("nothing to cap")),
+        "{issues2:?}"
+    );
+
+    // Without `evidence = "manual"`, no checks is still an error.
+    let none = ONE.replace("checks = [\"s3.deny_http\"]", "");
+    let issues3 = issues(&none);
+    assert!(
+        issues3.iter().any(|i| i.contains("maps to no check")),
+        "{issues3:?}"
+    );
+
+    let bad = ONE.replace(
+        "checks = [\"s3.deny_http\"]",
+        "checks = [\"s3.deny_http\"]\nevidence = \"assessor\"",
+    );
+    assert!(matches!(
+        Catalog::from_toml(&bad),
+        Err(CatalogError::Toml { .. })
+    ));
+}
+
+#[test]
+fn a_cap_is_partial_unknown_or_fail() {
+    for ok in ["partial", "unknown", "fail"] {
+        let text = ONE.replace(
+            "checks = [\"s3.deny_http\"]",
+            &format!("checks = [\"s3.deny_http\"]\ncap = \"{ok}\""),
+        );
+        let catalog = Catalog::from_toml(&text).unwrap_or_else(|e| panic!("cap {ok}: {e}"));
+        assert_eq!(
+            catalog.programs[0].controls[0].cap.map(|s| s.as_str()),
+            Some(ok)
+        );
+    }
+    for useless in ["pass", "not_applicable"] {
+        let text = ONE.replace(
+            "checks = [\"s3.deny_http\"]",
+            &format!("checks = [\"s3.deny_http\"]\ncap = \"{useless}\""),
+        );
+        let issues = issues(&text);
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.contains("cap") && i.contains(useless)),
+            "{useless}: {issues:?}"
+        );
+    }
+    let typo = ONE.replace(
+        "checks = [\"s3.deny_http\"]",
+        "checks = [\"s3.deny_http\"]\ncap = \"partly\"",
+    );
+    assert!(matches!(
+        Catalog::from_toml(&typo),
+        Err(CatalogError::Toml { .. })
+    ));
+}
+
+/// A one-control catalog whose control maps `s3.deny_http` with `extra` lines added.
+fn judged(extra: &str, estate: &intransit::model::Estate) -> intransit::compliance::ControlResult {
+    let text = ONE.replace(
+        "checks = [\"s3.deny_http\"]",
+        &format!("checks = [\"s3.deny_http\"]\n{extra}"),
+    );
+    let catalog = Catalog::from_toml(&text).expect("valid");
+    evaluate(&catalog, estate).programs[0].controls[0].clone()
+}
+
+#[test]
+fn a_cap_lowers_a_pass_but_never_raises_or_invents_a_status() {
+    use compliance_support::*;
+    let mut e = intransit::model::Estate {
+        accounts: vec![account(A, "prod")],
+        ..Default::default()
+    };
+    e.buckets = vec![bucket(A, USE1, "good", Pol::Text(canonical("good")))];
+    let passing = derive(e.clone());
+    let plain = judged("", &passing);
+    assert_eq!(plain.status, Status::Pass);
+    assert!(!plain.capped);
+    let capped = judged("cap = \"partial\"", &passing);
+    assert_eq!(capped.status, Status::Partial);
+    assert!(capped.capped);
+    assert!(capped.deciding.is_empty(), "no finding decided it: the cap did");
+    assert_eq!(capped.counts.pass, 1);
+
+    // A worse finding keeps its status.
+    e.buckets = vec![bucket(A, USE1, "open", Pol::None)];
+    let failing = derive(e);
+    let capped = judged("cap = \"partial\"", &failing);
+    assert_eq!(capped.status, Status::Fail);
+    assert!(!capped.capped);
+
+    // Nothing to judge stays not applicable.
+    let empty = derive(intransit::model::Estate::default());
+    assert_eq!(
+        judged("cap = \"partial\"", &empty).status,
+        Status::NotApplicable
+    );
+}
+
+#[test]
+fn a_manual_control_is_unknown_whatever_the_estate() {
+    let text = ONE.replace("checks = [\"s3.deny_http\"]", "evidence = \"manual\"");
+    let catalog = Catalog::from_toml(&text).expect("valid");
+    for estate in [
+        compliance_support::small_estate(),
+        intransit::model::Estate::default(),
+    ] {
+        let ev = evaluate(&catalog, &estate);
+        let c = &ev.programs[0].controls[0];
+        assert_eq!(c.status, Status::Unknown);
+        assert_eq!(c.counts.total(), 0);
+        assert!(c.deciding.is_empty());
+        assert_eq!(ev.programs[0].status, Status::Unknown, "required: decides");
+    }
 }
