@@ -53,7 +53,9 @@ fn the_builtin_catalog_loads_and_every_mapping_is_a_real_check() {
                 EvidenceSource::Manual => {
                     assert!(c.checks.is_empty(), "{}/{} is manual", p.id, c.id);
                     assert!(
-                        c.note.as_deref().is_some_and(|n| n.contains("attach your own")),
+                        c.note
+                            .as_deref()
+                            .is_some_and(|n| n.contains("attach your own")),
                         "{}/{}: a manual control tells the user what to attach",
                         p.id,
                         c.id
@@ -366,10 +368,7 @@ fn a_merge_that_breaks_the_catalog_is_reported() {
 
 #[test]
 fn a_manual_control_maps_no_check_and_has_no_cap() {
-    let manual = ONE.replace(
-        "checks = [\"s3.deny_http\"]",
-        "evidence = \"manual\"",
-    );
+    let manual = ONE.replace("checks = [\"s3.deny_http\"]", "evidence = \"manual\"");
     let catalog = Catalog::from_toml(&manual).expect("a manual control without checks is valid");
     assert_eq!(
         catalog.programs[0].controls[0].evidence,
@@ -478,7 +477,10 @@ fn a_cap_lowers_a_pass_but_never_raises_or_invents_a_status() {
     let capped = judged("cap = \"partial\"", &passing);
     assert_eq!(capped.status, Status::Partial);
     assert!(capped.capped);
-    assert!(capped.deciding.is_empty(), "no finding decided it: the cap did");
+    assert!(
+        capped.deciding.is_empty(),
+        "no finding decided it: the cap did"
+    );
     assert_eq!(capped.counts.pass, 1);
 
     // A worse finding keeps its status.
@@ -515,7 +517,11 @@ fn a_manual_control_is_unknown_whatever_the_estate() {
 
 // ----- What the standards say: one assertion per correction -----------------------------------
 
-fn control<'a>(catalog: &'a Catalog, program: &str, id: &str) -> &'a intransit::compliance::Control {
+fn control<'a>(
+    catalog: &'a Catalog,
+    program: &str,
+    id: &str,
+) -> &'a intransit::compliance::Control {
     catalog
         .program(program)
         .and_then(|p| p.controls.iter().find(|c| c.id == id))
@@ -523,7 +529,10 @@ fn control<'a>(catalog: &'a Catalog, program: &str, id: &str) -> &'a intransit::
 }
 
 fn maps(catalog: &Catalog, program: &str, id: &str, check: &str) -> bool {
-    control(catalog, program, id).checks.iter().any(|c| c == check)
+    control(catalog, program, id)
+        .checks
+        .iter()
+        .any(|c| c == check)
 }
 
 #[test]
@@ -557,9 +566,15 @@ fn fsbp_names_its_athena_controls_truthfully_and_maps_ec2_20() {
         .program("aws-fsbp")
         .and_then(|p| p.note.as_deref())
         .expect("note");
-    assert!(note.contains("only Athena.4") && note.contains("in FSBP v1.0.0"), "{note}");
+    assert!(
+        note.contains("only Athena.4") && note.contains("in FSBP v1.0.0"),
+        "{note}"
+    );
     assert!(note.contains("outside FSBP"), "{note}");
-    assert!(note.contains("Athena.1") && note.contains("retired in April 2024"), "{note}");
+    assert!(
+        note.contains("Athena.1") && note.contains("retired in April 2024"),
+        "{note}"
+    );
 }
 
 #[test]
@@ -568,8 +583,18 @@ fn pci_4_2_1_is_about_pan_2_2_7_leaves_direct_connect_out_and_4_2_1_1_never_pass
     let c = control(&catalog, "pci-dss-4.0", "4.2.1");
     assert!(c.title.contains("PAN") && c.requirement.contains("PAN"));
     assert!(!c.title.contains("account data"));
-    assert!(!maps(&catalog, "pci-dss-4.0", "4.2.1", "dx.link_encryption"));
-    assert!(!maps(&catalog, "pci-dss-4.0", "2.2.7", "dx.link_encryption"));
+    assert!(!maps(
+        &catalog,
+        "pci-dss-4.0",
+        "4.2.1",
+        "dx.link_encryption"
+    ));
+    assert!(!maps(
+        &catalog,
+        "pci-dss-4.0",
+        "2.2.7",
+        "dx.link_encryption"
+    ));
     let inventory = control(&catalog, "pci-dss-4.0", "4.2.1.1");
     assert_eq!(inventory.evidence, EvidenceSource::Manual);
     assert!(inventory.checks.is_empty());
@@ -580,13 +605,24 @@ fn nist_adds_sc_23_sc_7_4_and_800_171_3_13_8() {
     let catalog = builtin();
     for id in ["SC-23", "SC-7(4)"] {
         let c = control(&catalog, "nist-800-53-r5", id);
-        assert!(c.checks.iter().any(|k| k == "s3.deny_http"), "{id}: S3.5 maps it");
-        assert!(c.note.as_deref().is_some_and(|n| n.contains("S3.5")), "{id}");
+        assert!(
+            c.checks.iter().any(|k| k == "s3.deny_http"),
+            "{id}: S3.5 maps it"
+        );
+        assert!(
+            c.note.as_deref().is_some_and(|n| n.contains("S3.5")),
+            "{id}"
+        );
     }
     assert!(maps(&catalog, "nist-800-171-r2", "3.13.8", "s3.deny_http"));
     assert!(maps(&catalog, "nist-800-171-r2", "3.13.8", "vpn.tunnels"));
     // Weak evidence for a transit control is gone from SC-8.
-    assert!(!maps(&catalog, "nist-800-53-r5", "SC-8", "athena.enforce_configuration"));
+    assert!(!maps(
+        &catalog,
+        "nist-800-53-r5",
+        "SC-8",
+        "athena.enforce_configuration"
+    ));
     let sc13 = control(&catalog, "nist-800-53-r5", "SC-13");
     assert_eq!(sc13.cap, Some(Status::Partial));
     assert!(sc13.note.as_deref().is_some_and(|n| n.contains("FIPS")));
@@ -596,9 +632,17 @@ fn nist_adds_sc_23_sc_7_4_and_800_171_3_13_8() {
 fn hipaa_integrity_csa_network_security_c5_and_iso_consistency() {
     let catalog = builtin();
     for check in ["s3.deny_http", "vpn.tunnels", "dx.link_encryption"] {
-        assert!(maps(&catalog, "hipaa", "164.312(e)(2)(i)", check), "{check}");
+        assert!(
+            maps(&catalog, "hipaa", "164.312(e)(2)(i)", check),
+            "{check}"
+        );
     }
-    for check in ["vpn.tunnels", "dx.link_encryption", "vpc.athena_endpoint", "vpc.s3_endpoint"] {
+    for check in [
+        "vpn.tunnels",
+        "dx.link_encryption",
+        "vpc.athena_endpoint",
+        "vpc.s3_endpoint",
+    ] {
         assert!(maps(&catalog, "csa-ccm-4", "IVS-03", check), "{check}");
     }
     // C5's transport criterion is scoped to public networks: no Direct Connect, like PCI 4.2.1.
@@ -689,7 +733,12 @@ fn sc_13_and_4_2_1_1_never_pass_even_when_every_check_passes() {
     let ev = evaluate(&Catalog::builtin(), &estate);
     // The estate really is all-passing, or this test proves nothing.
     for c in &ev.checks {
-        assert_eq!(c.status, Status::Pass, "{} on the all-passing estate", c.check.id);
+        assert_eq!(
+            c.status,
+            Status::Pass,
+            "{} on the all-passing estate",
+            c.check.id
+        );
     }
     let result = |program: &str, id: &str| {
         ev.program(program)
@@ -701,12 +750,18 @@ fn sc_13_and_4_2_1_1_never_pass_even_when_every_check_passes() {
     assert_eq!(sc13.status, Status::Partial);
     assert!(sc13.capped);
     assert_eq!(result("nist-800-53-r5", "SC-8").status, Status::Pass);
-    assert_eq!(ev.program("nist-800-53-r5").map(|p| p.status), Some(Status::Partial));
+    assert_eq!(
+        ev.program("nist-800-53-r5").map(|p| p.status),
+        Some(Status::Partial)
+    );
     let inventory = result("pci-dss-4.0", "4.2.1.1");
     assert_eq!(inventory.status, Status::Unknown);
     assert_eq!(inventory.evidence, EvidenceSource::Manual);
     // Optional: it is reported, but the scanned PCI controls decide the program.
-    assert_eq!(ev.program("pci-dss-4.0").map(|p| p.status), Some(Status::Pass));
+    assert_eq!(
+        ev.program("pci-dss-4.0").map(|p| p.status),
+        Some(Status::Pass)
+    );
     // No control of any program passes without evidence behind it.
     for p in &ev.programs {
         for c in &p.controls {
