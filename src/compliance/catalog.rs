@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::checks;
+use super::finding::Status;
 
 /// Version tag every catalog file carries.
 pub const CATALOG_SCHEMA: &str = "intransit.catalog/v1";
@@ -53,6 +54,27 @@ pub struct AwsScope {
     pub note: Option<String>,
 }
 
+/// Where a control's evidence comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceSource {
+    /// The mapped checks evidence the control (the default).
+    #[default]
+    Checks,
+    /// The scan cannot evidence the control at all (an inventory, a procedure): it maps no
+    /// check and its status is always `unknown`, until the user attaches their own evidence.
+    Manual,
+}
+
+impl EvidenceSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceSource::Checks => "checks",
+            EvidenceSource::Manual => "manual",
+        }
+    }
+}
+
 /// One control (requirement) of a program, and the checks that evidence it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,8 +86,18 @@ pub struct Control {
     pub requirement: String,
     /// Where it is written: document, version, section.
     pub citation: String,
-    /// Check ids (see `intransit::compliance::checks::ALL`).
+    /// Check ids (see `intransit::compliance::checks::ALL`). Empty, and may be omitted, only
+    /// for a `manual` control.
+    #[serde(default)]
     pub checks: Vec<String>,
+    /// `manual`: the scan cannot evidence this control (no checks; always `unknown`).
+    #[serde(default)]
+    pub evidence: EvidenceSource,
+    /// The best status the control can reach (`partial`, `unknown` or `fail`), for a control
+    /// the checks evidence only in part: every mapped finding passing gives `cap`, not `pass`.
+    /// The note says what the scan cannot see.
+    #[serde(default)]
+    pub cap: Option<Status>,
     /// Reported, but never decides the program status or `--fail-on`.
     #[serde(default)]
     pub optional: bool,
@@ -191,7 +223,8 @@ impl Catalog {
     }
 
     /// Every problem with the catalog: duplicate ids, programs without controls, controls
-    /// without checks or mapping to a check that does not exist, empty required text.
+    /// without checks or mapping to a check that does not exist, manual controls with checks
+    /// or a cap, a cap that is not `partial`, `unknown` or `fail`, empty required text.
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let known: BTreeSet<&str> = checks::ALL.iter().map(|c| c.id).collect();
         let mut issues = Vec::new();
@@ -236,8 +269,25 @@ impl Catalog {
                         issues.push(format!("control {at:?} has an empty {field}"));
                     }
                 }
-                if c.checks.is_empty() {
-                    issues.push(format!("control {at:?} maps to no check"));
+                match c.evidence {
+                    EvidenceSource::Checks if c.checks.is_empty() => {
+                        issues.push(format!("control {at:?} maps to no check"));
+                    }
+                    EvidenceSource::Manual if !c.checks.is_empty() => issues.push(format!(
+                        "control {at:?} has evidence = \"manual\" but maps checks; a manual \
+                         control maps none (its status is always unknown)"
+                    )),
+                    EvidenceSource::Manual if c.cap.is_some() => issues.push(format!(
+                        "control {at:?} has evidence = \"manual\" and a cap; a manual control \
+                         is always unknown, there is nothing to cap"
+                    )),
+                    _ => {}
+                }
+                if let Some(cap @ (Status::Pass | Status::NotApplicable)) = c.cap {
+                    issues.push(format!(
+                        "control {at:?} has cap = {:?}; a cap is partial, unknown or fail",
+                        cap.as_str()
+                    ));
                 }
                 let mut seen = BTreeSet::new();
                 for check in &c.checks {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::catalog::{AwsScope, Catalog, Control, Program};
+use super::catalog::{AwsScope, Catalog, Control, EvidenceSource, Program};
 use super::checks::{self, Check, Context};
 use super::finding::{Counts, Finding, ResourceKind, Status};
 use super::paths::{self, Path};
@@ -34,7 +34,14 @@ pub struct ControlResult {
     pub optional: bool,
     pub note: Option<String>,
     pub checks: Vec<String>,
-    /// Worst status of the mapped findings (`not_applicable` when there are none).
+    /// `manual`: the scan cannot evidence this control; its status is always `unknown`.
+    pub evidence: EvidenceSource,
+    /// The best status this control can reach (see [`Control::cap`]).
+    pub cap: Option<Status>,
+    /// The cap lowered the status: the findings alone would have given a better one.
+    pub capped: bool,
+    /// Worst status of the mapped findings (`not_applicable` when there are none), no better
+    /// than `cap`; always `unknown` for a manual control.
     pub status: Status,
     /// Findings of the mapped checks, per status.
     pub counts: Counts,
@@ -212,6 +219,8 @@ fn judge_program(p: &Program, checks: &BTreeMap<&str, &CheckResult>) -> ProgramR
 
 /// The control rule: worst finding status over every mapped check (`fail` < `unknown` <
 /// `partial` < `pass`), `not_applicable` findings ignored, `not_applicable` if nothing is left.
+/// A control with a `cap` is no better than the cap (unless nothing is left to judge); a
+/// `manual` control is always `unknown`: the scan cannot evidence it.
 pub fn judge_control(c: &Control, checks: &BTreeMap<&str, &CheckResult>) -> ControlResult {
     let findings: Vec<&Finding> = c
         .checks
@@ -219,7 +228,12 @@ pub fn judge_control(c: &Control, checks: &BTreeMap<&str, &CheckResult>) -> Cont
         .filter_map(|id| checks.get(id.as_str()))
         .flat_map(|r| &r.findings)
         .collect();
-    let status = Status::worst(findings.iter().map(|f| f.status));
+    let found = Status::worst(findings.iter().map(|f| f.status));
+    let status = match (c.evidence, c.cap) {
+        (EvidenceSource::Manual, _) => Status::Unknown,
+        (EvidenceSource::Checks, Some(cap)) if found != Status::NotApplicable => found.min(cap),
+        (EvidenceSource::Checks, _) => found,
+    };
     let mut deciding: Vec<&Finding> = if matches!(status, Status::Pass | Status::NotApplicable) {
         Vec::new()
     } else {
@@ -238,6 +252,9 @@ pub fn judge_control(c: &Control, checks: &BTreeMap<&str, &CheckResult>) -> Cont
         optional: c.optional,
         note: c.note.clone(),
         checks: c.checks.clone(),
+        evidence: c.evidence,
+        cap: c.cap,
+        capped: c.evidence == EvidenceSource::Checks && status != found,
         status,
         counts: Counts::of(findings.iter().map(|f| f.status)),
         deciding: deciding.into_iter().map(|f| f.id.clone()).collect(),

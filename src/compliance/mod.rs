@@ -12,8 +12,10 @@
 //!
 //! Rules (also in `docs/COMPLIANCE.md`): a control's status is the worst status of the
 //! findings of the checks it maps to, in the order `fail < unknown < partial < pass`, with
-//! `not_applicable` findings ignored and `not_applicable` when nothing else is left. A
-//! program's status is the worst of its required (non-optional) controls.
+//! `not_applicable` findings ignored and `not_applicable` when nothing else is left. A control
+//! with a `cap` is no better than the cap, and a `manual` control (which the scan cannot
+//! evidence) is always `unknown`. A program's status is the worst of its required
+//! (non-optional) controls.
 
 mod catalog;
 pub mod checks;
@@ -22,7 +24,9 @@ mod finding;
 pub mod paths;
 mod status;
 
-pub use catalog::{AthenaScope, AwsScope, CATALOG_SCHEMA, Catalog, CatalogError, Control, Program};
+pub use catalog::{
+    AthenaScope, AwsScope, CATALOG_SCHEMA, Catalog, CatalogError, Control, EvidenceSource, Program,
+};
 pub use checks::Check;
 pub use evaluate::{CheckResult, ControlResult, Evaluation, ProgramResult, evaluate};
 pub use finding::{

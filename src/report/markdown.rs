@@ -11,8 +11,8 @@ use std::fmt::Write;
 
 use super::{ReportInput, accounts, regions};
 use crate::compliance::{
-    AthenaScope, CheckResult, ControlResult, Counts, Evaluation, Finding, ProgramResult,
-    ResourceKind, Status, statement_ref,
+    AthenaScope, CheckResult, ControlResult, Counts, Evaluation, EvidenceSource, Finding,
+    ProgramResult, ResourceKind, Status, statement_ref,
 };
 use crate::text::sanitize;
 
@@ -77,6 +77,15 @@ fn link(url: &str) -> String {
 
 fn status_cell(s: Status) -> String {
     format!("**{}**", s.label())
+}
+
+/// A control's status cell: `**PARTIAL** (capped)` when the cap, not a finding, set it.
+fn control_status_cell(c: &ControlResult) -> String {
+    if c.capped {
+        format!("{} (capped)", status_cell(c.status))
+    } else {
+        status_cell(c.status)
+    }
 }
 
 fn counts_cell(c: &Counts) -> String {
@@ -219,8 +228,12 @@ fn header(out: &mut String, input: &ReportInput<'_>) {
          UNKNOWN: the evidence could not be read (it may hide a failure). FAIL: not met. N/A: \
          nothing to judge. A control takes the worst status of its findings (FAIL, then UNKNOWN, \
          then PARTIAL, then PASS); a program the worst of its required controls. Optional \
-         controls are reported but never decide a program. Requirement texts are paraphrases; \
-         the cited documents are authoritative.\n\n",
+         controls are reported but never decide a program. A control with **manual evidence** \
+         is one this scan cannot evidence (an inventory, a procedure): it is always UNKNOWN \
+         here; attach your own evidence. A **capped** control is one the scan evidences only \
+         in part: it is at best the capped status (for example PARTIAL) even when every \
+         finding passes, and its mapping note says what is missing. Requirement texts are \
+         paraphrases; the cited documents are authoritative.\n\n",
     );
 }
 
@@ -435,8 +448,12 @@ fn program(out: &mut String, ev: &Evaluation, index: usize, p: &ProgramResult) {
             md_escape(&c.id),
             if c.optional { " (optional)" } else { "" },
             md_escape(&c.title),
-            status_cell(c.status),
-            counts_cell(&c.counts)
+            control_status_cell(c),
+            if c.evidence == EvidenceSource::Manual {
+                "manual evidence".to_string()
+            } else {
+                counts_cell(&c.counts)
+            }
         );
     }
     out.push('\n');
@@ -456,8 +473,20 @@ fn control(out: &mut String, ev: &Evaluation, pi: usize, ci: usize, c: &ControlR
     );
     let _ = writeln!(
         out,
-        "- **Status:** {}{}",
+        "- **Status:** {}{}{}",
         c.status.label(),
+        match (c.evidence, c.cap) {
+            (EvidenceSource::Manual, _) => {
+                " (manual evidence: the scan cannot evidence this; attach your own evidence)"
+                    .to_string()
+            }
+            (EvidenceSource::Checks, Some(cap)) => format!(
+                " (at best {}: the scan evidences only part of this control, see the mapping \
+                 note)",
+                cap.label()
+            ),
+            (EvidenceSource::Checks, None) => String::new(),
+        },
         if c.optional {
             " (optional control: does not decide the program)"
         } else {
@@ -472,6 +501,13 @@ fn control(out: &mut String, ev: &Evaluation, pi: usize, ci: usize, c: &ControlR
     let _ = writeln!(out, "- **Citation:** {}", md_escape(&c.citation));
     if let Some(n) = &c.note {
         let _ = writeln!(out, "- **Mapping note:** {}", md_escape(n));
+    }
+    if c.evidence == EvidenceSource::Manual {
+        let _ = writeln!(
+            out,
+            "- **Evidence:** manual. The scan cannot evidence this: attach your own evidence.\n"
+        );
+        return;
     }
     let _ = writeln!(out, "- **Evidence from checks:**");
     for id in &c.checks {
@@ -498,7 +534,16 @@ fn control(out: &mut String, ev: &Evaluation, pi: usize, ci: usize, c: &ControlR
         .filter(|f| !matches!(f.status, Status::Pass | Status::NotApplicable))
         .count();
     if not_passing == 0 {
-        if c.status == Status::Pass {
+        if c.capped {
+            let _ = writeln!(
+                out,
+                "- **Every finding passes** ({} finding{}), but the control is capped at {}: \
+                 see the mapping note for what the scan cannot evidence.",
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" },
+                c.status.label()
+            );
+        } else if c.status == Status::Pass {
             let _ = writeln!(
                 out,
                 "- **Every finding passes** ({} finding{}).",

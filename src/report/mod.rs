@@ -71,7 +71,9 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
     }
 }
 
-/// The controls (as `program-id control-id`) that map `finding`'s check, in report order.
+/// The controls (as `program-id control-id`) that map `finding`'s check, in report order. A
+/// control with a cap says so (`nist-800-53-r5 SC-13 (at best partial)`): a passing finding
+/// does not make it pass.
 pub(crate) fn controls_of(evaluation: &Evaluation, finding: &Finding) -> Vec<String> {
     evaluation
         .programs
@@ -80,7 +82,10 @@ pub(crate) fn controls_of(evaluation: &Evaluation, finding: &Finding) -> Vec<Str
             p.controls
                 .iter()
                 .filter(|c| c.checks.contains(&finding.check))
-                .map(move |c| format!("{} {}", p.id, c.id))
+                .map(move |c| match c.cap {
+                    Some(cap) => format!("{} {} (at best {cap})", p.id, c.id),
+                    None => format!("{} {}", p.id, c.id),
+                })
         })
         .collect()
 }

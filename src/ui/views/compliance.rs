@@ -486,12 +486,20 @@ fn header(view: &ComplianceView, eval: &Evaluation, t: &Theme, w: usize) -> Vec<
                 for l in wrap(&clean(&c.requirement), w, "", "").into_iter().take(3) {
                     out.push(Line::from(Span::styled(l, t.base)));
                 }
-                out.push(Line::from(Span::styled(
-                    format!(
-                        "{} · checks: {}",
-                        clean(&c.citation),
-                        clean(&c.checks.join(", "))
+                let evidence = match (c.evidence, c.cap) {
+                    (compliance::EvidenceSource::Manual, _) => {
+                        "evidence: manual (the scan cannot evidence this; attach your own)"
+                            .to_string()
+                    }
+                    (_, Some(cap)) => format!(
+                        "checks: {} (at best {})",
+                        clean(&c.checks.join(", ")),
+                        cap.label()
                     ),
+                    (_, None) => format!("checks: {}", clean(&c.checks.join(", "))),
+                };
+                out.push(Line::from(Span::styled(
+                    format!("{} · {evidence}", clean(&c.citation)),
                     t.muted,
                 )));
             }
