@@ -114,7 +114,7 @@ pub fn render(app: &App, state: &State, w: u16, h: u16) -> Buffer {
 }
 
 /// Every view of the demo estate: (name, key script).
-pub const SCENARIOS: [(&str, &str); 15] = [
+pub const SCENARIOS: [(&str, &str); 16] = [
     ("overview", ""),
     ("buckets", "2"),
     ("buckets-filtered", "2/results accepts-http<Enter>"),
@@ -131,6 +131,8 @@ pub const SCENARIOS: [(&str, &str); 15] = [
     ("connectivity", "4"),
     ("connectivity-dx", "4jjjjjjjjjjjjjjj"),
     ("connectivity-detail", "4jjj<Enter>"),
+    // The Overview's paths answer, then the weakest path's hops.
+    ("path-detail", "j<Enter><Enter>"),
     ("compliance", "5"),
     ("errors", "6"),
     ("error-detail", "6<Enter>"),
@@ -347,6 +349,7 @@ pub fn write_all(dir: &Path) -> std::io::Result<Vec<String>> {
     ));
     shots.push(("overview-80x24".into(), dark.clone(), 80, 24, ""));
     shots.push(("buckets-80x24".into(), dark.clone(), 80, 24, "2"));
+    shots.push(("connectivity-80x24".into(), dark.clone(), 80, 24, "4"));
     shots.push(("too-small".into(), dark, 50, 12, ""));
     store.read(|state| -> std::io::Result<()> {
         for (name, theme, w, h, script) in &shots {
