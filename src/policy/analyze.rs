@@ -626,10 +626,10 @@ fn class_gaps(
             if action.targets.bucket && !selected.iter().any(|(_, f)| f.bucket_hit) {
                 gaps.bucket.push(i);
             }
-            if action.targets.object {
-                if let Some(example) = objects_gap(&selected, prefix, memo) {
-                    gaps.objects.push((i, example));
-                }
+            if action.targets.object
+                && let Some(example) = objects_gap(&selected, prefix, memo)
+            {
+                gaps.objects.push((i, example));
             }
         }
         if stop_at_first_gap && !gaps.complete() {

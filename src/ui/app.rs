@@ -767,11 +767,10 @@ impl App {
         }
         if let Some(doc) = self.doc(view, state)
             && let Some(first) = doc.first_link()
+            && let View::Overview(d) | View::Connectivity(d) = self.view_mut()
         {
-            if let View::Overview(d) | View::Connectivity(d) = self.view_mut() {
-                d.nav.selected = first;
-                d.placed = true;
-            }
+            d.nav.selected = first;
+            d.placed = true;
         }
     }
 
