@@ -926,7 +926,11 @@ fn class_gap_messages(
     // When no action at all is denied for this class, the reason is a principal limit, and
     // that gap says it; an `actions` gap would not.
     if !g.unnamed.is_empty() && g.unnamed.len() < total {
-        let denied: Vec<usize> = (0..total).filter(|i| !g.unnamed.contains(i)).collect();
+        let mut is_unnamed = vec![false; total];
+        for &i in &g.unnamed {
+            is_unnamed[i] = true;
+        }
+        let denied: Vec<usize> = (0..total).filter(|&i| !is_unnamed[i]).collect();
         let mut message = if lead.is_some() && denied.len() <= 6 {
             let verb = if denied.len() == 1 { "is" } else { "are" };
             lead_sentence(
