@@ -32,7 +32,10 @@ pub struct SourceArgs {
     #[arg(long, requires = "role_arn")]
     pub external_id: Option<String>,
     /// Custom AWS endpoint, e.g. a local emulator (S3 then uses path-style addressing).
-    #[arg(long, value_name = "URL", env = "AWS_ENDPOINT_URL")]
+    /// Falls back to AWS_ENDPOINT_URL when scanning AWS; --demo and --snapshot ignore it.
+    // Not `env = "AWS_ENDPOINT_URL"`: clap would treat the variable as the flag given, and a
+    // LocalStack user's environment would make `--demo` a usage error.
+    #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Maximum AWS calls in flight.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -61,7 +64,11 @@ impl SourceArgs {
             all_regions: self.all_regions,
             role_arns: self.role_arn.clone(),
             external_id: self.external_id.clone(),
-            endpoint_url: self.endpoint_url.clone(),
+            endpoint_url: self.endpoint_url.clone().or_else(|| {
+                std::env::var("AWS_ENDPOINT_URL")
+                    .ok()
+                    .filter(|url| !url.is_empty())
+            }),
             concurrency: usize::from(self.concurrency),
             call_timeout: Duration::from_secs(self.call_timeout.max(1)),
         })

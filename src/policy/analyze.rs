@@ -219,11 +219,24 @@ pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
 
     // Coverage per transport: HTTP with gaps, each TLS version as a yes/no.
     let mut memo = ObjectMemo::default();
-    let http = coverage(&facts, HTTP, &prefix, &mut memo, false);
+    let http = coverage(&facts, HTTP, &prefix, &mut memo, false, Assume::Nothing);
     let mut tls_complete = [false; 4];
     for (i, done) in tls_complete.iter_mut().enumerate() {
-        *done = coverage(&facts, i + 1, &prefix, &mut memo, true).complete();
+        *done = coverage(&facts, i + 1, &prefix, &mut memo, true, Assume::Nothing).complete();
     }
+    // What would be denied if every undecidable condition held: the gaps a conditional
+    // statement leaves even then (actions, resources, principals) are reported beside the
+    // condition itself. Without conditional statements this is the coverage above.
+    let http_at_best = facts.iter().any(|f| f.cond(HTTP) == Tri::Unknown).then(|| {
+        coverage(
+            &facts,
+            HTTP,
+            &prefix,
+            &mut memo,
+            false,
+            Assume::ConditionsHold,
+        )
+    });
     // A floor names the oldest version still accepted: when TLS 1.3 is denied too, nothing is
     // accepted over TLS and there is no floor to report.
     let min_tls = if tls_complete[3] {
@@ -265,7 +278,12 @@ pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
     } else {
         Verdict::NotEnforced
     };
-    let gaps = describe_gaps(verdict, &facts, &http, target);
+    let gaps = describe_gaps(
+        verdict,
+        &facts,
+        http_at_best.as_ref().unwrap_or(&http),
+        target,
+    );
     let evidence = collect_evidence(&facts, min_tls);
     Analysis {
         bucket: target.bucket.clone(),
@@ -503,6 +521,9 @@ struct ClassGaps {
     objects: Vec<(usize, String)>,
     /// Actions outside the catalog are not covered.
     unlisted: bool,
+    /// Statements counted for this class only because their conditions were assumed to hold
+    /// (indices into the facts); empty outside `Assume::ConditionsHold`.
+    conditional: Vec<usize>,
 }
 
 impl ClassGaps {
@@ -528,17 +549,32 @@ impl Coverage {
     }
 }
 
+/// Which statements a coverage counts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Assume {
+    /// Only statements whose conditions are true for the transport: what is really denied.
+    Nothing,
+    /// Also statements whose conditions are undecidable, as if they held: what is denied at
+    /// best, so the limits of a conditional statement (actions, resources, principals) show.
+    ConditionsHold,
+}
+
 fn coverage(
     facts: &[Fact<'_>],
     t: usize,
     prefix: &str,
     memo: &mut ObjectMemo,
     stop_at_first_gap: bool,
+    assume: Assume,
 ) -> Coverage {
+    let counts = |f: &Fact<'_>| match assume {
+        Assume::Nothing => f.cond(t) == Tri::True,
+        Assume::ConditionsHold => f.cond(t) != Tri::False,
+    };
     let applicable: Vec<(usize, &Fact<'_>)> = facts
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.cond(t) == Tri::True)
+        .filter(|(_, f)| counts(f))
         .collect();
     let mut names: Vec<&str> = applicable
         .iter()
@@ -553,7 +589,12 @@ fn coverage(
             .filter(|(_, f)| f.principals.applies_to(class))
             .copied()
             .collect();
-        let gaps = class_gaps(&mine, prefix, memo, stop_at_first_gap);
+        let mut gaps = class_gaps(&mine, prefix, memo, stop_at_first_gap);
+        gaps.conditional = mine
+            .iter()
+            .filter(|(_, f)| f.cond(t) == Tri::Unknown)
+            .map(|(i, _)| *i)
+            .collect();
         let done = stop_at_first_gap && !gaps.complete();
         classes.push((class.map(str::to_string), gaps));
         if done {
@@ -585,10 +626,10 @@ fn class_gaps(
             if action.targets.bucket && !selected.iter().any(|(_, f)| f.bucket_hit) {
                 gaps.bucket.push(i);
             }
-            if action.targets.object {
-                if let Some(example) = objects_gap(&selected, prefix, memo) {
-                    gaps.objects.push((i, example));
-                }
+            if action.targets.object
+                && let Some(example) = objects_gap(&selected, prefix, memo)
+            {
+                gaps.objects.push((i, example));
             }
         }
         if stop_at_first_gap && !gaps.complete() {
@@ -708,6 +749,9 @@ fn patterns_text(m: &Matcher) -> String {
     }
 }
 
+/// The gaps in words. `http` is the coverage at best (undecidable conditions assumed to hold),
+/// so a conditional statement's own limits (actions, resources, principals) are reported beside
+/// its condition rather than hidden behind it; the verdict comes from the real coverage.
 fn describe_gaps(
     verdict: Verdict,
     facts: &[Fact<'_>],
@@ -728,14 +772,60 @@ fn describe_gaps(
         });
         return gaps;
     }
+    // Conditions first: the gaps after them are what stays open even where they hold.
+    let unconditional = facts.iter().any(|f| f.cond(HTTP) == Tri::True);
+    for f in facts.iter().filter(|f| f.cond(HTTP) == Tri::Unknown) {
+        let conds: Vec<String> =
+            f.st.conditions
+                .iter()
+                .filter(|c| condition::eval(c, Transport::Http) == Tri::Unknown)
+                .map(|c| c.to_string())
+                .collect();
+        let unless = if unconditional {
+            " unless another statement denies them unconditionally"
+        } else {
+            ""
+        };
+        gaps.push(Gap {
+            kind: GapKind::Conditions,
+            message: format!(
+                "{} denies plain HTTP only when {}; requests that do not meet that are accepted over HTTP{unless}",
+                name(f.st),
+                conds.join(" and ")
+            ),
+        });
+    }
+
     let total = S3_ACTIONS.len();
     let others = http.others();
     let who = (http.classes.len() > 1).then_some("principals the policy does not name");
-    class_gap_messages(others, who, target, total, &mut gaps);
+    class_gap_messages(others, None, who, facts, target, total, &mut gaps);
 
-    // Principals named in the policies: exempt ones, and Denies limited to a few principals.
+    if !others.complete() {
+        for f in facts.iter().filter(|f| f.cond(HTTP) != Tri::False) {
+            if let PrincipalCov::Only(only) = &f.principals {
+                gaps.push(Gap {
+                    kind: GapKind::Principals,
+                    message: format!(
+                        "{} denies plain HTTP only to {}; every other principal is not covered by it",
+                        name(f.st),
+                        only.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+
+    // When no Deny reaches principals the policies do not name, every Deny is limited to named
+    // principals: say what each of them still leaves open to those principals.
+    let only_named_covered = others.unnamed.len() == total;
     for (class, g) in &http.classes[1..] {
         let Some(p) = class else { continue };
+        if only_named_covered {
+            class_gap_messages(g, Some(p), Some(p), facts, target, total, &mut gaps);
+            continue;
+        }
+        // Principals named in the policies: exempt ones, and Denies limited to a few principals.
         let worse = g.unnamed.len() > others.unnamed.len()
             || g.bucket.len() > others.bucket.len()
             || g.objects.len() > others.objects.len()
@@ -758,55 +848,117 @@ fn describe_gaps(
             message: format!("{p} is exempt{why}: its plain-HTTP requests are not denied"),
         });
     }
-    if !others.complete() {
-        for f in facts.iter().filter(|f| f.cond(HTTP) == Tri::True) {
-            if let PrincipalCov::Only(only) = &f.principals {
-                gaps.push(Gap {
-                    kind: GapKind::Principals,
-                    message: format!(
-                        "{} denies plain HTTP only to {}; every other principal is not covered by it",
-                        name(f.st),
-                        only.join(", ")
-                    ),
-                });
+    gaps
+}
+
+/// "Even when the conditions of statement 0 hold", for gaps that stay open where the conditions
+/// of the class's conditional statements hold; `None` when none applied.
+fn even_when(g: &ClassGaps, facts: &[Fact<'_>]) -> Option<String> {
+    if g.conditional.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = g.conditional.iter().map(|&i| name(facts[i].st)).collect();
+    Some(format!(
+        "Even when the conditions of {} hold",
+        names.join(" and ")
+    ))
+}
+
+/// A sentence that starts with `lead` when there is one ("Even when ..., objects ...") and
+/// with `rest` capitalized otherwise.
+fn lead_sentence(lead: Option<&str>, rest: &str) -> String {
+    match lead {
+        Some(lead) => format!("{lead}, {rest}"),
+        None => {
+            let mut chars = rest.chars();
+            match chars.next() {
+                Some(c) => c.to_uppercase().chain(chars).collect(),
+                None => String::new(),
             }
         }
     }
-    for f in facts.iter().filter(|f| f.cond(HTTP) == Tri::Unknown) {
-        let conds: Vec<String> =
-            f.st.conditions
+}
+
+/// The object resources the statements denying `actions` to `class` name, for "objects outside
+/// arn:aws:s3:::b/logs/*"; `None` when one of them is a `NotResource` (no short way to say it).
+fn denied_objects_text(
+    facts: &[Fact<'_>],
+    class: Option<&str>,
+    actions: &[usize],
+) -> Option<String> {
+    let mut patterns: Vec<&str> = Vec::new();
+    for f in facts.iter().filter(|f| {
+        f.cond(HTTP) != Tri::False
+            && f.objects == Reach::Some
+            && f.principals.applies_to(class)
+            && actions.iter().any(|&i| f.actions.contains(i))
+    }) {
+        if f.st.resource.negated {
+            return None;
+        }
+        // A literal without '/' names a bucket, never an object.
+        for p in
+            f.st.resource
+                .patterns
                 .iter()
-                .filter(|c| condition::eval(c, Transport::Http) == Tri::Unknown)
-                .map(|c| c.to_string())
-                .collect();
-        gaps.push(Gap {
-            kind: GapKind::Conditions,
-            message: format!(
-                "{} denies plain HTTP only when {}; requests that do not meet that are accepted over HTTP",
-                name(f.st),
-                conds.join(" and ")
-            ),
-        });
+                .filter(|p| !p.is_literal() || p.as_str().contains('/'))
+        {
+            if !patterns.contains(&p.as_str()) {
+                patterns.push(p.as_str());
+            }
+        }
     }
-    gaps
+    (!patterns.is_empty()).then(|| patterns.join(", "))
 }
 
 fn class_gap_messages(
     g: &ClassGaps,
+    class: Option<&str>,
     who: Option<&str>,
+    facts: &[Fact<'_>],
     target: &Target,
     total: usize,
     gaps: &mut Vec<Gap>,
 ) {
     let for_whom = who.map(|p| format!(" for {p}")).unwrap_or_default();
-    // When no action at all is denied unconditionally for this class, the reason is a
-    // condition or a principal limit, and those gaps say it; an `actions` gap would not.
+    let lead = even_when(g, facts);
+    let lead = lead.as_deref();
+    // When no action at all is denied for this class, the reason is a principal limit, and
+    // that gap says it; an `actions` gap would not.
     if !g.unnamed.is_empty() && g.unnamed.len() < total {
-        let message = format!(
-            "{} of {total} S3 actions are not denied over plain HTTP{for_whom}: {}",
-            g.unnamed.len(),
-            action_list(&g.unnamed)
-        );
+        let mut is_unnamed = vec![false; total];
+        for &i in &g.unnamed {
+            is_unnamed[i] = true;
+        }
+        let denied: Vec<usize> = (0..total).filter(|&i| !is_unnamed[i]).collect();
+        let mut message = if lead.is_some() && denied.len() <= 6 {
+            let verb = if denied.len() == 1 { "is" } else { "are" };
+            lead_sentence(
+                lead,
+                &format!(
+                    "only {} {verb} denied over plain HTTP{for_whom}; {} of {total} S3 actions are not: {}",
+                    action_list(&denied),
+                    g.unnamed.len(),
+                    action_list(&g.unnamed)
+                ),
+            )
+        } else {
+            lead_sentence(
+                lead,
+                &format!(
+                    "{} of {total} S3 actions are not denied over plain HTTP{for_whom}: {}",
+                    g.unnamed.len(),
+                    action_list(&g.unnamed)
+                ),
+            )
+        };
+        let bucket_level_denied = denied.iter().any(|&i| S3_ACTIONS[i].targets.bucket);
+        if !bucket_level_denied {
+            message.push_str(&format!(
+                "; no bucket-level action (e.g. s3:ListBucket) is denied on {} itself",
+                target.bucket_arn()
+            ));
+        }
         gaps.push(Gap {
             kind: GapKind::Actions,
             message,
@@ -815,10 +967,13 @@ fn class_gap_messages(
     if !g.bucket.is_empty() {
         gaps.push(Gap {
             kind: GapKind::BucketResource,
-            message: format!(
-                "Bucket-level requests on {} are not denied over plain HTTP{for_whom} ({}): no Deny naming them covers the bucket ARN itself",
-                target.bucket_arn(),
-                action_list(&g.bucket)
+            message: lead_sentence(
+                lead,
+                &format!(
+                    "bucket-level requests on {} are not denied over plain HTTP{for_whom} ({}): no Deny naming them covers the bucket ARN itself",
+                    target.bucket_arn(),
+                    action_list(&g.bucket)
+                ),
             ),
         });
     }
@@ -832,12 +987,17 @@ fn class_gap_messages(
             }
         }
         for (example, actions) in by_example {
+            let outside = denied_objects_text(facts, class, &actions)
+                .unwrap_or_else(|| "the denied resources".to_string());
             gaps.push(Gap {
                 kind: GapKind::Objects,
-                message: format!(
-                    "Objects outside the denied resources accept plain HTTP{for_whom}, e.g. {}{example} ({})",
-                    target.object_prefix(),
-                    action_list(&actions)
+                message: lead_sentence(
+                    lead,
+                    &format!(
+                        "objects outside {outside} accept plain HTTP{for_whom}, e.g. {}{example} ({})",
+                        target.object_prefix(),
+                        action_list(&actions)
+                    ),
                 ),
             });
         }
@@ -845,8 +1005,11 @@ fn class_gap_messages(
     if g.unlisted && g.unnamed.is_empty() && g.bucket.is_empty() && g.objects.is_empty() {
         gaps.push(Gap {
             kind: GapKind::UnlistedActions,
-            message: format!(
-                "S3 actions the policy does not name (including actions AWS adds later) are not denied over plain HTTP{for_whom}: no Deny covers all of s3:* on the bucket and every object"
+            message: lead_sentence(
+                lead,
+                &format!(
+                    "S3 actions the policy does not name (including actions AWS adds later) are not denied over plain HTTP{for_whom}: no Deny covers all of s3:* on the bucket and every object"
+                ),
             ),
         });
     }

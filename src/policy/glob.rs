@@ -51,24 +51,25 @@ impl Pattern {
         let mut has_variable = false;
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
-            if variables != Variables::Literal && rest.starts_with("${") {
-                if let Some(end) = rest.find('}') {
-                    let name = &rest[2..end];
-                    match name {
-                        "*" => toks.push(Tok::Lit('*')),
-                        "?" => toks.push(Tok::Lit('?')),
-                        "$" => toks.push(Tok::Lit('$')),
-                        _ => {
-                            has_variable = true;
-                            toks.push(match variables {
-                                Variables::MatchAnything => Tok::Many,
-                                _ => Tok::Never,
-                            });
-                        }
+            if variables != Variables::Literal
+                && rest.starts_with("${")
+                && let Some(end) = rest.find('}')
+            {
+                let name = &rest[2..end];
+                match name {
+                    "*" => toks.push(Tok::Lit('*')),
+                    "?" => toks.push(Tok::Lit('?')),
+                    "$" => toks.push(Tok::Lit('$')),
+                    _ => {
+                        has_variable = true;
+                        toks.push(match variables {
+                            Variables::MatchAnything => Tok::Many,
+                            _ => Tok::Never,
+                        });
                     }
-                    rest = &rest[end + 1..];
-                    continue;
                 }
+                rest = &rest[end + 1..];
+                continue;
             }
             toks.push(match c {
                 '*' => Tok::Many,
@@ -283,10 +284,10 @@ impl<'a> Automaton<'a> {
                 continue;
             };
             for t in &p.toks[first..] {
-                if let Tok::Lit(c) = t {
-                    if !out.contains(c) {
-                        out.push(*c);
-                    }
+                if let Tok::Lit(c) = t
+                    && !out.contains(c)
+                {
+                    out.push(*c);
                 }
             }
         }

@@ -207,10 +207,11 @@ impl State {
             .bucket_index
             .get(&b.name)
             .is_none_or(|&i| self.estate.buckets[i].policy == PolicyText::Pending);
-        if was_pending && b.policy != PolicyText::Pending {
-            if let Some(started) = self.started {
-                self.meta.verdicts_complete_ms = Some(started.elapsed().as_millis() as u64);
-            }
+        if was_pending
+            && b.policy != PolicyText::Pending
+            && let Some(started) = self.started
+        {
+            self.meta.verdicts_complete_ms = Some(started.elapsed().as_millis() as u64);
         }
         // The verdict depends on the policy text and its read error (and the RCPs, which
         // re-derive on their own): a bucket re-sent with only auditor context keeps it.

@@ -767,7 +767,7 @@ impl App {
         }
     }
 
-    /// Places links-only cursors on their first link (when the view is first shown).
+    /// Keeps links-only cursors on their first link until the operator moves them.
     pub fn place_cursor(&mut self, state: &State) {
         let view = self.view();
         if !Self::links_only(view) {
@@ -779,10 +779,9 @@ impl App {
         }
         if let Some(doc) = self.doc(view, state)
             && let Some(first) = doc.first_link()
+            && let View::Overview(d) | View::Connectivity(d) = self.view_mut()
         {
-            if let View::Overview(d) | View::Connectivity(d) = self.view_mut() {
-                d.nav.selected = first;
-            }
+            d.nav.selected = first;
         }
     }
 
