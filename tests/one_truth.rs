@@ -269,3 +269,47 @@ fn paths_are_the_same_in_the_console_scan_json_and_the_evidence_pack() {
         }
     });
 }
+
+#[test]
+fn scan_json_carries_every_path_with_its_hops() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_intransit"))
+        .args(["scan", "--demo", "--no-latency"])
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("intransit runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let paths = json["paths"].as_array().expect("paths[]");
+    let store = demo_store_blocking();
+    let expected = store.read(|s| evaluate(&Catalog::builtin(), &s.estate).paths.len());
+    assert_eq!(paths.len(), expected);
+    for p in paths {
+        let hops = p["hops"].as_array().expect("hops[]");
+        let mut verdicts = Vec::new();
+        for h in hops {
+            for field in ["kind", "id", "verdict", "reason"] {
+                assert!(h[field].is_string(), "hop {field} in {}", p["id"]);
+            }
+            verdicts.push(serde_json::from_value::<Status>(h["verdict"].clone()).unwrap());
+        }
+        let verdict: Status = serde_json::from_value(p["verdict"].clone()).unwrap();
+        assert_eq!(verdict, Status::worst(verdicts), "{}", p["id"]);
+    }
+    // A Direct Connect link without MACsec is a failing hop, and says TLS still protects the payload.
+    let plain = paths
+        .iter()
+        .flat_map(|p| p["hops"].as_array().unwrap())
+        .find(|h| h["id"] == "dxcon-fgnw3c4d")
+        .expect("the plain Direct Connect link is a hop");
+    assert_eq!(plain["verdict"], "fail");
+    assert!(
+        plain["reason"]
+            .as_str()
+            .unwrap()
+            .contains("payload is protected")
+    );
+}

@@ -114,7 +114,7 @@ pub fn judged(eval: Option<&Evaluation>, kind: ResourceKind, id: &str) -> Status
 }
 
 /// The glyph of one check's finding about a resource.
-fn judged_by(eval: Option<&Evaluation>, check: &str, kind: ResourceKind, id: &str) -> Status {
+pub fn judged_by(eval: Option<&Evaluation>, check: &str, kind: ResourceKind, id: &str) -> Status {
     eval.and_then(|e| e.resource_finding(check, kind, id))
         .map(|f| ui_status(f.status))
         .unwrap_or(Status::Info)

@@ -73,14 +73,20 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, key: &
     ]));
     doc.push(Line::from(vec![
         Span::styled(format!("  {:<20} ", "Enforce settings"), t.muted),
-        if wg.enforce_configuration {
-            status_span(
-                Status::Good,
-                "yes: clients cannot override location or encryption",
-                t,
-            )
-        } else {
-            status_span(Status::Warn, "no: clients may send results elsewhere", t)
+        {
+            // The glyph is the athena.enforce_configuration finding's, as in the report.
+            let id = super::workgroups::key(wg);
+            let s = super::connectivity::judged_by(
+                eval,
+                "athena.enforce_configuration",
+                crate::compliance::ResourceKind::AthenaWorkgroup,
+                &id,
+            );
+            if wg.enforce_configuration {
+                status_span(s, "yes: clients cannot override location or encryption", t)
+            } else {
+                status_span(s, "no: clients may send results elsewhere", t)
+            }
         },
     ]));
     doc.push(kv(
