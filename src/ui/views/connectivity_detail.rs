@@ -50,14 +50,7 @@ pub fn element_doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize
         "athena" => athena_doc(&mut doc, state, eval, t, &place),
         "buckets" => buckets_doc(&mut doc, state, t, &place),
         "paths" => {
-            doc.heading(
-                format!(
-                    "Paths to Athena in {} · {}",
-                    clean(&place.region),
-                    account_label(state, &place.account)
-                ),
-                t,
-            );
+            place_heading(&mut doc, state, t, "Paths to Athena", &place);
             doc.blank();
             for p in paths_of(eval, &place) {
                 let (s, text) = path_status(p);
@@ -122,14 +115,7 @@ fn onprem_doc(
     p: &Place,
 ) {
     let c = &state.estate.connectivity;
-    doc.heading(
-        format!(
-            "On-premises → AWS in {} · {}",
-            clean(&p.region),
-            account_label(state, &p.account)
-        ),
-        t,
-    );
+    place_heading(doc, state, t, "On-premises → AWS", p);
     doc.blank();
     doc.para(
         "Traffic from the data centres reaches AWS over a Site-to-Site VPN (IPsec), Direct \
@@ -194,14 +180,7 @@ fn dx_error_doc(
     w: usize,
     p: &Place,
 ) {
-    doc.heading(
-        format!(
-            "Direct Connect in {} · {}",
-            clean(&p.region),
-            account_label(state, &p.account)
-        ),
-        t,
-    );
+    place_heading(doc, state, t, "Direct Connect", p);
     doc.blank();
     doc.push(Line::from(status_span(
         Status::Unknown,
@@ -233,14 +212,7 @@ fn internet_doc(
     p: &Place,
 ) {
     let (yes, all) = bucket_counts(state, p);
-    doc.heading(
-        format!(
-            "Internet path in {} · {}",
-            clean(&p.region),
-            account_label(state, &p.account)
-        ),
-        t,
-    );
+    place_heading(doc, state, t, "Internet path", p);
     doc.blank();
     let internet = paths_of(eval, p)
         .into_iter()
@@ -293,14 +265,7 @@ fn internet_doc(
 }
 
 fn vpcs_doc(doc: &mut Doc, state: &State, t: &Theme, p: &Place) {
-    doc.heading(
-        format!(
-            "VPCs with endpoints in {} · {}",
-            clean(&p.region),
-            account_label(state, &p.account)
-        ),
-        t,
-    );
+    place_heading(doc, state, t, "VPCs with endpoints", p);
     doc.blank();
     let mut vpcs: Vec<&str> = state
         .estate
@@ -381,14 +346,7 @@ fn endpoint_doc(
     } else {
         "S3"
     };
-    doc.heading(
-        format!(
-            "{noun} endpoints in {} · {}",
-            clean(&p.region),
-            account_label(state, &p.account)
-        ),
-        t,
-    );
+    place_heading(doc, state, t, &format!("{noun} endpoints"), p);
     doc.blank();
     let (s, text) = endpoint_status(state, eval, p, service);
     doc.push(Line::from(status_span(s, text, t)));
@@ -433,14 +391,7 @@ fn endpoint_doc(
 }
 
 fn athena_doc(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, p: &Place) {
-    doc.heading(
-        format!(
-            "Athena in {} · {}",
-            clean(&p.region),
-            account_label(state, &p.account)
-        ),
-        t,
-    );
+    place_heading(doc, state, t, "Athena", p);
     doc.blank();
     for wg in state
         .estate
@@ -466,14 +417,7 @@ fn athena_doc(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme
 
 fn buckets_doc(doc: &mut Doc, state: &State, t: &Theme, p: &Place) {
     let (yes, all) = bucket_counts(state, p);
-    doc.heading(
-        format!(
-            "S3 buckets in {} · {}",
-            clean(&p.region),
-            account_label(state, &p.account)
-        ),
-        t,
-    );
+    place_heading(doc, state, t, "S3 buckets", p);
     doc.blank();
     doc.push(kv("Deny plain HTTP", format!("{yes} of {all}"), t));
     doc.blank();
@@ -533,6 +477,18 @@ fn path_doc(doc: &mut Doc, state: &State, t: &Theme, w: usize, p: &Path) {
         }
         doc.para(&clean(&h.reason), w, "      ", "      ", t.muted);
     }
+}
+
+/// `What in region · account (name)`.
+fn place_heading(doc: &mut Doc, state: &State, t: &Theme, what: &str, p: &Place) {
+    doc.heading(
+        format!(
+            "{what} in {} · {}",
+            clean(&p.region),
+            account_label(state, &p.account)
+        ),
+        t,
+    );
 }
 
 fn on_off(b: bool) -> &'static str {
