@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use intransit::compliance::{Catalog, Status, evaluate};
+use intransit::compliance::{Catalog, Evaluation, Status, evaluate};
 use intransit::model::EndpointService;
 use intransit::report::{Format, ReportInput, render};
 use intransit::store::State;
@@ -94,7 +94,7 @@ fn every_console_status_is_the_reports_worst_finding() {
             );
             // The verdict glyph in the lists is the s3.deny_http finding's status.
             let verdict = verdict_text(b.tls.verdict);
-            let deny_http = report_status_of(state, "s3.deny_http", &b.name);
+            let deny_http = report_status_of(eval.expect("evaluated"), "s3.deny_http", &b.name);
             assert!(
                 verdict.starts_with(ui(deny_http).glyph()),
                 "bucket {} verdict {verdict}",
@@ -128,7 +128,7 @@ fn every_console_status_is_the_reports_worst_finding() {
                 (EndpointService::S3, "vpc.s3_endpoint"),
             ] {
                 let shown = endpoint_status(state, eval, &p, service).0;
-                match check_status(state, check, &p) {
+                match check_status(eval.expect("evaluated"), check, &p) {
                     Some(s) => {
                         assert_eq!(shown, ui(s), "{check} {}", p.key());
                         checked += 1;
@@ -141,16 +141,14 @@ fn every_console_status_is_the_reports_worst_finding() {
     });
 }
 
-fn report_status_of(state: &State, check: &str, id: &str) -> Status {
-    let eval = evaluate(&Catalog::builtin(), &state.estate);
+fn report_status_of(eval: &Evaluation, check: &str, id: &str) -> Status {
     eval.check(check)
         .and_then(|c| c.findings.iter().find(|f| f.resource.id == id))
         .map(|f| f.status)
         .unwrap_or_else(|| panic!("{check} judges {id}"))
 }
 
-fn check_status(state: &State, check: &str, p: &Place) -> Option<Status> {
-    let eval = evaluate(&Catalog::builtin(), &state.estate);
+fn check_status(eval: &Evaluation, check: &str, p: &Place) -> Option<Status> {
     eval.check(check)?
         .findings
         .iter()

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::evaluate::Evaluation;
 use super::finding::{Finding, ResourceKind, Status};
-use crate::model::{EndpointService, Estate, VpcEndpoint};
+use crate::model::{EndpointService, Estate, VpcEndpoint, VpnConnection, VpnTunnel};
 
 /// How the client reaches AWS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -301,23 +301,27 @@ fn gone(state: &str) -> bool {
         .any(|s| state.eq_ignore_ascii_case(s))
 }
 
-/// A VPN connection is as strong as its weakest tunnel finding.
-fn vpn_hop(eval: &Evaluation, v: &crate::model::VpnConnection) -> Hop {
-    let findings: Vec<&Finding> = v
-        .tunnels
+/// The id the `vpn.tunnels` check gives a tunnel: `vpn-id/outside-ip`.
+pub fn tunnel_id(v: &VpnConnection, t: &VpnTunnel) -> String {
+    format!("{}/{}", v.id, t.outside_ip)
+}
+
+/// A VPN connection is as strong as its weakest tunnel: that tunnel's `vpn.tunnels` finding.
+/// The path hop and the console's VPN line both read this.
+pub fn worst_tunnel_finding<'a>(eval: &'a Evaluation, v: &VpnConnection) -> Option<&'a Finding> {
+    v.tunnels
         .iter()
         .filter_map(|t| {
-            let id = format!("{}/{}", v.id, t.outside_ip);
-            eval.resource_finding("vpn.tunnels", ResourceKind::VpnTunnel, &id)
+            eval.resource_finding("vpn.tunnels", ResourceKind::VpnTunnel, &tunnel_id(v, t))
         })
-        .collect();
-    let worst = findings
-        .iter()
-        .min_by(|a, b| a.status.cmp(&b.status).then(a.id.cmp(&b.id)));
+        .min_by(|a, b| a.status.cmp(&b.status).then(a.id.cmp(&b.id)))
+}
+
+fn vpn_hop(eval: &Evaluation, v: &VpnConnection) -> Hop {
     from_finding(
         HopKind::VpnConnection,
         v.id.clone(),
-        worst.copied(),
+        worst_tunnel_finding(eval, v),
         "no tunnel of this connection was judged (no tunnel telemetry)",
     )
 }

@@ -121,7 +121,7 @@ pub fn judged_by(eval: Option<&Evaluation>, check: &str, kind: ResourceKind, id:
 }
 
 pub fn tunnel_key(v: &VpnConnection, t: &VpnTunnel) -> String {
-    format!("{}/{}", v.id, t.outside_ip)
+    crate::compliance::paths::tunnel_id(v, t)
 }
 
 /// Short labels of what the tunnel permits that is weak (the model's one rule).
@@ -200,11 +200,9 @@ pub fn vpn_status(eval: Option<&Evaluation>, v: &VpnConnection) -> (Status, Stri
     if weak > 0 {
         text.push_str(&format!(" · {weak} weak"));
     }
-    let worst = v
-        .tunnels
-        .iter()
-        .map(|t| judged(eval, ResourceKind::VpnTunnel, &tunnel_key(v, t)))
-        .min_by_key(|s| rank(*s));
+    let worst = eval
+        .and_then(|e| crate::compliance::paths::worst_tunnel_finding(e, v))
+        .map(|f| ui_status(f.status));
     (worst.unwrap_or(Status::Info), text)
 }
 
