@@ -92,6 +92,35 @@ fn bench_render(c: &mut Criterion, store: &Store) {
     });
 }
 
+/// The views that read the evaluation for their glyphs: the Overview and the Connectivity
+/// diagram, drawn from the evaluation the app keeps (made once per store version).
+fn bench_judged_views(c: &mut Criterion, store: &Store) {
+    store.read(|state| {
+        let mut term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+        for (name, script) in [
+            ("overview frame, 100k buckets, 160x48", ""),
+            ("connectivity frame, 100k buckets, 160x48", "4"),
+        ] {
+            let app = app_after(state, theme(), 160, 48, script);
+            c.bench_function(name, |b| {
+                b.iter(|| {
+                    term.draw(|f| intransit::ui::draw::draw(f, &app, state))
+                        .expect("draw");
+                })
+            });
+        }
+        // What a new store version costs: the documents built again from the estate.
+        let app = app_after(state, theme(), 160, 48, "");
+        let eval = app.evaluation();
+        c.bench_function("overview document build, 100k buckets", |b| {
+            b.iter(|| intransit::ui::views::overview::doc(state, eval, &app.theme, 157))
+        });
+        c.bench_function("connectivity diagram build, 100k buckets", |b| {
+            b.iter(|| intransit::ui::views::connectivity::diagram(state, eval, &app.theme, 87))
+        });
+    });
+}
+
 fn bench_filter(c: &mut Criterion, store: &Store) {
     store.read(|state| {
         let mut app = app_after(state, theme(), 160, 48, "2");
@@ -283,6 +312,7 @@ fn main() {
     let store = synthetic();
     println!("synthetic store: {N} buckets in {:.1?}", t.elapsed());
     bench_render(&mut c, &store);
+    bench_judged_views(&mut c, &store);
     bench_filter(&mut c, &store);
     if bench_mode {
         in_process();

@@ -3,6 +3,7 @@
 //! carries out (quit, copy, write a snapshot, rescan).
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -273,6 +274,20 @@ pub struct App {
     catalog: Option<Catalog>,
     /// The compliance evaluation of the store's state, and the version it was made from.
     eval: Option<(u64, Evaluation)>,
+    /// The Overview and the diagram as last built: both read the whole estate, so a frame or a
+    /// key press reuses them until the store, the evaluation, the width or the theme changes.
+    docs: Mutex<Vec<(DocKey, Arc<Doc>)>>,
+}
+
+/// What a cached document was built from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct DocKey {
+    view: &'static str,
+    width: usize,
+    version: u64,
+    evaluated: Option<u64>,
+    theme: String,
+    depth: Depth,
 }
 
 impl App {
@@ -289,7 +304,40 @@ impl App {
             scan_ended: false,
             catalog: None,
             eval: None,
+            docs: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The document `view` (`overview`, `diagram`) at `width`, built once per store version,
+    /// evaluation and theme.
+    pub fn cached_doc(
+        &self,
+        view: &'static str,
+        width: usize,
+        state: &State,
+        build: impl FnOnce() -> Doc,
+    ) -> Arc<Doc> {
+        let key = DocKey {
+            view,
+            width,
+            version: state.version,
+            evaluated: self.eval.as_ref().map(|(v, _)| *v),
+            theme: self.theme.name.clone(),
+            depth: self.theme.depth,
+        };
+        let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, doc)) = docs.iter().find(|(k, _)| *k == key) {
+            return Arc::clone(doc);
+        }
+        let doc = Arc::new(build());
+        // One entry per view and width, and a few widths at most (the diagram is drawn beside
+        // its detail on wide terminals, at a narrower width than the one navigation uses).
+        docs.retain(|(k, _)| k.view != view || k.width != width);
+        if docs.len() >= 4 {
+            docs.remove(0);
+        }
+        docs.push((key, Arc::clone(&doc)));
+        doc
     }
 
     /// Whether the scan is over (finished, loaded from a snapshot, or its task ended).
@@ -371,27 +419,30 @@ impl App {
     }
 
     /// The document of a document view, as it is drawn now.
-    pub fn doc(&self, view: &View, state: &State) -> Option<Doc> {
+    pub fn doc(&self, view: &View, state: &State) -> Option<Arc<Doc>> {
         let w = self.body_width();
         let t = &self.theme;
         let eval = self.evaluation();
-        match view {
-            View::Overview(_) => Some(views::overview::doc(state, eval, t, w)),
-            View::Connectivity(_) => Some(views::connectivity::diagram(state, eval, t, w)),
-            View::BucketDetail(d) => Some(views::bucket_detail::doc(state, eval, t, w, &d.key)),
-            View::WorkgroupDetail(d) => {
-                Some(views::workgroup_detail::doc(state, eval, t, w, &d.key))
+        let doc = match view {
+            View::Overview(_) => {
+                return Some(self.cached_doc("overview", w, state, || {
+                    views::overview::doc(state, eval, t, w)
+                }));
             }
-            View::FindingDetail(d) => {
-                Some(views::compliance::finding_doc(state, eval, t, w, &d.key))
+            View::Connectivity(_) => {
+                return Some(self.cached_doc("diagram", w, state, || {
+                    views::connectivity::diagram(state, eval, t, w)
+                }));
             }
-            View::ConnDetail(d) => {
-                Some(views::connectivity::element_doc(state, eval, t, w, &d.key))
-            }
-            View::ErrorDetail(d) => Some(views::errors::detail_doc(state, t, w, &d.key)),
-            View::Help(h) => Some(views::help::doc(h.about, t, w)),
-            _ => None,
-        }
+            View::BucketDetail(d) => views::bucket_detail::doc(state, eval, t, w, &d.key),
+            View::WorkgroupDetail(d) => views::workgroup_detail::doc(state, eval, t, w, &d.key),
+            View::FindingDetail(d) => views::compliance::finding_doc(state, eval, t, w, &d.key),
+            View::ConnDetail(d) => views::connectivity::element_doc(state, eval, t, w, &d.key),
+            View::ErrorDetail(d) => views::errors::detail_doc(state, t, w, &d.key),
+            View::Help(h) => views::help::doc(h.about, t, w),
+            _ => return None,
+        };
+        Some(Arc::new(doc))
     }
 
     fn links_only(view: &View) -> bool {
@@ -844,12 +895,10 @@ impl App {
             }),
             Link::Element(id) => View::detail(View::ConnDetail, id),
             Link::Diagram(id) => {
-                let doc = views::connectivity::diagram(
-                    state,
-                    self.evaluation(),
-                    &self.theme,
-                    self.body_width(),
-                );
+                let w = self.body_width();
+                let doc = self.cached_doc("diagram", w, state, || {
+                    views::connectivity::diagram(state, self.evaluation(), &self.theme, w)
+                });
                 let at = doc
                     .lines
                     .iter()

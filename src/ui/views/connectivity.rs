@@ -82,27 +82,42 @@ pub fn places(state: &State, eval: Option<&Evaluation>) -> Vec<Place> {
             .iter()
             .filter_map(|x| Some((x.account_id.as_deref()?, x.region.as_deref()?))),
     );
-    let mut out: Vec<Place> = all
+    // Findings about an account region (endpoints, listing failures): buckets, workgroups and
+    // links are already in through the estate.
+    if let Some(ev) = eval {
+        all.extend(
+            ev.checks
+                .iter()
+                .flat_map(|c| &c.findings)
+                .filter(|f| f.resource.kind == ResourceKind::AccountRegion)
+                .filter_map(|f| {
+                    Some((
+                        f.resource.account_id.as_str(),
+                        f.resource.region.as_deref()?,
+                    ))
+                }),
+        );
+    }
+    // Distinct first: an estate has many buckets and few account regions, so a short list
+    // scanned in place beats hashing or ordering every bucket's pair.
+    let mut distinct: Vec<(&str, &str)> = Vec::new();
+    for pair in all {
+        if !distinct.contains(&pair) {
+            distinct.push(pair);
+        }
+    }
+    let mut out: Vec<Place> = distinct
         .into_iter()
         .map(|(a, r)| Place {
             account: a.to_string(),
             region: r.to_string(),
         })
         .collect();
-    if let Some(ev) = eval {
-        out.extend(ev.checks.iter().flat_map(|c| &c.findings).filter_map(|f| {
-            Some(Place {
-                account: f.resource.account_id.clone(),
-                region: f.resource.region.clone()?,
-            })
-        }));
-    }
     let order = &state.meta.regions;
     let rank = |r: &str| order.iter().position(|x| x == r).unwrap_or(order.len());
     out.sort_by(|a, b| {
         (rank(&a.region), &a.region, &a.account).cmp(&(rank(&b.region), &b.region, &b.account))
     });
-    out.dedup();
     out
 }
 
@@ -320,21 +335,53 @@ pub fn bucket_counts(state: &State, p: &Place) -> (usize, usize) {
     (yes, all)
 }
 
+/// Per account region: buckets denying plain HTTP, buckets, and the worst `s3.deny_http`
+/// finding. One pass over the buckets and one over the check's findings for the whole diagram,
+/// not one per box: a frame stays cheap at 100,000 buckets.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    yes: usize,
+    all: usize,
+    worst: Option<crate::compliance::Status>,
+}
+
+/// One [`Tally`] per place, in the same order.
+fn tally_buckets(state: &State, eval: Option<&Evaluation>, places: &[Place]) -> Vec<Tally> {
+    let at = |account: &str, region: &str| {
+        places
+            .iter()
+            .position(|p| p.region == region && p.account == account)
+    };
+    let mut out = vec![Tally::default(); places.len()];
+    for b in &state.estate.buckets {
+        if let Some(i) = at(&b.account_id, &b.region) {
+            out[i].all += 1;
+            if b.tls.verdict == Verdict::Enforced {
+                out[i].yes += 1;
+            }
+        }
+    }
+    let findings = eval
+        .and_then(|e| e.check("s3.deny_http"))
+        .map(|c| c.findings.as_slice())
+        .unwrap_or_default();
+    for f in findings {
+        let region = f.resource.region.as_deref().unwrap_or_default();
+        if let Some(i) = at(&f.resource.account_id, region) {
+            let t = &mut out[i];
+            t.worst = Some(t.worst.map_or(f.status, |w| w.min(f.status)));
+        }
+    }
+    out
+}
+
 /// The buckets line: the worst `s3.deny_http` finding of the account region's buckets.
-fn buckets_status(state: &State, eval: Option<&Evaluation>, p: &Place) -> (Status, String) {
-    let (yes, all) = bucket_counts(state, p);
-    if all == 0 {
+fn buckets_status(t: Tally) -> (Status, String) {
+    if t.all == 0 {
         return (Status::Info, "none".into());
     }
-    let worst = state
-        .estate
-        .buckets
-        .iter()
-        .filter(|b| b.region == p.region && b.account_id == p.account)
-        .map(|b| judged_by(eval, "s3.deny_http", ResourceKind::S3Bucket, &b.name))
-        .min_by_key(|s| rank(*s))
-        .unwrap_or(Status::Info);
-    (worst, format!("{yes} of {all} deny plain HTTP"))
+    let worst = t.worst.map(ui_status).unwrap_or(Status::Info);
+    (worst, format!("{} of {} deny plain HTTP", t.yes, t.all))
 }
 
 /// The Athena line: the worst result-bucket finding of the account region's workgroups.
@@ -590,6 +637,7 @@ fn place_box(
     doc: &mut Doc,
     state: &State,
     eval: Option<&Evaluation>,
+    tally: Tally,
     t: &Theme,
     w: usize,
     p: &Place,
@@ -674,7 +722,7 @@ fn place_box(
         "└─▶ ",
         (
             format!("S3 buckets in {}", clean(&p.region)),
-            Some(buckets_status(state, eval, p)),
+            Some(buckets_status(tally)),
             Link::Element(format!("buckets:{}", p.key())),
         ),
     );
@@ -689,6 +737,7 @@ fn place_box(
 pub fn diagram(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
     let mut doc = Doc::default();
     let places = places(state, eval);
+    let tallies = tally_buckets(state, eval, &places);
     if places.is_empty() {
         doc.push(Line::from(Span::styled(
             "  waiting for the scan to report regions…",
@@ -700,7 +749,7 @@ pub fn diagram(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) ->
         if i > 0 {
             doc.blank();
         }
-        place_box(&mut doc, state, eval, t, w, p);
+        place_box(&mut doc, state, eval, tallies[i], t, w, p);
     }
     doc
 }
@@ -729,7 +778,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &DocV
             width: area.width - left_w - 1,
             ..area
         };
-        let doc = diagram(state, eval, t, usize::from(left.width.saturating_sub(1)));
+        let lw = usize::from(left.width.saturating_sub(1));
+        let doc = app.cached_doc("diagram", lw, state, || diagram(state, eval, t, lw));
         draw_doc(frame, left, &doc, &view.nav, true, t);
         // A vertical separator.
         let buf = frame.buffer_mut();
@@ -756,7 +806,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &DocV
         };
         draw_doc(frame, inner, &detail, &Default::default(), false, t);
     } else {
-        let doc = diagram(state, eval, t, usize::from(area.width.saturating_sub(1)));
+        let aw = usize::from(area.width.saturating_sub(1));
+        let doc = app.cached_doc("diagram", aw, state, || diagram(state, eval, t, aw));
         draw_doc(frame, area, &doc, &view.nav, true, t);
     }
 }

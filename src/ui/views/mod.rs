@@ -156,7 +156,10 @@ pub fn draw_body(frame: &mut Frame, area: Rect, app: &App, state: &State) {
     };
     match app.view() {
         View::Overview(v) => {
-            let doc = overview::doc(state, app.evaluation(), t, usize::from(inner.width));
+            let w = usize::from(inner.width);
+            let doc = app.cached_doc("overview", w, state, || {
+                overview::doc(state, app.evaluation(), t, w)
+            });
             draw_doc(frame, inner, &doc, &v.nav, true, t);
         }
         View::Buckets(b) => buckets::draw(frame, inner, app, state, b),
