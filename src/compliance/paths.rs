@@ -219,7 +219,7 @@ fn links(
     let mut vpns: Vec<_> = c
         .vpn_connections
         .iter()
-        .filter(|v| v.region == region && !gone(&v.state))
+        .filter(|v| v.region == region && !v.gone())
         .collect();
     vpns.sort_by(|a, b| (&a.account_id, &a.id).cmp(&(&b.account_id, &b.id)));
     for v in vpns {
@@ -231,9 +231,7 @@ fn links(
     let mut dxs: Vec<_> = c
         .dx_connections
         .iter()
-        .filter(|d| {
-            d.region == region && !gone(&d.state) && !d.state.eq_ignore_ascii_case("rejected")
-        })
+        .filter(|d| d.region == region && !d.gone())
         .collect();
     dxs.sort_by(|a, b| (&a.account_id, &a.id).cmp(&(&b.account_id, &b.id)));
     for d in dxs {
@@ -293,12 +291,6 @@ fn links(
         },
     ));
     out
-}
-
-fn gone(state: &str) -> bool {
-    ["deleted", "deleting"]
-        .iter()
-        .any(|s| state.eq_ignore_ascii_case(s))
 }
 
 /// The id the `vpn.tunnels` check gives a tunnel: `vpn-id/outside-ip`.

@@ -260,6 +260,15 @@ pub struct VpnConnection {
     pub tunnels: Vec<VpnTunnel>,
 }
 
+impl VpnConnection {
+    /// Deleted or being deleted: it carries no traffic and is judged by nothing.
+    pub fn gone(&self) -> bool {
+        ["deleted", "deleting"]
+            .iter()
+            .any(|s| self.state.eq_ignore_ascii_case(s))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VpnGateway {
     pub account_id: String,
@@ -295,6 +304,13 @@ pub struct DxConnection {
 }
 
 impl DxConnection {
+    /// Deleted, being deleted or rejected: it carries no traffic and is judged by nothing.
+    pub fn gone(&self) -> bool {
+        ["deleted", "deleting", "rejected"]
+            .iter()
+            .any(|s| self.state.eq_ignore_ascii_case(s))
+    }
+
     /// MACsec is required on the link (frames are never sent in the clear).
     pub fn macsec_enforced(&self) -> bool {
         self.encryption_mode.as_deref() == Some("must_encrypt")

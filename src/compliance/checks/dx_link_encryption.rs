@@ -82,9 +82,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 ),
             );
         }
-        let gone = ["deleted", "deleting", "rejected"]
-            .iter()
-            .any(|s| d.state.eq_ignore_ascii_case(s));
+        let gone = d.gone();
         let only_public = !vifs.is_empty() && vifs.iter().all(|v| v.kind == "public");
         let mut vpns: Vec<&str> = c
             .vpn_connections

@@ -144,9 +144,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         "Site-to-Site VPN connections",
     );
     for v in &ctx.estate.connectivity.vpn_connections {
-        let gone = ["deleted", "deleting"]
-            .iter()
-            .any(|s| v.state.eq_ignore_ascii_case(s));
+        let gone = v.gone();
         let any_up = v.tunnels.iter().any(VpnTunnel::is_up);
         for t in &v.tunnels {
             let (fails, partials, notes, mut evidence) = judge_algorithms(t);
