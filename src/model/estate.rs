@@ -21,10 +21,26 @@ pub struct FetchError {
     pub message: String,
 }
 
+/// Codes intransit gives a failed read itself; their message is intransit's own short reason.
+pub mod codes {
+    /// A success answer no AWS read gives: empty, an HTML page, not JSON, a required part missing.
+    pub const UNEXPECTED_ANSWER: &str = "UnexpectedAnswer";
+    /// Not called: the endpoint (service × region) stopped answering earlier in the scan.
+    pub const NOT_ANSWERING: &str = "EndpointNotAnswering";
+    /// Not called or abandoned: the scan's time limit (`--scan-timeout`) was reached.
+    pub const SCAN_TIMEOUT: &str = "ScanTimeout";
+}
+
 impl FetchError {
-    /// `s3:GetBucketPolicy: AccessDenied`.
+    /// `s3:GetBucketPolicy: AccessDenied`, or with intransit's own reason
+    /// `s3:GetBucketPolicy: empty 200 response`.
     pub fn short(&self) -> String {
-        format!("{}: {}", self.operation, self.code)
+        match self.code.as_str() {
+            codes::UNEXPECTED_ANSWER | codes::NOT_ANSWERING | codes::SCAN_TIMEOUT => {
+                format!("{}: {}", self.operation, self.message)
+            }
+            _ => format!("{}: {}", self.operation, self.code),
+        }
     }
 }
 

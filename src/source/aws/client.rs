@@ -29,9 +29,11 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 const SESSION_NAME: &str = "intransit-scan";
 use tokio::sync::Semaphore;
 
+use super::answers::AnswerCheck;
 use super::errors::{self, Context};
 use super::recorder::Recorder;
 use crate::model::FetchError;
+use crate::model::codes;
 use crate::source::AwsOptions;
 use crate::store::{Progress, Store, Update};
 
@@ -265,6 +267,18 @@ impl ReadOnly {
         }
     }
 
+    /// A success answer that cannot be what `operation` returns (`why` says what it lacked).
+    pub(super) fn invalid_answer(
+        &self,
+        operation: &str,
+        region: &str,
+        resource: &str,
+        why: String,
+    ) -> FetchError {
+        let ctx = self.ctx(Some(region), Some(resource));
+        errors::other(operation, &ctx, codes::UNEXPECTED_ANSWER, why)
+    }
+
     // ---- clients ---------------------------------------------------------------------------
 
     fn region(&self, region: &str) -> Region {
@@ -281,6 +295,7 @@ impl ReadOnly {
                 .region(self.region(region))
                 .force_path_style(self.shared.path_style)
                 .interceptor(self.recorder("s3"))
+                .interceptor(AnswerCheck)
                 .build();
             s3::Client::from_conf(conf)
         })
@@ -291,6 +306,7 @@ impl ReadOnly {
             let conf = athena::config::Builder::from(&self.config)
                 .region(self.region(region))
                 .interceptor(self.recorder("athena"))
+                .interceptor(AnswerCheck)
                 .build();
             athena::Client::from_conf(conf)
         })
@@ -301,6 +317,7 @@ impl ReadOnly {
             let conf = ec2::config::Builder::from(&self.config)
                 .region(self.region(region))
                 .interceptor(self.recorder("ec2"))
+                .interceptor(AnswerCheck)
                 .build();
             ec2::Client::from_conf(conf)
         })
@@ -311,6 +328,7 @@ impl ReadOnly {
             let conf = directconnect::config::Builder::from(&self.config)
                 .region(self.region(region))
                 .interceptor(self.recorder("directconnect"))
+                .interceptor(AnswerCheck)
                 .build();
             directconnect::Client::from_conf(conf)
         })
@@ -321,6 +339,7 @@ impl ReadOnly {
             let conf = sts::config::Builder::from(&self.config)
                 .region(self.region(&self.shared.home_region))
                 .interceptor(self.recorder("sts"))
+                .interceptor(AnswerCheck)
                 .build();
             sts::Client::from_conf(conf)
         })
@@ -331,6 +350,7 @@ impl ReadOnly {
             let conf = organizations::config::Builder::from(&self.config)
                 .region(self.region(&self.shared.home_region))
                 .interceptor(self.recorder("organizations"))
+                .interceptor(AnswerCheck)
                 .build();
             organizations::Client::from_conf(conf)
         })

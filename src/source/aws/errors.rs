@@ -6,7 +6,9 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::answers::BadAnswer;
 use crate::model::FetchError;
+use crate::model::codes;
 
 /// Where a call was aimed, for the error it may produce.
 #[derive(Clone, Debug, Default)]
@@ -57,10 +59,25 @@ where
         SdkError::TimeoutError(_) => ("Timeout".to_string(), detail()),
         SdkError::DispatchFailure(d) if d.is_timeout() => ("Timeout".to_string(), detail()),
         SdkError::DispatchFailure(_) => ("Network".to_string(), detail()),
-        SdkError::ResponseError(_) => ("InvalidResponse".to_string(), detail()),
+        SdkError::ResponseError(_) => match bad_answer(err) {
+            Some(why) => (codes::UNEXPECTED_ANSWER.to_string(), why),
+            None => ("InvalidResponse".to_string(), detail()),
+        },
         SdkError::ConstructionFailure(_) => ("InvalidRequest".to_string(), detail()),
         _ => ("Unknown".to_string(), detail()),
     }
+}
+
+/// The words of a [`BadAnswer`] anywhere in `err`'s source chain.
+fn bad_answer(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        if let Some(bad) = e.downcast_ref::<BadAnswer>() {
+            return Some(bad.to_string());
+        }
+        next = e.source();
+    }
+    None
 }
 
 /// A failure that is not an SDK error (e.g. a response without a field we need).

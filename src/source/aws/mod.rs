@@ -9,6 +9,7 @@
 //! belongs to (or on the estate for a whole service / region). One failed call never stops
 //! the scan.
 
+mod answers;
 mod athena;
 mod client;
 mod errors;

@@ -145,12 +145,14 @@ async fn read_verdict(ro: Arc<ReadOnly>, partition: Partition, l: Listed) -> Rea
         region.clone()
     };
     let policy = match ro.s3_get_bucket_policy(&read_region, &l.name).await {
-        Ok(out) => match out.policy() {
-            Some(text) => PolicyText::Present {
-                text: text.to_string(),
-            },
-            None => PolicyText::None,
+        Ok(out) => match policy_text(out.policy()) {
+            Ok(text) => PolicyText::Present { text },
+            Err(why) => {
+                errors.push(ro.invalid_answer("s3:GetBucketPolicy", &read_region, &l.name, why));
+                PolicyText::Unreadable
+            }
         },
+        // The only answer that means "this bucket has no policy".
         Err(e) if e.code == "NoSuchBucketPolicy" => PolicyText::None,
         Err(e) => {
             errors.push(e);
@@ -189,25 +191,68 @@ async fn read_context(ro: Arc<ReadOnly>, read: Read) {
         ro.s3_get_public_access_block(&read_region, &name),
         ro.s3_get_bucket_encryption(&read_region, &name),
     );
+    let missing = |op: &str, what: &str| {
+        ro.invalid_answer(
+            op,
+            &read_region,
+            &name,
+            format!("200 response without {what}"),
+        )
+    };
     match status {
-        Some(Ok(out)) => {
-            bucket.policy_is_public = out.policy_status().and_then(|s| s.is_public());
-        }
+        Some(Ok(out)) => match out.policy_status().and_then(|s| s.is_public()) {
+            Some(public) => bucket.policy_is_public = Some(public),
+            None => bucket
+                .errors
+                .push(missing("s3:GetBucketPolicyStatus", "PolicyStatus/IsPublic")),
+        },
         Some(Err(e)) if e.code == "NoSuchBucketPolicy" => bucket.policy_is_public = Some(false),
         Some(Err(e)) => bucket.errors.push(e),
         None => {}
     }
     match pab {
-        Ok(out) => bucket.public_access_block = public_access_block(&out),
+        Ok(out) => match public_access_block(&out) {
+            Some(block) => bucket.public_access_block = Some(block),
+            None => bucket.errors.push(missing(
+                "s3:GetPublicAccessBlock",
+                "PublicAccessBlockConfiguration",
+            )),
+        },
         Err(e) if e.code == "NoSuchPublicAccessBlockConfiguration" => {}
         Err(e) => bucket.errors.push(e),
     }
     match encryption {
+        Ok(out) if out.server_side_encryption_configuration().is_none() => {
+            bucket.errors.push(missing(
+                "s3:GetBucketEncryption",
+                "ServerSideEncryptionConfiguration",
+            ))
+        }
         Ok(out) => bucket.encryption = default_encryption(&out),
         Err(e) if e.code == "ServerSideEncryptionConfigurationNotFoundError" => {}
         Err(e) => bucket.errors.push(e),
     }
     ro.store().apply(Update::Bucket(Box::new(bucket)));
+}
+
+/// The policy text of a `GetBucketPolicy` success, or why it is not one. S3 only stores
+/// policies that are JSON documents, so an empty body or text that is not JSON was damaged or
+/// replaced on the way (a proxy, a cut connection): it is not the bucket's policy.
+fn policy_text(policy: Option<&str>) -> Result<String, String> {
+    let text = policy.unwrap_or("");
+    if text.trim().is_empty() {
+        return Err("empty 200 response".to_string());
+    }
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        let start: String = text.chars().take(40).collect();
+        return Err(format!(
+            "200 response is not a JSON document ({} bytes, {e}, starts {:?}): S3 only stores \
+             JSON policies, so the answer was cut or replaced on the way",
+            text.len(),
+            crate::text::sanitize(&start)
+        ));
+    }
+    Ok(text.to_string())
 }
 
 fn public_access_block(out: &GetPublicAccessBlockOutput) -> Option<PublicAccessBlock> {
@@ -235,7 +280,28 @@ fn default_encryption(out: &GetBucketEncryptionOutput) -> Option<BucketEncryptio
 
 #[cfg(test)]
 mod tests {
-    use super::location_region;
+    use super::{location_region, policy_text};
+
+    #[test]
+    fn only_a_json_document_is_a_policy() {
+        assert!(policy_text(Some(r#"{"Version":"2012-10-17","Statement":[]}"#)).is_ok());
+        for (body, why) in [
+            (None, "empty 200 response"),
+            (Some(""), "empty 200 response"),
+            (Some(" \n"), "empty 200 response"),
+            (
+                Some(r#"{"Version": "2012-10-17", "Statement": [ {"Effect""#),
+                "not a JSON document",
+            ),
+            (
+                Some("<html><body>Sign in</body></html>"),
+                "not a JSON document",
+            ),
+        ] {
+            let got = policy_text(body).expect_err("refused");
+            assert!(got.contains(why), "{body:?}: {got}");
+        }
+    }
 
     #[test]
     fn location_constraints() {
