@@ -124,7 +124,8 @@ fn check_properties(r: &Rendered, evaluation: &Evaluation) {
         assert_eq!(e["class_uid"], 2003);
         assert_eq!(e["category_uid"], 2);
         assert_eq!(e["type_uid"], 200301);
-        assert_eq!(e["metadata"]["version"], "1.1.0");
+        assert_eq!(e["metadata"]["version"], "1.8.0");
+        assert_eq!(e["metadata"]["profiles"], serde_json::json!(["cloud"]));
         assert!(e["time"].as_u64().is_some_and(|t| t > 0));
         assert!(e["finding_info"]["uid"].is_string());
         assert!(e["compliance"]["control"].is_string());
