@@ -7,7 +7,7 @@ use compliance_support::*;
 use intransit::compliance::{Catalog, Evaluation, evaluate};
 use intransit::model::{Estate, Mode, ScanMeta};
 use intransit::report::{
-    self, CSV_HEADER, Format, REPORT_SCHEMA, ReportInput, csv_field, md_escape,
+    self, CSV_HEADER, Format, OCSF_VERSION, REPORT_SCHEMA, ReportInput, csv_field, md_escape,
 };
 use intransit::source::{SourceSpec, start};
 
@@ -124,7 +124,8 @@ fn check_properties(r: &Rendered, evaluation: &Evaluation) {
         assert_eq!(e["class_uid"], 2003);
         assert_eq!(e["category_uid"], 2);
         assert_eq!(e["type_uid"], 200301);
-        assert_eq!(e["metadata"]["version"], "1.1.0");
+        assert_eq!(e["metadata"]["version"], "1.8.0");
+        assert_eq!(e["metadata"]["profiles"], serde_json::json!(["cloud"]));
         assert!(e["time"].as_u64().is_some_and(|t| t > 0));
         assert!(e["finding_info"]["uid"].is_string());
         assert!(e["compliance"]["control"].is_string());
@@ -218,6 +219,189 @@ fn one_program_reports() {
             );
         }
     }
+}
+
+/// The OCSF JSON Schema of the class and profiles the export declares, generated from the OCSF
+/// release (tests/ocsf/README.md says how), and its validator.
+struct OcsfSchema {
+    schema: serde_json::Value,
+    validator: jsonschema::Validator,
+}
+
+impl OcsfSchema {
+    fn load() -> OcsfSchema {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/ocsf/compliance_finding-1.8.0.schema.json"
+        ))
+        .expect("the OCSF JSON Schema is readable");
+        let schema: serde_json::Value = serde_json::from_str(&text).expect("the schema parses");
+        assert_eq!(
+            schema["$id"],
+            format!(
+                "https://schema.ocsf.io/schema/{OCSF_VERSION}/classes/compliance_finding?profiles=cloud"
+            ),
+            "the schema is for the version and profiles the export declares"
+        );
+        let validator = jsonschema::draft202012::new(&schema).expect("the schema compiles");
+        OcsfSchema { schema, validator }
+    }
+
+    /// Every schema violation in an OCSF export, and every deprecated attribute it uses (valid,
+    /// but on its way out), each naming the event (its index and `finding_info.uid`), the path
+    /// in it and what is wrong; and the number of events.
+    fn violations(&self, name: &str, ocsf: &str) -> (usize, Vec<String>) {
+        let value: serde_json::Value = serde_json::from_str(ocsf).expect("OCSF parses");
+        let events = value.as_array().expect("an array of events");
+        let mut problems = Vec::new();
+        for (i, e) in events.iter().enumerate() {
+            let event = format!("{name} event {i} ({})", e["finding_info"]["uid"]);
+            for error in self.validator.iter_errors(e) {
+                let path = error.instance_path().to_string();
+                problems.push(format!("{event}: at {path:?}: {error}"));
+            }
+            let mut deprecated = Vec::new();
+            self.deprecated(&self.schema, e, String::new(), &mut deprecated);
+            for path in deprecated {
+                problems.push(format!(
+                    "{event}: at {path:?}: deprecated in OCSF {OCSF_VERSION}"
+                ));
+            }
+        }
+        (events.len(), problems)
+    }
+
+    /// The paths in `value` (under `node` of the schema) of attributes marked deprecated.
+    fn deprecated<'a>(
+        &'a self,
+        mut node: &'a serde_json::Value,
+        value: &serde_json::Value,
+        path: String,
+        out: &mut Vec<String>,
+    ) {
+        while let Some(r) = node["$ref"].as_str() {
+            node = &self.schema["$defs"][r.trim_start_matches("#/$defs/")];
+        }
+        let (Some(fields), Some(properties)) = (value.as_object(), node["properties"].as_object())
+        else {
+            return;
+        };
+        for (key, v) in fields {
+            let Some(p) = properties.get(key) else {
+                continue;
+            };
+            let here = format!("{path}/{key}");
+            if p["deprecated"] == true {
+                out.push(here.clone());
+            }
+            match (v.as_array(), p.get("items")) {
+                (Some(items), Some(item)) => {
+                    for (i, x) in items.iter().enumerate() {
+                        self.deprecated(item, x, format!("{here}/{i}"), out);
+                    }
+                }
+                _ => self.deprecated(p, v, here, out),
+            }
+        }
+    }
+
+    /// Fails on any violation in an OCSF export; returns the number of events.
+    fn assert_valid(&self, name: &str, ocsf: &str) -> usize {
+        let (events, problems) = self.violations(name, ocsf);
+        assert!(
+            problems.is_empty(),
+            "{} OCSF schema violations in {name}:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+        events
+    }
+}
+
+/// The OCSF part of a golden snapshot file (after insta's header).
+fn snapshot_body(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).expect("snapshot readable");
+    let mut parts = text.splitn(3, "---\n");
+    assert_eq!(
+        parts.next(),
+        Some(""),
+        "{} opens with a header",
+        path.display()
+    );
+    parts.nth(1).expect("snapshot body").to_string()
+}
+
+#[tokio::test]
+async fn ocsf_exports_validate_against_the_ocsf_schema() {
+    let ocsf = OcsfSchema::load();
+    let catalog = Catalog::builtin();
+
+    // The golden files as committed.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots");
+    let mut goldens = 0;
+    for entry in std::fs::read_dir(dir).expect("snapshots") {
+        let path = entry.expect("entry").path();
+        let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if file.starts_with("report_golden__") && file.ends_with("_ocsf.snap") {
+            let n = ocsf.assert_valid(file, &snapshot_body(&path));
+            eprintln!("{file}: {n} events valid");
+            assert!(n > 0, "{file} has events");
+            goldens += 1;
+        }
+    }
+    assert!(goldens >= 2, "the demo and small golden OCSF exports");
+
+    // Rendered as the golden tests render them, for the whole catalog and for each program.
+    let (demo_estate, demo_meta) = demo().await;
+    let (small_estate, small_meta) = small();
+    let mut no_times = demo_meta.clone();
+    no_times.started_at = None;
+    no_times.finished_at = None;
+    for (name, estate, meta) in [
+        ("demo", &demo_estate, &demo_meta),
+        ("demo without scan times", &demo_estate, &no_times),
+        ("small", &small_estate, &small_meta),
+    ] {
+        let full = evaluate(&catalog, estate);
+        let n = ocsf.assert_valid(name, &render_all(&full, estate, meta).ocsf);
+        eprintln!("{name}: {n} events valid");
+        assert_eq!(n, full.findings().len());
+        for program in &catalog.programs {
+            let only = full.only_program(&program.id).expect("program");
+            let label = format!("{name} --program {}", program.id);
+            let n = ocsf.assert_valid(&label, &render_all(&only, estate, meta).ocsf);
+            eprintln!("{label}: {n} events valid");
+        }
+    }
+}
+
+#[test]
+fn an_invalid_ocsf_event_is_reported_with_its_path() {
+    let schema = OcsfSchema::load();
+    let (estate, meta) = small();
+    let evaluation = evaluate(&Catalog::builtin(), &estate);
+    let ocsf = render_all(&evaluation, &estate, &meta).ocsf;
+    let mut events: Vec<serde_json::Value> = serde_json::from_str(&ocsf).expect("parses");
+    events[1]["compliance"]["status_id"] = serde_json::json!(7);
+    events[1]["resources"][0]["account_uid"] = serde_json::json!("111111111111");
+    events[1]["compliance"]["status_detail"] = serde_json::json!("one string, as before 1.4.0");
+    let broken = serde_json::to_string(&events).expect("serializes");
+    let (n, problems) = schema.violations("broken", &broken);
+    assert_eq!(n, events.len());
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    let at = |path: &str| {
+        let prefix = format!(
+            "broken event 1 ({}): at \"{path}\": ",
+            events[1]["finding_info"]["uid"]
+        );
+        problems.iter().find(|p| p.starts_with(&prefix)).cloned()
+    };
+    let status = at("/compliance/status_id").expect("the bad status_id is reported");
+    assert!(status.contains("7 is not one of"), "{status}");
+    let resource = at("/resources/0").expect("the unknown resource attribute is reported");
+    assert!(resource.contains("account_uid"), "{resource}");
+    let detail = at("/compliance/status_detail").expect("the deprecated attribute is reported");
+    assert!(detail.ends_with("deprecated in OCSF 1.8.0"), "{detail}");
 }
 
 #[test]

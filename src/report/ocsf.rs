@@ -1,25 +1,34 @@
 //! `--format ocsf`: one OCSF Compliance Finding (class 2003, category 2 Findings) per finding,
 //! as a JSON array with one event per line, for Security Lake / Security Hub ingestion.
-//! Target: OCSF 1.1.0, the version Amazon Security Lake reads.
+//! Target: OCSF 1.8.0 with the `cloud` profile; every event validates against the JSON Schema
+//! of that class under `tests/ocsf/` (see its README for how it is generated).
 //!
 //! Mapping: `compliance.control` is the intransit check (as Security Hub uses its own control
-//! ids); `compliance.standards` the selected programs that map it; `compliance.requirements`
-//! the controls (`PCI DSS 4.0.1 4.2.1`). Status: pass -> Pass (1), partial and fail -> Fail
-//! (3), unknown -> Warning (2, "did not yield a result due to missing information"),
-//! not_applicable -> Other (99); the exact intransit status is in `status_code`. Severity:
-//! informational for passing and not-applicable findings, else the finding's severity. `time`
-//! is the scan's finish time (or start time), in milliseconds; 0 when the scan has neither.
+//! ids) and `compliance.desc` its pass/fail criteria; `compliance.standards` the selected
+//! programs that map it; `compliance.requirements` the controls (`PCI DSS 4.0.1 4.2.1`).
+//! Status: pass -> Pass (1), partial and fail -> Fail (3), unknown -> Warning (2, "did not yield
+//! a result due to missing information"), not_applicable -> Other (99); the exact intransit
+//! status is in `compliance.status_code`, the message and note in `compliance.status_details`.
+//! Severity: informational for passing and not-applicable findings, else the finding's
+//! severity. `time` is the scan's finish time (or start time), in milliseconds; 0 when the scan
+//! has neither (and no `finding_info.created_time` then). The resource is the finding's target
+//! (`role_id` 1), owned by its AWS account. No `remediation`: findings carry no remediation
+//! text.
+
+use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
 use super::ReportInput;
 use crate::compliance::{Finding, Severity, Status};
 
-pub const OCSF_VERSION: &str = "1.1.0";
+pub const OCSF_VERSION: &str = "1.8.0";
 
 const CLASS_UID: u32 = 2003;
 const CATEGORY_UID: u32 = 2;
 const ACTIVITY_CREATE: u32 = 1;
+/// `account.type_id` for an AWS account.
+const AWS_ACCOUNT: u32 = 10;
 
 fn scan_time_ms(input: &ReportInput<'_>) -> u64 {
     let at = input
@@ -65,17 +74,11 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     } else {
         input.meta.tool_version.clone()
     };
-    let names: std::collections::HashMap<&str, &str> = input
+    let accounts: HashMap<&str, &crate::model::Account> = input
         .estate
         .accounts
         .iter()
-        .filter_map(|a| a.name.as_deref().map(|n| (a.id.as_str(), n)))
-        .collect();
-    let partitions: std::collections::HashMap<&str, &str> = input
-        .estate
-        .accounts
-        .iter()
-        .map(|a| (a.id.as_str(), a.partition.as_str()))
+        .map(|a| (a.id.as_str(), a))
         .collect();
     let mut events: Vec<Value> = Vec::new();
     for f in ev.findings() {
@@ -102,23 +105,29 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         let (status_id, status) = compliance_status(f.status);
         let (severity_id, severity_name) = severity(f);
         let r = &f.resource;
+        let known = accounts.get(r.account_id.as_str());
+        let partition = known.map_or("aws", |a| a.partition.as_str());
         let mut account = json!({
             "uid": r.account_id,
             "type": "AWS Account",
-            "type_id": 10,
+            "type_id": AWS_ACCOUNT,
         });
-        if let Some(n) = names.get(r.account_id.as_str()) {
+        if let Some(n) = known.and_then(|a| a.name.as_deref()) {
             account["name"] = json!(n);
         }
-        let mut cloud = json!({ "provider": "AWS", "account": account });
-        if let Some(region) = &r.region {
-            cloud["region"] = json!(region);
-        }
+        let mut cloud = json!({
+            "provider": "AWS",
+            "account": account.clone(),
+            "cloud_partition": partition,
+        });
         let mut resource = json!({
             "uid": r.arn.clone().unwrap_or_else(|| r.id.clone()),
             "name": r.name.clone().unwrap_or_else(|| r.id.clone()),
             "type": r.kind.aws_type(),
-            "cloud_partition": partitions.get(r.account_id.as_str()).copied().unwrap_or("aws"),
+            "role_id": 1,
+            "role": "Target",
+            "owner": { "account": account },
+            "cloud_partition": partition,
             "data": {
                 "intransit_resource_kind": r.kind,
                 "intransit_resource_id": r.id,
@@ -127,8 +136,11 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
             },
         });
         if let Some(region) = &r.region {
+            cloud["region"] = json!(region);
             resource["region"] = json!(region);
         }
+        let mut details = vec![f.message.clone()];
+        details.extend(f.note.clone());
         let mut compliance = json!({
             "control": f.check,
             "standards": standards,
@@ -136,10 +148,25 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
             "status": status,
             "status_id": status_id,
             "status_code": f.status.as_str(),
-            "status_detail": f.message,
+            "status_details": details,
         });
-        if let Some(n) = &f.note {
-            compliance["status_detail"] = json!(format!("{} Note: {n}", f.message));
+        if let Some(c) = check {
+            compliance["desc"] = json!(c.description);
+        }
+        let mut finding_info = json!({
+            "uid": f.id,
+            "title": title,
+            "desc": details.join(" "),
+            "types": ["Data in transit"],
+            "analytic": {
+                "uid": f.check,
+                "name": title,
+                "type": "Rule",
+                "type_id": 1,
+            },
+        });
+        if time > 0 {
+            finding_info["created_time"] = json!(time);
         }
         let event = json!({
             "activity_id": ACTIVITY_CREATE,
@@ -160,6 +187,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
                 "version": OCSF_VERSION,
                 "uid": f.id,
                 "profiles": ["cloud"],
+                "log_provider": "intransit",
                 "product": {
                     "name": "intransit",
                     "vendor_name": "intransit",
@@ -167,19 +195,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
                 },
             },
             "cloud": cloud,
-            "finding_info": {
-                "uid": f.id,
-                "title": title,
-                "desc": f.message,
-                "types": ["Data in transit"],
-                "created_time": time,
-                "analytic": {
-                    "uid": f.check,
-                    "name": title,
-                    "type": "Rule",
-                    "type_id": 1,
-                },
-            },
+            "finding_info": finding_info,
             "compliance": compliance,
             "resources": [resource],
         });
