@@ -1024,8 +1024,9 @@ def _fault_response(service: str | None, json_protocol: bool, fault: dict[str, A
     return f"{status} {reason}", headers, body
 
 
-def _match_fault(environ: dict[str, Any]) -> tuple[float, tuple[str, list, bytes] | None] | None:
-    """(delay, error response or None = pass through after the delay) of the first live match."""
+def _match_fault(environ: dict[str, Any]) -> tuple[float, tuple[str, list, bytes] | None, str | None, bool] | None:
+    """(delay, error response or None, bad-answer kind or None, stall) of the first live match;
+    no error response and no answer kind = pass through after the delay."""
     with _FAULTS_LOCK:
         if not any(f["times"] is None or f["hits"] < f["times"] for f in _FAULTS):
             return None
@@ -1044,8 +1045,42 @@ def _match_fault(environ: dict[str, Any]) -> tuple[float, tuple[str, list, bytes
             response = None
             if f.get("code") or f.get("status"):
                 response = _fault_response(service, bool(environ.get("HTTP_X_AMZ_TARGET")), f)
-            return float(f.get("delay") or 0), response
+            return float(f.get("delay") or 0), response, f.get("answer"), bool(f.get("stall"))
     return None
+
+
+# Set when the faults are cleared or the server stops: releases every stalled request.
+_UNSTALL = threading.Event()
+# A stalled request waits at most this long (then it is served).
+_STALL_LIMIT_S = 600.0
+
+_HTML_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Network login</title></head>"
+              b"<body><h1>Sign in to continue</h1><form action=\"/login\"></form></body></html>\n")
+
+
+def _bad_answer(kind: str, app: Any, environ: dict[str, Any]) -> tuple[str, list, list[bytes]]:
+    """A 200 answer of the given kind: what a broken proxy or a captive portal sends."""
+    if kind == "empty":
+        return "200 OK", [("Content-Length", "0"), ("x-amz-request-id", "e2e-fault")], [b""]
+    if kind == "html":
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(_HTML_PAGE)))]
+        return "200 OK", headers, [_HTML_PAGE]
+    # "truncated" / "half": moto's real answer, cut in half.
+    captured: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list, exc_info: Any = None) -> Any:
+        captured["status"], captured["headers"] = status, headers
+        return lambda data: None
+
+    body = b"".join(app(environ, start_response))
+    half = body[: len(body) // 2]
+    headers = [(k, v) for k, v in captured.get("headers", []) if k.lower() != "content-length"]
+    if kind == "truncated":
+        # The length of the whole answer, then the connection closes after half of it.
+        headers += [("Content-Length", str(len(body))), ("Connection", "close")]
+    else:
+        headers.append(("Content-Length", str(len(half))))
+    return captured.get("status", "200 OK"), headers, [half]
 
 
 def _faults_endpoint(method: str, path: str, body: dict[str, Any]) -> Any:
@@ -1053,9 +1088,14 @@ def _faults_endpoint(method: str, path: str, body: dict[str, Any]) -> Any:
         if path == "/_seed/faults" and method == "GET":
             return {"faults": [dict(f) for f in _FAULTS]}
         if path == "/_seed/faults" and method == "POST":
-            unknown = set(body) - {"service", "operation", "bucket", "code", "status", "message", "times", "delay"}
+            known = {"service", "operation", "bucket", "code", "status", "message", "times", "delay",
+                     "answer", "stall"}
+            unknown = set(body) - known
             if unknown:
                 raise SeedError(400, f"unknown fault fields {sorted(unknown)}")
+            if body.get("answer") not in (None, "empty", "html", "truncated", "half"):
+                raise SeedError(400, "answer must be one of empty, html, truncated, half")
+            _UNSTALL.clear()
             times = body.get("times")
             fault = dict(body, id=len(_FAULTS) + 1, hits=0, times=None if times is None else int(times))
             _FAULTS.append(fault)
@@ -1063,6 +1103,7 @@ def _faults_endpoint(method: str, path: str, body: dict[str, Any]) -> Any:
         if path == "/_seed/faults/clear" and method == "POST":
             n = len(_FAULTS)
             _FAULTS.clear()
+            _UNSTALL.set()
             return {"cleared": n}
     raise SeedError(404, f"unknown fault path {method} {path}")
 
@@ -1091,13 +1132,20 @@ class FaultInjector:
         if not path.startswith("/_seed/"):
             hit = _match_fault(environ)
             if hit is not None:
-                delay, response = hit
+                delay, response, answer, stall = hit
+                if stall:
+                    # A frozen endpoint: the connection is accepted, nothing is answered.
+                    _UNSTALL.wait(_STALL_LIMIT_S)
                 if delay > 0:
                     time.sleep(delay)
                 if response is not None:
                     status, headers, body = response
                     start_response(status, headers)
                     return [body]
+                if answer is not None:
+                    status, headers, chunks = _bad_answer(answer, self.app, environ)
+                    start_response(status, headers)
+                    return chunks
         return self.app(environ, start_response)
 
 
@@ -1232,6 +1280,7 @@ def main(argv: list[str] | None = None) -> int:
     while not stop.wait(0.5):
         if not thread.is_alive():
             return 1
+    _UNSTALL.set()
     server.shutdown()
     server.server_close()
     return 0

@@ -1,0 +1,129 @@
+//! End to end against moto, through the launcher's fault injection: answers a broken proxy,
+//! a captive portal or a half-dead endpoint really gives. None may change a verdict other
+//! than to `unknown`, and the reason must name the answer.
+
+mod e2e_support;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use e2e_support::{Moto, options, scan};
+use intransit::model::{Bucket, PolicyText, Snapshot};
+use serde_json::{Value, json};
+
+fn bucket<'a>(s: &'a Snapshot, name: &str) -> &'a Bucket {
+    s.estate
+        .buckets
+        .iter()
+        .find(|b| b.name == name)
+        .unwrap_or_else(|| panic!("bucket {name} missing"))
+}
+
+fn expected_verdicts(expect: &Value) -> BTreeMap<String, String> {
+    expect["buckets"]
+        .as_object()
+        .expect("buckets")
+        .iter()
+        .map(|(name, b)| (name.clone(), b["verdict"].as_str().unwrap_or("").to_string()))
+        .collect()
+}
+
+fn shorts(b: &Bucket) -> Vec<String> {
+    b.errors.iter().map(|e| e.short()).collect()
+}
+
+/// Empty, HTML, truncated and half answers: each affected bucket is `unknown` (its policy
+/// read failed) or keeps its true verdict with the failed context read recorded; listings
+/// answered by an empty or HTML page are estate errors, never "nothing there".
+#[test]
+fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
+    let moto = Moto::start();
+    let expect = moto.seed(&["--buckets", "8"]);
+    let truth = expected_verdicts(&expect);
+    let s3 = |op: &str, bucket: &str, answer: &str| {
+        json!({"service": "s3", "operation": op, "bucket": bucket, "answer": answer})
+    };
+    let faults = [
+        s3("GetBucketPolicy", "bench-00000", "empty"),
+        s3("GetBucketPolicy", "bench-00001", "html"),
+        s3("GetBucketPolicy", "bench-00002", "truncated"),
+        s3("GetBucketPolicy", "bench-00004", "half"),
+        s3("GetBucketPolicyStatus", "bench-00006", "empty"),
+        s3("GetBucketEncryption", "bench-00003", "html"),
+        s3("GetPublicAccessBlock", "bench-00005", "empty"),
+        json!({"service": "athena", "operation": "ListWorkGroups", "answer": "empty"}),
+        json!({"service": "ec2", "operation": "DescribeVpnConnections", "answer": "html"}),
+    ];
+    for f in &faults {
+        moto.side("POST", "/_seed/faults", f);
+    }
+    let mut opts = options(&moto.url, &[]);
+    opts.regions = vec!["us-east-1".to_string()];
+    opts.call_timeout = Duration::from_secs(5);
+    let (result, s, took) = scan(opts);
+    eprintln!("bad-answer scan took {took:?}");
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(s.estate.buckets.len(), truth.len(), "no bucket lost");
+
+    let unknown = |name: &str, reason: &str| {
+        let b = bucket(&s, name);
+        assert_eq!(b.policy, PolicyText::Unreadable, "{name}");
+        assert_eq!(b.tls.verdict.as_str(), "unknown", "{name}");
+        let why = b.tls.error.as_deref().unwrap_or_default();
+        assert!(why.contains(reason), "{name}: {why}");
+    };
+    unknown("bench-00000", "s3:GetBucketPolicy: empty 200 response");
+    unknown("bench-00001", "s3:GetBucketPolicy: 200 response is an HTML page");
+    unknown("bench-00002", "s3:GetBucketPolicy: InvalidResponse");
+    unknown("bench-00004", "s3:GetBucketPolicy: 200 response is not a JSON document");
+
+    // Context reads that came back empty or as a page: recorded, the verdict untouched.
+    let context = [
+        ("bench-00006", "s3:GetBucketPolicyStatus: empty 200 response"),
+        ("bench-00003", "s3:GetBucketEncryption: 200 response is an HTML page"),
+        ("bench-00005", "s3:GetPublicAccessBlock: empty 200 response"),
+    ];
+    for (name, reason) in context {
+        let b = bucket(&s, name);
+        assert_eq!(b.tls.verdict.as_str(), truth[name], "{name}");
+        assert!(
+            shorts(b).iter().any(|e| e.starts_with(reason)),
+            "{name}: {:?}",
+            shorts(b)
+        );
+    }
+    assert_eq!(bucket(&s, "bench-00006").policy_is_public, None);
+    assert_eq!(bucket(&s, "bench-00003").encryption, None);
+
+    // Nothing else changed: every other bucket has its true verdict.
+    for (name, verdict) in &truth {
+        if !["bench-00000", "bench-00001", "bench-00002", "bench-00004"].contains(&name.as_str())
+        {
+            assert_eq!(&bucket(&s, name).tls.verdict.as_str(), verdict, "{name}");
+        }
+    }
+
+    // A body cut short is a transport error the SDK retries (5 attempts); an empty or HTML
+    // success is refused once, as the SDK does not retry what an interceptor refused.
+    let seen = moto.side("GET", "/_seed/faults", &json!({}));
+    let hits: Vec<u64> = seen["faults"]
+        .as_array()
+        .expect("faults")
+        .iter()
+        .map(|f| f["hits"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(hits, [1, 1, 5, 1, 1, 1, 1, 1, 1], "{seen}");
+
+    // An empty ListWorkGroups is not "no workgroups", an HTML VPN listing not "no VPN".
+    let estate: Vec<String> = s.estate.errors.iter().map(|e| e.short()).collect();
+    assert!(
+        estate.contains(&"athena:ListWorkGroups: empty 200 response".to_string()),
+        "{estate:?}"
+    );
+    assert!(
+        estate
+            .iter()
+            .any(|e| e.starts_with("ec2:DescribeVpnConnections: 200 response is an HTML page")),
+        "{estate:?}"
+    );
+}
