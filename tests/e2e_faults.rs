@@ -24,7 +24,12 @@ fn expected_verdicts(expect: &Value) -> BTreeMap<String, String> {
         .as_object()
         .expect("buckets")
         .iter()
-        .map(|(name, b)| (name.clone(), b["verdict"].as_str().unwrap_or("").to_string()))
+        .map(|(name, b)| {
+            (
+                name.clone(),
+                b["verdict"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect()
 }
 
@@ -40,9 +45,7 @@ fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
     let moto = Moto::start();
     let expect = moto.seed(&["--buckets", "8"]);
     let truth = expected_verdicts(&expect);
-    let s3 = |op: &str, bucket: &str, answer: &str| {
-        json!({"service": "s3", "operation": op, "bucket": bucket, "answer": answer})
-    };
+    let s3 = |op: &str, bucket: &str, answer: &str| json!({"service": "s3", "operation": op, "bucket": bucket, "answer": answer});
     let faults = [
         s3("GetBucketPolicy", "bench-00000", "empty"),
         s3("GetBucketPolicy", "bench-00001", "html"),
@@ -73,14 +76,26 @@ fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
         assert!(why.contains(reason), "{name}: {why}");
     };
     unknown("bench-00000", "s3:GetBucketPolicy: empty 200 response");
-    unknown("bench-00001", "s3:GetBucketPolicy: 200 response is an HTML page");
+    unknown(
+        "bench-00001",
+        "s3:GetBucketPolicy: 200 response is an HTML page",
+    );
     unknown("bench-00002", "s3:GetBucketPolicy: InvalidResponse");
-    unknown("bench-00004", "s3:GetBucketPolicy: 200 response is not a JSON document");
+    unknown(
+        "bench-00004",
+        "s3:GetBucketPolicy: 200 response is not a JSON document",
+    );
 
     // Context reads that came back empty or as a page: recorded, the verdict untouched.
     let context = [
-        ("bench-00006", "s3:GetBucketPolicyStatus: empty 200 response"),
-        ("bench-00003", "s3:GetBucketEncryption: 200 response is an HTML page"),
+        (
+            "bench-00006",
+            "s3:GetBucketPolicyStatus: empty 200 response",
+        ),
+        (
+            "bench-00003",
+            "s3:GetBucketEncryption: 200 response is an HTML page",
+        ),
         ("bench-00005", "s3:GetPublicAccessBlock: empty 200 response"),
     ];
     for (name, reason) in context {
@@ -97,8 +112,7 @@ fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
 
     // Nothing else changed: every other bucket has its true verdict.
     for (name, verdict) in &truth {
-        if !["bench-00000", "bench-00001", "bench-00002", "bench-00004"].contains(&name.as_str())
-        {
+        if !["bench-00000", "bench-00001", "bench-00002", "bench-00004"].contains(&name.as_str()) {
             assert_eq!(&bucket(&s, name).tls.verdict.as_str(), verdict, "{name}");
         }
     }
@@ -126,4 +140,132 @@ fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
             .any(|e| e.starts_with("ec2:DescribeVpnConnections: 200 response is an HTML page")),
         "{estate:?}"
     );
+}
+
+/// Every read but STS and ListBuckets stalls: the connection is accepted, nothing answers.
+fn freeze(moto: &Moto) {
+    let s3 = [
+        "GetBucketPolicy",
+        "GetBucketPolicyStatus",
+        "GetPublicAccessBlock",
+        "GetBucketEncryption",
+        "GetBucketLocation",
+    ];
+    for op in s3 {
+        moto.side(
+            "POST",
+            "/_seed/faults",
+            &json!({"service": "s3", "operation": op, "stall": true}),
+        );
+    }
+    for service in ["athena", "ec2", "directconnect", "organizations"] {
+        moto.side(
+            "POST",
+            "/_seed/faults",
+            &json!({"service": service, "stall": true}),
+        );
+    }
+}
+
+/// The buckets whose verdict is unknown with `code` on their policy read, and the others.
+fn policy_reads_failed_with(s: &Snapshot, code: &str) -> (usize, Vec<String>) {
+    let mut with = 0;
+    let mut other = Vec::new();
+    for b in &s.estate.buckets {
+        let e = b.policy_error().map(|e| e.code.as_str());
+        if b.tls.verdict.as_str() == "unknown" && e == Some(code) {
+            with += 1;
+        } else {
+            other.push(format!("{} {} {e:?}", b.name, b.tls.verdict.as_str()));
+        }
+    }
+    (with, other)
+}
+
+/// A frozen endpoint: once three calls in a row timed out, the breaker opens, the calls
+/// still waiting are not sent and the ones in flight are abandoned. Every bucket is
+/// `unknown` with the reason, and the scan ends after about one call's budget instead of one
+/// budget per wave of calls.
+#[test]
+fn a_frozen_endpoint_opens_the_breaker_and_leaves_unknown() {
+    let moto = Moto::start();
+    moto.seed(&["--buckets", "64"]);
+    freeze(&moto);
+    let mut opts = options(&moto.url, &[]);
+    opts.regions = vec!["us-east-1".to_string()];
+    opts.concurrency = 16;
+    opts.call_timeout = Duration::from_secs(2);
+    let (result, s, took) = scan(opts);
+    eprintln!("frozen-endpoint scan took {took:?}");
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(s.estate.buckets.len(), 64, "every listed bucket is kept");
+
+    let timed_out = policy_reads_failed_with(&s, "Timeout").0;
+    let (stopped, other) = policy_reads_failed_with(&s, "EndpointNotAnswering");
+    assert_eq!(
+        timed_out + stopped,
+        64,
+        "every bucket unknown, by a timeout or the breaker: {other:?}"
+    );
+    // At most one wave of calls (the concurrency limit) waited out its timeout.
+    assert!(timed_out <= 16, "{timed_out} policy reads timed out");
+    let b = s
+        .estate
+        .buckets
+        .iter()
+        .find(|b| {
+            b.policy_error()
+                .is_some_and(|e| e.code == "EndpointNotAnswering")
+        })
+        .expect("a bucket the breaker stopped");
+    let why = b.tls.error.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("stopped answering") && why.contains(&moto.url),
+        "{why}"
+    );
+    // Not sent once the breaker was open: the wire saw at most one wave's attempts.
+    let sent = s
+        .scan
+        .operations
+        .get("s3:GetBucketPolicy")
+        .copied()
+        .unwrap_or(0);
+    assert!(
+        sent <= 16 * 3,
+        "{sent} GetBucketPolicy attempts on the wire"
+    );
+    // Whole listings (Athena, EC2, ...) are estate errors with the same reason.
+    assert!(
+        s.estate
+            .errors
+            .iter()
+            .any(|e| e.operation == "athena:ListWorkGroups"),
+        "{:#?}",
+        s.estate.errors
+    );
+    // A hang guard only; the time itself is recorded in docs/BENCHMARKS.md.
+    assert!(took < Duration::from_secs(120), "{took:?}");
+}
+
+/// `--scan-timeout`: what was not read when the limit is reached fails with `ScanTimeout`,
+/// calls in flight are abandoned, and the scan ends with what it has.
+#[test]
+fn the_scan_timeout_ends_the_scan_with_what_it_has() {
+    let moto = Moto::start();
+    moto.seed(&["--buckets", "8"]);
+    freeze(&moto);
+    let mut opts = options(&moto.url, &[]);
+    opts.regions = vec!["us-east-1".to_string()];
+    // Calls would wait 60 s each: only the scan's limit can end them.
+    opts.call_timeout = Duration::from_secs(20);
+    opts.scan_timeout = Some(Duration::from_secs(3));
+    let (result, s, took) = scan(opts);
+    eprintln!("scan with --scan-timeout 3 took {took:?}");
+    assert!(result.is_ok(), "{result:?}");
+    assert!(s.scan.finished_at.is_some());
+    let (timed_out, other) = policy_reads_failed_with(&s, "ScanTimeout");
+    assert_eq!(timed_out, 8, "{other:?}");
+    let why = s.estate.buckets[0].tls.error.as_deref().unwrap_or_default();
+    assert!(why.contains("time limit"), "{why}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
 }

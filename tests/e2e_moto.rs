@@ -67,13 +67,19 @@ fn scan_reports_the_seeded_estate() {
     assert!(s.scan.finished_at.is_some() && s.scan.started_at.is_some());
     assert!(e.took < Duration::from_secs(120), "scan took {:?}", e.took);
 
-    // Nothing failed: no estate error, no bucket or workgroup error.
+    // Nothing failed: no estate error, no bucket or workgroup error, but for the policy text
+    // that is not JSON (moto stores it; S3 would not, so it is read as a damaged answer).
     assert!(
         s.estate.errors.is_empty(),
         "estate errors: {:#?}",
         s.estate.errors
     );
-    for b in &s.estate.buckets {
+    for b in s
+        .estate
+        .buckets
+        .iter()
+        .filter(|b| b.name != "it-invalid-json")
+    {
         assert!(b.errors.is_empty(), "{}: {:#?}", b.name, b.errors);
     }
     for w in &s.estate.workgroups {
@@ -151,11 +157,14 @@ fn scan_reports_the_seeded_estate() {
         wrong.join("\n")
     );
 
-    // The malformed policy: unknown, and it says why.
+    // The policy text that is not JSON: unknown, and it says why.
     let bad = bucket(s, "it-invalid-json");
     assert_eq!(bad.tls.verdict.as_str(), "unknown");
     let why = bad.tls.error.as_deref().unwrap_or_default();
-    assert!(why.contains("malformed"), "{why}");
+    assert!(
+        why.contains("s3:GetBucketPolicy: 200 response is not a JSON document"),
+        "{why}"
+    );
 
     // Bucket settings beyond the policy.
     let pab = bucket(s, "it-canonical-deny-http")

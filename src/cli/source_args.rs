@@ -43,6 +43,10 @@ pub struct SourceArgs {
     /// Timeout of one AWS call, in seconds.
     #[arg(long, default_value_t = 20, value_name = "SECONDS")]
     pub call_timeout: u64,
+    /// Time limit of the whole scan, in seconds: what is not read by then is `unknown`
+    /// (ScanTimeout) and the scan ends with what it has.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub scan_timeout: Option<u64>,
     /// Demo only: skip the simulated API latency.
     #[arg(long, hide = true)]
     pub no_latency: bool,
@@ -71,6 +75,7 @@ impl SourceArgs {
             }),
             concurrency: usize::from(self.concurrency),
             call_timeout: Duration::from_secs(self.call_timeout.max(1)),
+            scan_timeout: self.scan_timeout.map(Duration::from_secs),
         })
     }
 }

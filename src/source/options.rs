@@ -17,6 +17,8 @@ pub struct AwsOptions {
     pub concurrency: usize,
     /// Per-call timeout.
     pub call_timeout: Duration,
+    /// The whole scan's time limit: calls not answered by then fail with `ScanTimeout`.
+    pub scan_timeout: Option<Duration>,
 }
 
 impl Default for AwsOptions {
@@ -30,6 +32,7 @@ impl Default for AwsOptions {
             endpoint_url: None,
             concurrency: 16,
             call_timeout: Duration::from_secs(20),
+            scan_timeout: None,
         }
     }
 }

@@ -30,6 +30,7 @@ const SESSION_NAME: &str = "intransit-scan";
 use tokio::sync::Semaphore;
 
 use super::answers::AnswerCheck;
+use super::breaker::{Breakers, Stop};
 use super::errors::{self, Context};
 use super::recorder::Recorder;
 use crate::model::FetchError;
@@ -135,6 +136,9 @@ const EC2_MAX_TGW_RESULTS: i32 = 1000;
 pub(super) struct Shared {
     store: Store,
     permits: Semaphore,
+    breakers: Breakers,
+    /// The custom endpoint, when every service is reached through one.
+    endpoint_url: Option<String>,
     base: SdkConfig,
     path_style: bool,
     home_region: String,
@@ -174,9 +178,12 @@ impl Shared {
             .region()
             .map(|r| r.to_string())
             .unwrap_or_else(|| "us-east-1".to_string());
+        let deadline = opts.scan_timeout.map(|t| tokio::time::Instant::now() + t);
         Arc::new(Shared {
             store,
             permits: Semaphore::new(opts.concurrency.max(1)),
+            breakers: Breakers::new(deadline),
+            endpoint_url: base.endpoint_url().map(str::to_string),
             base,
             path_style,
             home_region,
@@ -187,6 +194,14 @@ impl Shared {
     /// and Organizations are called.
     pub(super) fn home_region(&self) -> &str {
         &self.home_region
+    }
+
+    /// The endpoint a call of `service` in `region` goes to, as the breakers name it.
+    fn endpoint(&self, service: &str, region: Option<&str>) -> String {
+        match &self.endpoint_url {
+            Some(url) => format!("the endpoint {url}"),
+            None => format!("{service} in {}", region.unwrap_or(&self.home_region)),
+        }
     }
 
     /// Read access with the base credentials.
@@ -378,22 +393,47 @@ impl ReadOnly {
     {
         let fetcher = operation.split(':').next().unwrap_or(operation).to_string();
         let store = &self.shared.store;
-        store.apply(Update::Progress {
-            fetcher: fetcher.clone(),
-            event: Progress::Queued(1),
-        });
+        let progress = |event| {
+            store.apply(Update::Progress {
+                fetcher: fetcher.clone(),
+                event,
+            })
+        };
+        let endpoint = self.shared.endpoint(&fetcher, ctx.region.as_deref());
+        let breakers = &self.shared.breakers;
+        progress(Progress::Queued(1));
+        let stopped = |stop: Stop, sent: bool| {
+            progress(Progress::Started);
+            progress(Progress::Failed);
+            Err(errors::stopped(operation, &ctx, &stop, sent))
+        };
+        if let Err(stop) = breakers.check(&endpoint) {
+            return stopped(stop, false);
+        }
         // The semaphore is never closed; without a permit the call would still be correct.
-        let permit = self.shared.permits.acquire().await.ok();
-        store.apply(Update::Progress {
-            fetcher: fetcher.clone(),
-            event: Progress::Started,
-        });
-        let result = Box::pin(request()).await;
+        let permit = tokio::select! {
+            permit = self.shared.permits.acquire() => permit.ok(),
+            stop = breakers.stopped(&endpoint) => return stopped(stop, false),
+        };
+        progress(Progress::Started);
+        let result = tokio::select! {
+            result = Box::pin(request()) => result,
+            stop = breakers.stopped(&endpoint) => {
+                drop(permit);
+                progress(Progress::Failed);
+                return Err(errors::stopped(operation, &ctx, &stop, true));
+            }
+        };
         drop(permit);
         let (result, event) = match result {
-            Ok(out) => (Ok(out), Progress::Done),
+            Ok(out) => {
+                breakers.record(&endpoint, None);
+                (Ok(out), Progress::Done)
+            }
             Err(e) => {
                 let err = errors::fetch_error(operation, &ctx, &e);
+                let lost = matches!(err.code.as_str(), "Timeout" | "Network");
+                breakers.record(&endpoint, lost.then(|| err.short()).as_deref());
                 let event = if expected.contains(&err.code.as_str()) {
                     Progress::Done
                 } else {
@@ -402,7 +442,7 @@ impl ReadOnly {
                 (Err(err), event)
             }
         };
-        store.apply(Update::Progress { fetcher, event });
+        progress(event);
         result
     }
 

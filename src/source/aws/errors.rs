@@ -7,6 +7,7 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::answers::BadAnswer;
+use super::breaker::Stop;
 use crate::model::FetchError;
 use crate::model::codes;
 
@@ -78,6 +79,19 @@ fn bad_answer(err: &(dyn std::error::Error + 'static)) -> Option<String> {
         next = e.source();
     }
     None
+}
+
+/// A call the breakers stopped: not sent (`sent` false) or abandoned while in flight.
+pub(super) fn stopped(operation: &str, ctx: &Context, stop: &Stop, sent: bool) -> FetchError {
+    let verb = if sent { "abandoned" } else { "not called" };
+    let (code, message) = match stop {
+        Stop::NotAnswering(why) => (codes::NOT_ANSWERING, format!("{verb}: {why}")),
+        Stop::Deadline => (
+            codes::SCAN_TIMEOUT,
+            format!("{verb}: the scan reached its time limit (--scan-timeout)"),
+        ),
+    };
+    other(operation, ctx, code, message)
 }
 
 /// A failure that is not an SDK error (e.g. a response without a field we need).

@@ -11,6 +11,7 @@
 
 mod answers;
 mod athena;
+mod breaker;
 mod client;
 mod errors;
 mod network;
