@@ -269,3 +269,64 @@ fn the_scan_timeout_ends_the_scan_with_what_it_has() {
     assert!(why.contains("time limit"), "{why}");
     assert!(took < Duration::from_secs(30), "{took:?}");
 }
+
+/// `intransit scan` against the launcher: (exit code, stderr, snapshot).
+fn cli_scan(moto: &Moto, name: &str) -> (Option<i32>, String, Snapshot) {
+    let out = e2e_support::scratch(name);
+    let _ = std::fs::remove_file(&out);
+    e2e_support::aws_env();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_intransit"))
+        .args(["scan", "--endpoint-url", &moto.url, "--region", "us-east-1"])
+        .args(["--call-timeout", "5", "--out"])
+        .arg(&out)
+        .output()
+        .expect("run intransit scan");
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    let text = std::fs::read_to_string(&out)
+        .unwrap_or_else(|e| panic!("no snapshot ({e}); stderr:\n{stderr}"));
+    let snapshot = Snapshot::from_json(name, &text).expect("a readable snapshot");
+    (run.status.code(), stderr, snapshot)
+}
+
+/// The exit status says whether the snapshot is complete: 0 every read answered, 3 some
+/// reads failed (every resource there, some unknown), 4 a whole listing failed.
+#[test]
+fn scan_exit_status_tells_complete_from_partial_from_failed_listings() {
+    let moto = Moto::start();
+    moto.seed(&["--buckets", "4"]);
+
+    let (code, stderr, s) = cli_scan(&moto, "exit-complete.json");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("incomplete"), "{stderr}");
+    assert_eq!(s.estate.buckets.len(), 4);
+
+    moto.side(
+        "POST",
+        "/_seed/faults",
+        &json!({"service": "s3", "operation": "GetBucketPolicy", "bucket": "bench-00001",
+                "code": "AccessDenied", "status": 403}),
+    );
+    let (code, stderr, s) = cli_scan(&moto, "exit-partial.json");
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("incomplete scan: 1 read failed on 1 resource"),
+        "{stderr}"
+    );
+    assert_eq!(s.estate.buckets.len(), 4, "every bucket is still there");
+
+    moto.side("POST", "/_seed/faults/clear", &json!({}));
+    moto.side(
+        "POST",
+        "/_seed/faults",
+        &json!({"service": "s3", "operation": "ListBuckets", "code": "AccessDenied",
+                "status": 403}),
+    );
+    let (code, stderr, s) = cli_scan(&moto, "exit-failed-listing.json");
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(
+        stderr.contains("incomplete scan: 1 listing failed")
+            && stderr.contains("s3:ListBuckets: AccessDenied in 123456789012"),
+        "{stderr}"
+    );
+    assert!(s.estate.buckets.is_empty());
+}

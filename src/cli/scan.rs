@@ -1,7 +1,13 @@
 //! `intransit scan`: read the estate headless and write a versioned JSON snapshot.
 //!
-//! Exit status: 0 when the scan completed (fetch errors are recorded in the snapshot, not
-//! fatal); 1 when no snapshot could be produced (source unusable, output not writable).
+//! Exit status (the snapshot is written in every case but 1):
+//! - 0: every read answered;
+//! - 3: some reads failed: every resource is in the snapshot, those reads left `unknown`;
+//! - 4: a whole listing failed (an account, a region or a service in it could not be read):
+//!   resources there may be missing from the snapshot;
+//! - 1: no snapshot could be produced (source unusable, output not writable).
+//!
+//! Codes 3 and 4 also say so on stderr, with the failed listings.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -98,7 +104,66 @@ pub fn run(args: &ScanArgs) -> ExitCode {
             errors
         );
     }
-    ExitCode::SUCCESS
+    let (code, message) = completeness(&snapshot.estate);
+    if let Some(message) = message {
+        eprintln!("intransit: {}", crate::text::sanitize(&message));
+    }
+    ExitCode::from(code)
+}
+
+/// The exit code of a scan that produced `estate`, and what to say on stderr about it.
+pub fn completeness(estate: &crate::model::Estate) -> (u8, Option<String>) {
+    const SHOWN: usize = 5;
+    if !estate.errors.is_empty() {
+        let mut listed: Vec<String> = estate
+            .errors
+            .iter()
+            .take(SHOWN)
+            .map(|e| {
+                let place = [e.account_id.as_deref(), e.region.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if place.is_empty() {
+                    e.short()
+                } else {
+                    format!("{} in {place}", e.short())
+                }
+            })
+            .collect();
+        if estate.errors.len() > SHOWN {
+            listed.push(format!("and {} more", estate.errors.len() - SHOWN));
+        }
+        let message = format!(
+            "incomplete scan: {} listing{} failed, so resources there may be missing: {}",
+            estate.errors.len(),
+            if estate.errors.len() == 1 { "" } else { "s" },
+            listed.join("; ")
+        );
+        return (4, Some(message));
+    }
+    let failed = estate.fetch_error_count();
+    if failed > 0 {
+        let resources = estate
+            .buckets
+            .iter()
+            .filter(|b| !b.errors.is_empty())
+            .count()
+            + estate
+                .workgroups
+                .iter()
+                .filter(|w| !w.errors.is_empty())
+                .count();
+        let message = format!(
+            "incomplete scan: {failed} read{} failed on {resources} resource{}; what they \
+             would have shown is unknown",
+            if failed == 1 { "" } else { "s" },
+            if resources == 1 { "" } else { "s" },
+        );
+        return (3, Some(message));
+    }
+    (0, None)
 }
 
 /// One line on stderr, redrawn a few times a second, only when stderr is a terminal.

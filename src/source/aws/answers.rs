@@ -29,6 +29,9 @@ impl fmt::Display for BadAnswer {
 
 impl std::error::Error for BadAnswer {}
 
+/// How an HTML page starts (lower case); no AWS answer starts like this.
+const HTML_STARTS: &[&str] = &["<!doctype html", "<html", "<head", "<body", "<!--"];
+
 /// What is wrong with a success answer, if anything. `content_type` and `body` as received;
 /// `body` is `None` for a streamed body (never checked).
 pub(super) fn judge(
@@ -40,17 +43,19 @@ pub(super) fn judge(
         return None;
     }
     let body = body?;
-    let text = String::from_utf8_lossy(&body[..body.len().min(512)]);
-    let start = text.trim_start().to_ascii_lowercase();
     if body.iter().all(u8::is_ascii_whitespace) {
         return Some(BadAnswer(format!("empty {status} response")));
     }
-    let html_type =
-        content_type.is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("text/html"));
-    if html_type || start.starts_with("<!doctype html") || start.starts_with("<html") {
+    // By the body only: some endpoints (emulators, proxies passing answers on) label real
+    // JSON and XML answers `text/html`; the type is only named in the reason.
+    let text = String::from_utf8_lossy(&body[..body.len().min(64)]);
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let start = start.to_ascii_lowercase();
+    if HTML_STARTS.iter().any(|h| start.starts_with(h)) {
+        let labelled = content_type.map(|t| format!(", {t}")).unwrap_or_default();
         return Some(BadAnswer(format!(
-            "{status} response is an HTML page ({} bytes), not an AWS answer: a proxy or captive \
-             portal answered instead of AWS",
+            "{status} response is an HTML page ({} bytes{labelled}), not an AWS answer: a proxy \
+             or captive portal answered instead of AWS",
             body.len()
         )));
     }
@@ -102,7 +107,7 @@ mod tests {
             (
                 200,
                 Some("text/html; charset=utf-8"),
-                b"<p>log in</p>",
+                b"<html><p>log in</p>",
                 Some("HTML page"),
             ),
             (200, xml, b"\n<!DOCTYPE html><html>", Some("HTML page")),
@@ -112,6 +117,25 @@ mod tests {
             (200, None, br#"{"Version":"2012-10-17"}"#, None),
             // Errors are the SDK's to classify.
             (503, Some("text/html"), b"<html>busy</html>", None),
+            // Labelled HTML, but a JSON or XML answer: answered by the service.
+            (
+                200,
+                Some("text/html; charset=utf-8"),
+                br#"{"WorkGroups":[]}"#,
+                None,
+            ),
+            (
+                200,
+                Some("text/html"),
+                b"<DescribeVpnConnectionsResponse/>",
+                None,
+            ),
+            (
+                200,
+                None,
+                "\u{feff}<!DOCTYPE html>".as_bytes(),
+                Some("HTML page"),
+            ),
             (403, None, b"", None),
         ];
         for (status, ctype, body, want) in cases {
