@@ -25,6 +25,44 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON text with every character a terminal could act on inside a string (DEL, C1 controls,
+/// bidirectional overrides) written as a `\uXXXX` escape: the same JSON value, safe to print.
+/// serde_json already escapes C0 controls; whitespace between tokens is kept.
+pub fn json_safe(json: String) -> String {
+    if !json.chars().any(escaped_in_json) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escaped_in_json(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn escaped_in_json(c: char) -> bool {
+    is_unsafe(c) && !matches!(c, '\n' | '\r' | '\t')
+}
+
+/// One line on standard error, `intransit: MESSAGE`, with MESSAGE sanitized: file names,
+/// policy values, resource names and error texts from outside reach the terminal only this
+/// way. Line breaks and tabs inside MESSAGE become spaces.
+pub fn to_stderr(message: &str) {
+    let flat = message.replace(['\n', '\r', '\t'], " ");
+    eprintln!("intransit: {}", sanitize(&flat));
+}
+
+/// `say!("cannot read {name}: {e}")`: [`to_stderr`] with `format!` arguments.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::text::to_stderr(&format!($($arg)*))
+    };
+}
+
 fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
@@ -70,7 +108,24 @@ fn skip_string(chars: &mut Chars<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{json_safe, sanitize};
+
+    #[test]
+    fn json_safe_escapes_what_a_terminal_would_act_on_and_keeps_the_value() {
+        let value = serde_json::json!({"name": "wg\u{9b}31m\u{202e}gnp.exe\u{7f}\u{1b}]0;t\u{7}"});
+        let text = serde_json::to_string_pretty(&value).expect("json");
+        let safe = json_safe(text);
+        assert!(
+            !safe.chars().any(|c| c.is_control() && c != '\n'),
+            "{safe:?}"
+        );
+        assert!(!safe.contains('\u{202e}'), "{safe:?}");
+        assert!(safe.contains("\\u009b") && safe.contains("\\u202e") && safe.contains("\\u007f"));
+        let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(back, value, "the same value");
+        let plain = "{\n  \"a\": \"b\"\n}".to_string();
+        assert_eq!(json_safe(plain.clone()), plain);
+    }
 
     #[test]
     fn strips_sequences_and_controls() {

@@ -345,3 +345,77 @@ fn unknown_partition_is_a_usage_error() {
     ]);
     assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
 }
+
+/// What a terminal would act on: ESC, BEL, NUL, DEL, C1 controls (U+0080..U+009F) and
+/// bidirectional overrides.
+fn hostile_chars(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n')
+                || matches!(*c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
+/// A file name that sets the terminal title and an `Effect` with a C1 CSI and a right-to-left
+/// override: the error on stderr names both, with nothing a terminal would act on.
+#[test]
+fn untrusted_file_names_and_values_reach_stderr_sanitized() {
+    let dir = TempDir::new("hostile");
+    let policy = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \
+                  \"De\u{9b}2Jny\u{202e}\", \"Principal\": \"*\", \"Action\": \"s3:*\", \
+                  \"Resource\": \"*\"}]}";
+    let path = dir.write("x\u{1b}]0;pwned\u{7}.json", policy);
+    let out = run(&[
+        "check-policy",
+        "--bucket",
+        "b",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(hostile_chars(&err), Vec::<char>::new(), "{err:?}");
+    assert!(err.contains("x.json"), "names the file: {err:?}");
+    assert!(err.contains("Effect"), "names the field: {err:?}");
+    assert!(!err.contains("pwned"), "{err:?}");
+
+    let missing = dir.0.join("gone\u{9d}0;t\u{9c}\u{202e}.json");
+    let out = run(&[
+        "check-policy",
+        "--bucket",
+        "b",
+        missing.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        hostile_chars(&stderr(&out)),
+        Vec::<char>::new(),
+        "{:?}",
+        stderr(&out)
+    );
+}
+
+/// JSON output keeps an untrusted value exactly but escapes what a terminal would act on.
+#[test]
+fn json_output_escapes_untrusted_characters_and_keeps_the_value() {
+    let sid = "Deny\u{9b}31m\u{202e}HTTP\u{7f}";
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": sid, "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
+    });
+    let out = run_stdin(
+        &["check-policy", "--bucket", "b", "--format", "json", "-"],
+        &policy.to_string(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(hostile_chars(&text), Vec::<char>::new(), "{text:?}");
+    let v = json_of(&out);
+    assert_eq!(v["evidence"][0]["sid"], sid, "the value is unchanged");
+    assert!(
+        text.contains("\\u009b") && text.contains("\\u202e"),
+        "{text}"
+    );
+}

@@ -86,3 +86,55 @@ fn every_view_is_free_of_foreign_escapes() {
         assert_clean(&terminal_bytes(script, 160, 48), name);
     }
 }
+
+/// `y` on a workgroup whose name and ARN carry ESC, C1, bidi and NUL characters: the
+/// clipboard (the OSC 52 payload) receives none of them.
+#[test]
+fn the_clipboard_never_receives_raw_control_or_bidi_characters() {
+    let mut snapshot = demo_store_blocking().snapshot();
+    for w in &mut snapshot.estate.workgroups {
+        w.name = format!("{}\u{1b}]0;t\u{7}\u{9b}2J\u{202e}\u{0}x", w.name);
+    }
+    let store = intransit::store::Store::from_snapshot(snapshot);
+    store.read(|state| {
+        for script in ["3", "3<Enter>"] {
+            let app = app_after(
+                state,
+                Theme::load("dark", Depth::TrueColor).expect("theme"),
+                120,
+                40,
+                script,
+            );
+            let text = intransit::ui::views::copy_text(&app, state).expect("something to copy");
+            assert!(
+                text.contains('\u{1b}'),
+                "{script}: the raw name is hostile: {text:?}"
+            );
+            let seq = intransit::ui::clipboard::osc52(&text);
+            let payload = seq
+                .strip_prefix("\u{1b}]52;c;")
+                .and_then(|s| s.strip_suffix('\u{7}'))
+                .expect("one OSC 52 sequence");
+            assert!(
+                payload
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c))
+            );
+            let pasted = intransit::ui::clipboard::clean(&text);
+            assert_eq!(
+                intransit::ui::clipboard::base64(pasted.as_bytes()),
+                payload,
+                "{script}"
+            );
+            assert!(
+                !pasted.chars().any(|c| c.is_control()
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+                "{script}: {pasted:?}"
+            );
+            assert!(
+                pasted.contains("x"),
+                "{script}: the name is still there: {pasted:?}"
+            );
+        }
+    });
+}

@@ -33,14 +33,14 @@ pub fn run(args: &CheckPolicyArgs) -> ExitCode {
     let text = match read_input(&args.file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("intransit: cannot read {name}: {e}");
+            crate::say!("cannot read {name}: {e}");
             return ExitCode::from(1);
         }
     };
     let policy = match parse_policy(&text) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("intransit: {name}: {e}");
+            crate::say!("{name}: {e}");
             return ExitCode::from(1);
         }
     };
@@ -48,9 +48,9 @@ pub fn run(args: &CheckPolicyArgs) -> ExitCode {
     let out = match args.format {
         Format::Text => render::text(&analysis),
         Format::Json => match serde_json::to_string_pretty(&analysis) {
-            Ok(s) => s + "\n",
+            Ok(s) => crate::text::json_safe(s) + "\n",
             Err(e) => {
-                eprintln!("intransit: cannot encode the analysis: {e}");
+                crate::say!("cannot encode the analysis: {e}");
                 return ExitCode::from(1);
             }
         },

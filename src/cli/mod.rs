@@ -98,15 +98,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Overview(args)) => overview::run(&args.source),
         Some(Command::Screenshots(args)) => match crate::ui::screenshot::write_all(&args.out) {
             Ok(files) => {
-                eprintln!(
-                    "intransit: wrote {} files to {}",
-                    files.len(),
-                    args.out.display()
-                );
+                crate::say!("wrote {} files to {}", files.len(), args.out.display());
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("intransit: cannot write screenshots: {e}");
+                crate::say!("cannot write screenshots: {e}");
                 ExitCode::from(1)
             }
         },
@@ -142,7 +138,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
         .enable_all()
         .build()
         .map_err(|e| {
-            eprintln!("intransit: cannot start the async runtime: {e}");
+            crate::say!("cannot start the async runtime: {e}");
             ExitCode::from(1)
         })
 }

@@ -31,7 +31,7 @@ pub fn run(args: &SourceArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("intransit: {e}");
+            crate::say!("{e}");
             ExitCode::from(1)
         }
     }

@@ -96,7 +96,7 @@ pub fn load_catalog(files: &[PathBuf]) -> Result<(Catalog, Vec<String>), String>
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("intransit: {message}");
+    crate::say!("{message}");
     ExitCode::from(2)
 }
 
@@ -167,8 +167,8 @@ pub fn run(args: &ReportArgs) -> ExitCode {
                     )
                 })
                 .collect();
-            eprintln!(
-                "intransit: {} control{} at or below {threshold}: {}",
+            crate::say!(
+                "{} control{} at or below {threshold}: {}",
                 hits.len(),
                 if hits.len() == 1 { "" } else { "s" },
                 list.join(", ")

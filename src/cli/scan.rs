@@ -72,7 +72,7 @@ pub fn run(args: &ScanArgs) -> ExitCode {
     let store = match result {
         Ok(store) => store,
         Err(e) => {
-            eprintln!("intransit: scan failed: {e}");
+            crate::say!("scan failed: {e}");
             return ExitCode::from(1);
         }
     };
@@ -83,21 +83,21 @@ pub fn run(args: &ScanArgs) -> ExitCode {
         paths: &evaluation.paths,
     };
     let text = match serde_json::to_string_pretty(&output) {
-        Ok(t) => t + "\n",
+        Ok(t) => crate::text::json_safe(t) + "\n",
         Err(e) => {
-            eprintln!("intransit: cannot encode the snapshot: {e}");
+            crate::say!("cannot encode the snapshot: {e}");
             return ExitCode::from(1);
         }
     };
     let written = super::write_output(args.out.as_deref(), &text, "snapshot");
     if let Err(e) = written {
-        eprintln!("intransit: {e}");
+        crate::say!("{e}");
         return ExitCode::from(1);
     }
     let errors = snapshot.estate.fetch_error_count();
     if args.out.is_some() || std::io::stderr().is_terminal() {
-        eprintln!(
-            "intransit: {} accounts, {} buckets, {} workgroups, {} fetch errors",
+        crate::say!(
+            "{} accounts, {} buckets, {} workgroups, {} fetch errors",
             snapshot.estate.accounts.len(),
             snapshot.estate.buckets.len(),
             snapshot.estate.workgroups.len(),
@@ -106,7 +106,7 @@ pub fn run(args: &ScanArgs) -> ExitCode {
     }
     let (code, message) = completeness(&snapshot.estate);
     if let Some(message) = message {
-        eprintln!("intransit: {}", crate::text::sanitize(&message));
+        crate::text::to_stderr(&message);
     }
     ExitCode::from(code)
 }

@@ -64,10 +64,11 @@ pub struct ReportInput<'a> {
 /// Renders `input` in `format`. Always ends with a newline.
 pub fn render(format: Format, input: &ReportInput<'_>) -> String {
     match format {
-        Format::Json => json::render(input),
+        // JSON is exact (escaped, not stripped) and still safe to print to a terminal.
+        Format::Json => crate::text::json_safe(json::render(input)),
         Format::Csv => csv::render(input),
         Format::Markdown => markdown::render(input),
-        Format::Ocsf => ocsf::render(input),
+        Format::Ocsf => crate::text::json_safe(ocsf::render(input)),
     }
 }
 

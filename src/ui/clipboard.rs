@@ -23,14 +23,37 @@ pub fn base64(data: &[u8]) -> String {
     out
 }
 
-/// The escape sequence that puts `text` on the system clipboard.
+/// `text` as it goes to the clipboard: each line sanitized (no escape sequence, control,
+/// bidirectional override or NUL from a resource name reaches what the operator pastes),
+/// line breaks kept so a copied policy stays a policy.
+pub fn clean(text: &str) -> String {
+    text.split('\n')
+        .map(|line| crate::text::sanitize(line.strip_suffix('\r').unwrap_or(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The escape sequence that puts `text`, [`clean`]ed, on the system clipboard.
 pub fn osc52(text: &str) -> String {
-    format!("\u{1b}]52;c;{}\u{7}", base64(text.as_bytes()))
+    format!("\u{1b}]52;c;{}\u{7}", base64(clean(text).as_bytes()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clipboard_gets_no_control_or_bidi_character_but_keeps_lines() {
+        let hostile =
+            "wg\u{1b}]52;c;cGF5bG9hZA==\u{7}-\u{9b}2J\u{202e}\u{0}name\r\n{\n  \"a\": 1\n}";
+        let cleaned = clean(hostile);
+        assert_eq!(cleaned, "wg-name\n{\n  \"a\": 1\n}");
+        let seq = osc52(hostile);
+        assert_eq!(
+            seq,
+            format!("\u{1b}]52;c;{}\u{7}", base64(cleaned.as_bytes()))
+        );
+    }
 
     #[test]
     fn encodes() {

@@ -76,7 +76,8 @@ pub fn default_snapshot_path() -> PathBuf {
 fn write_snapshot(store: &Store, path: PathBuf) -> JoinHandle<Result<PathBuf, String>> {
     let snapshot = store.snapshot();
     tokio::task::spawn_blocking(move || {
-        let text = serde_json::to_string_pretty(&snapshot).map_err(|e| e.to_string())? + "\n";
+        let text = serde_json::to_string_pretty(&snapshot).map_err(|e| e.to_string())?;
+        let text = crate::text::json_safe(text) + "\n";
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(path)
     })
@@ -173,7 +174,10 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                             let ok = w.write_all(seq.as_bytes()).and_then(|_| w.flush());
                             match ok {
                                 Ok(()) => app.set_message(
-                                    format!("copied {} bytes to the clipboard (OSC 52)", text.len()),
+                                    format!(
+                                        "copied {} bytes to the clipboard (OSC 52)",
+                                        clipboard::clean(&text).len()
+                                    ),
                                     false,
                                 ),
                                 Err(e) => app.set_message(format!("copy failed: {e}"), true),

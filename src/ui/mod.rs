@@ -94,17 +94,14 @@ pub fn run(launch: Launch) -> ExitCode {
     if let Some(path) = &launch.log_file
         && let Err(e) = log::init(path)
     {
-        eprintln!(
-            "intransit: cannot open the log file {}: {e}",
-            path.display()
-        );
+        crate::say!("cannot open the log file {}: {e}", path.display());
         return ExitCode::from(2);
     }
     log::line("launch");
     let config = match Config::load() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("intransit: config: {e}");
+            crate::say!("config: {e}");
             return ExitCode::from(2);
         }
     };
@@ -117,7 +114,7 @@ pub fn run(launch: Launch) -> ExitCode {
     let theme = match Theme::load(&theme_name, depth) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("intransit: {e}");
+            crate::say!("{e}");
             return ExitCode::from(2);
         }
     };
@@ -127,7 +124,7 @@ pub fn run(launch: Launch) -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("intransit: cannot start the async runtime: {e}");
+            crate::say!("cannot start the async runtime: {e}");
             return ExitCode::from(1);
         }
     };
@@ -145,10 +142,10 @@ pub fn run(launch: Launch) -> ExitCode {
             log::line(&format!("exit: {exit:?}"));
             match exit {
                 event_loop::Exit::Interrupted if !terminal::is_gone() => {
-                    eprintln!("intransit: interrupted")
+                    crate::say!("interrupted")
                 }
                 event_loop::Exit::Terminated if !terminal::is_gone() => {
-                    eprintln!("intransit: terminated")
+                    crate::say!("terminated")
                 }
                 _ => {}
             }
@@ -156,7 +153,7 @@ pub fn run(launch: Launch) -> ExitCode {
         }
         Err(e) => {
             log::line(&format!("error: {e}"));
-            eprintln!("intransit: {e}");
+            crate::say!("{e}");
             ExitCode::from(1)
         }
     }
