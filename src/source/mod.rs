@@ -70,6 +70,16 @@ impl Scan {
     }
 }
 
+fn load_snapshot(path: &std::path::Path) -> Result<Store, SourceError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let snapshot = Snapshot::from_json(&shown, &text)?;
+    Ok(Store::from_snapshot(snapshot))
+}
+
 /// Starts reading `spec` into a new store. Must be called inside a tokio runtime.
 pub async fn start(spec: &SourceSpec) -> Result<Scan, SourceError> {
     match spec {
@@ -82,19 +92,19 @@ pub async fn start(spec: &SourceSpec) -> Result<Scan, SourceError> {
             })
         }
         SourceSpec::Snapshot(path) => {
-            let shown = path.display().to_string();
-            let text =
-                tokio::fs::read_to_string(path)
-                    .await
-                    .map_err(|source| SnapshotError::Io {
-                        path: shown.clone(),
-                        source,
-                    })?;
-            let snapshot = Snapshot::from_json(&shown, &text)?;
-            Ok(Scan {
-                store: Store::from_snapshot(snapshot),
-                task: None,
-            })
+            // Reading, parsing and re-deriving every verdict is CPU work: off the runtime's
+            // threads, so signals and input are still served while a large snapshot loads.
+            let path = path.clone();
+            let load = tokio::task::spawn_blocking(move || load_snapshot(&path));
+            let store = match load.await {
+                Ok(store) => store?,
+                Err(e) => {
+                    return Err(SourceError::Aws(format!(
+                        "loading the snapshot failed: {e}"
+                    )));
+                }
+            };
+            Ok(Scan { store, task: None })
         }
         #[cfg(feature = "aws")]
         SourceSpec::Aws(opts) => {

@@ -91,7 +91,14 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let mut sighup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
 
     log::line("event loop: starting the source");
-    let scan = source::start(&opts.spec).await.map_err(|e| e.to_string())?;
+    // A snapshot may take a while to load: a signal meanwhile ends the console at once.
+    let scan = tokio::select! {
+        biased;
+        _ = sighup.recv() => return Ok(Exit::HungUp),
+        _ = sigterm.recv() => return Ok(Exit::Terminated),
+        _ = sigint.recv() => return Ok(Exit::Interrupted),
+        scan = source::start(&opts.spec) => scan.map_err(|e| e.to_string())?,
+    };
     let mut store = scan.store;
     let mut task: Option<JoinHandle<Result<(), SourceError>>> = scan.task;
     let mut rx = store.subscribe();
@@ -151,8 +158,9 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
         tokio::select! {
             biased;
             _ = sighup.recv() => {
-                terminal::mark_gone();
-                log::line("SIGHUP: terminal gone");
+                // The terminal may still be there (`kill -HUP`): restoring it is tried, and
+                // a write that fails with EIO marks it gone.
+                log::line("SIGHUP");
                 return Ok(Exit::HungUp);
             }
             _ = sigterm.recv() => return Ok(Exit::Terminated),

@@ -1,7 +1,7 @@
 //! Terminal lifecycle: raw mode and the alternate screen on the way in; restored on normal
-//! exit, on panic (before the panic message is printed) and on SIGINT / SIGTERM. After a
-//! SIGHUP (or a write error) the terminal is gone: nothing is written to it again, and the
-//! process leaves without trying to restore it.
+//! exit, on panic (before the panic message is printed) and on SIGINT / SIGTERM / SIGHUP
+//! (`kill -HUP` leaves the terminal there). Once a write fails with EIO or a broken pipe the
+//! terminal is really gone: nothing is written to it again.
 
 use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Arc;
@@ -65,8 +65,7 @@ impl Write for TermWriter {
             return Ok(());
         }
         self.out.flush().inspect_err(|e| {
-            // EIO / EPIPE: the terminal went away under us.
-            if matches!(e.kind(), io::ErrorKind::BrokenPipe) || e.raw_os_error() == Some(5) {
+            if hung_up(e) {
                 mark_gone();
             }
         })
@@ -107,17 +106,30 @@ pub fn restore() {
         return;
     }
     let mut out = io::stdout();
-    if MOUSE.swap(false, Ordering::SeqCst) {
-        let _ = execute!(out, DisableMouseCapture);
+    let mouse = MOUSE.swap(false, Ordering::SeqCst);
+    let written = (|| {
+        if mouse {
+            execute!(out, DisableMouseCapture)?;
+        }
+        execute!(
+            out,
+            EndSynchronizedUpdate,
+            LeaveAlternateScreen,
+            cursor::Show
+        )?;
+        out.flush()
+    })();
+    if written.as_ref().is_err_and(hung_up) {
+        mark_gone();
     }
-    let _ = execute!(
-        out,
-        EndSynchronizedUpdate,
-        LeaveAlternateScreen,
-        cursor::Show
-    );
+    // Cooked mode again even when the screen could not be written: the tty's settings are
+    // kept by the kernel, not by the terminal.
     let _ = disable_raw_mode();
-    let _ = out.flush();
+}
+
+/// EIO / EPIPE: the terminal went away.
+fn hung_up(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::BrokenPipe) || e.raw_os_error() == Some(5)
 }
 
 fn install_panic_hook() {
