@@ -100,7 +100,9 @@ mod tests {
     #[test]
     fn refuses_empty_and_html_successes_only() {
         let xml = Some("application/xml");
-        let cases: &[(u16, Option<&str>, &[u8], Option<&str>)] = &[
+        // (status, content type, body, what the refusal must say or None for accepted)
+        type Case<'a> = (u16, Option<&'a str>, &'a [u8], Option<&'a str>);
+        let cases: &[Case<'_>] = &[
             (200, xml, b"", Some("empty 200 response")),
             (200, None, b"  \r\n", Some("empty 200 response")),
             (204, None, b"", Some("empty 204 response")),

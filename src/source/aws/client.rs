@@ -402,18 +402,18 @@ impl ReadOnly {
         let endpoint = self.shared.endpoint(&fetcher, ctx.region.as_deref());
         let breakers = &self.shared.breakers;
         progress(Progress::Queued(1));
-        let stopped = |stop: Stop, sent: bool| {
+        let not_sent = |stop: Stop| {
             progress(Progress::Started);
             progress(Progress::Failed);
-            Err(errors::stopped(operation, &ctx, &stop, sent))
+            errors::stopped(operation, &ctx, &stop, false)
         };
         if let Err(stop) = breakers.check(&endpoint) {
-            return stopped(stop, false);
+            return Err(not_sent(stop));
         }
         // The semaphore is never closed; without a permit the call would still be correct.
         let permit = tokio::select! {
             permit = self.shared.permits.acquire() => permit.ok(),
-            stop = breakers.stopped(&endpoint) => return stopped(stop, false),
+            stop = breakers.stopped(&endpoint) => return Err(not_sent(stop)),
         };
         progress(Progress::Started);
         let result = tokio::select! {
