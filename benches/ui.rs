@@ -57,6 +57,7 @@ fn synthetic() -> Store {
             policy_is_public: Some(false),
             public_access_block: None,
             encryption: None,
+            context: Default::default(),
             athena: Default::default(),
             errors: Vec::new(),
         }))

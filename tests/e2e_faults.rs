@@ -63,6 +63,7 @@ fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
     let mut opts = options(&moto.url, &[]);
     opts.regions = vec!["us-east-1".to_string()];
     opts.call_timeout = Duration::from_secs(5);
+    opts.context = true;
     let (result, s, took) = scan(opts);
     eprintln!("bad-answer scan took {took:?}");
     assert!(result.is_ok(), "{result:?}");

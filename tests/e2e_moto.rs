@@ -34,7 +34,10 @@ fn estate() -> &'static Estate {
     ESTATE.get_or_init(|| {
         let moto = Moto::start();
         let expect = moto.seed(&[]);
-        let (result, snapshot, took) = scan(options(&moto.url, &[MAIN_ROLE, SECOND_ROLE]));
+        // With the context (`--context`): this scan checks every read the scanner can make.
+        let mut opts = options(&moto.url, &[MAIN_ROLE, SECOND_ROLE]);
+        opts.context = true;
+        let (result, snapshot, took) = scan(opts);
         eprintln!("estate scan took {took:?}");
         Estate {
             moto,
@@ -572,6 +575,36 @@ fn cli_scan_writes_a_v1_snapshot() {
     );
 }
 
+/// The default scan reads what verdicts and checks need: one call per bucket (ListBuckets
+/// carries each bucket's region), and says the context was not read.
+#[test]
+fn the_default_scan_makes_one_call_per_bucket() {
+    let moto = Moto::start();
+    let expect = moto.seed(&["--buckets", "12"]);
+    let mut opts = options(&moto.url, &[]);
+    opts.regions = vec!["us-east-1".to_string()];
+    let (result, s, _) = scan(opts);
+    assert!(result.is_ok(), "{result:?}");
+    let ops = &s.scan.operations;
+    let per_bucket: u64 = ops
+        .iter()
+        .filter(|(op, _)| op.starts_with("s3:") && op.as_str() != "s3:ListBuckets")
+        .map(|(_, n)| *n)
+        .sum();
+    assert_eq!(per_bucket, 12, "{ops:?}");
+    assert_eq!(ops["s3:GetBucketPolicy"], 12);
+    for (name, x) in expect["buckets"].as_object().expect("buckets") {
+        let b = bucket(&s, name);
+        assert_eq!(
+            b.tls.verdict.as_str(),
+            str_of(&x["verdict"], "verdict"),
+            "{name}"
+        );
+        assert_eq!(b.context, intransit::model::ContextRead::NotRead, "{name}");
+        assert_eq!(b.encryption, None, "{name}");
+    }
+}
+
 /// Faults injected by the launcher: a denied policy read, throttling and a 500 that the
 /// retries absorb, a whole service denied and one too slow to answer. The scan
 /// completes and records each failure where it belongs.
@@ -598,6 +631,7 @@ fn failures_are_recorded_and_the_scan_completes() {
         moto.side("POST", "/_seed/faults", f);
     }
     let mut opts = options(&moto.url, &[]);
+    opts.context = true;
     // One region, so each whole-service fault is one estate error.
     opts.regions = vec!["us-east-1".to_string()];
     // Long enough that two throttling retries with backoff fit in the operation's budget

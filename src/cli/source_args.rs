@@ -47,6 +47,10 @@ pub struct SourceArgs {
     /// (ScanTimeout) and the scan ends with what it has.
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub scan_timeout: Option<u64>,
+    /// Also read every bucket's policy status, public access block and encryption (three
+    /// more calls per bucket; no verdict or check needs them).
+    #[arg(long)]
+    pub context: bool,
     /// Demo only: skip the simulated API latency.
     #[arg(long, hide = true)]
     pub no_latency: bool,
@@ -76,6 +80,7 @@ impl SourceArgs {
             concurrency: usize::from(self.concurrency),
             call_timeout: Duration::from_secs(self.call_timeout.max(1)),
             scan_timeout: self.scan_timeout.map(Duration::from_secs),
+            context: self.context,
         })
     }
 }

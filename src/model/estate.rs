@@ -113,6 +113,21 @@ pub enum PolicyText {
     Pending,
 }
 
+/// Whether a bucket's context was read: its policy status, public access block and default
+/// encryption. No verdict and no check uses them; a scan reads them with `--context`, and a
+/// live console when the operator opens the bucket.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContextRead {
+    /// Read (snapshots written before the field existed always read it).
+    #[default]
+    Read,
+    /// Not read: the scan read only what verdicts need.
+    NotRead,
+    /// Being read now, for the console.
+    Reading,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bucket {
     pub account_id: String,
@@ -124,6 +139,9 @@ pub struct Bucket {
     pub policy_is_public: Option<bool>,
     pub public_access_block: Option<PublicAccessBlock>,
     pub encryption: Option<BucketEncryption>,
+    /// Whether the three fields above were read.
+    #[serde(default)]
+    pub context: ContextRead,
     /// The analyzer's answer (bucket policy plus the RCPs that cover the account).
     pub tls: Analysis,
     pub athena: AthenaUsage,

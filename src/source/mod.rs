@@ -70,6 +70,27 @@ impl Scan {
     }
 }
 
+/// Starts reading the context of bucket `name` of `account_id` into `store`, when `spec` is a
+/// live source (the demo and snapshots have nothing more to read). Returns whether it started.
+pub fn read_bucket_context(spec: &SourceSpec, store: &Store, account_id: &str, name: &str) -> bool {
+    match spec {
+        #[cfg(feature = "aws")]
+        SourceSpec::Aws(opts) => {
+            tokio::spawn(aws::read_bucket_context(
+                store.clone(),
+                opts.clone(),
+                account_id.to_string(),
+                name.to_string(),
+            ));
+            true
+        }
+        _ => {
+            let _ = (store, account_id, name);
+            false
+        }
+    }
+}
+
 fn load_snapshot(path: &std::path::Path) -> Result<Store, SourceError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {

@@ -17,6 +17,9 @@ pub struct AwsOptions {
     pub concurrency: usize,
     /// Per-call timeout.
     pub call_timeout: Duration,
+    /// Also read each bucket's context (policy status, public access block, encryption),
+    /// which no verdict or check uses: three more calls per bucket.
+    pub context: bool,
     /// The whole scan's time limit: calls not answered by then fail with `ScanTimeout`.
     pub scan_timeout: Option<Duration>,
 }
@@ -33,6 +36,7 @@ impl Default for AwsOptions {
             concurrency: 16,
             call_timeout: Duration::from_secs(20),
             scan_timeout: None,
+            context: false,
         }
     }
 }

@@ -18,6 +18,7 @@ fn bucket(account: &str, name: &str, policy: PolicyText) -> Bucket {
         policy_is_public: None,
         public_access_block: None,
         encryption: None,
+        context: Default::default(),
         tls: Analysis::unknown(name, Partition::Aws, "not analyzed"),
         athena: AthenaUsage::default(),
         errors: Vec::new(),

@@ -3,6 +3,7 @@
 //! `tokio::select!`. A frame is drawn only after something changed; when the scan is done and
 //! no key is pressed, nothing at all is written.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -16,9 +17,10 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::app::{App, Effect};
+use super::app::{App, Effect, View};
 use super::theme::Theme;
 use super::{clipboard, log, terminal};
+use crate::model::{ContextRead, PolicyText};
 use crate::source::{self, SourceError, SourceSpec};
 use crate::store::Store;
 
@@ -83,6 +85,31 @@ fn write_snapshot(store: &Store, path: PathBuf) -> JoinHandle<Result<PathBuf, St
     })
 }
 
+/// In a live console, an open bucket whose context the scan did not read (and whose policy
+/// read is over, so the scan will not write it again) gets it read, once.
+fn ask_context(app: &App, store: &Store, spec: &SourceSpec, asked: &mut HashSet<String>) {
+    let View::BucketDetail(d) = app.view() else {
+        return;
+    };
+    if asked.contains(&d.key) {
+        return;
+    }
+    let account = store.read(|s| {
+        s.estate
+            .buckets
+            .iter()
+            .find(|b| b.name == d.key)
+            .filter(|b| b.context == ContextRead::NotRead && b.policy != PolicyText::Pending)
+            .map(|b| b.account_id.clone())
+    });
+    if let Some(account) = account
+        && source::read_bucket_context(spec, store, &account, &d.key)
+    {
+        log::line("reading an opened bucket's context");
+        asked.insert(d.key.clone());
+    }
+}
+
 /// Runs the console until the user quits or a signal arrives. The terminal is restored by
 /// the caller's [`terminal::Guard`].
 pub async fn run(opts: Options) -> Result<Exit, String> {
@@ -130,7 +157,9 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let mut was_busy = true;
     let mut first_drawn = false;
 
+    let mut context_asked: HashSet<String> = HashSet::new();
     loop {
+        ask_context(&app, &store, &opts.spec, &mut context_asked);
         if dirty && Instant::now() >= next_frame {
             if let Err(e) = draw(&mut term, &app, &store) {
                 log::line(&format!("draw failed: {e}"));
@@ -211,6 +240,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                                         store = scan.store;
                                         task = scan.task;
                                         rx = store.subscribe();
+                                        context_asked.clear();
                                         app.set_message("rescanning…", false);
                                         store.read(|s| app.reset(s));
                                         log::line("rescan started");

@@ -114,6 +114,7 @@ pub fn bucket(account: &str, region: &str, name: &str, policy: Pol) -> Bucket {
         policy_is_public: None,
         public_access_block: None,
         encryption: None,
+        context: Default::default(),
         tls: Analysis::unknown(name, Partition::Aws, "not analyzed"),
         athena: Default::default(),
         errors,

@@ -139,6 +139,8 @@ pub(super) struct Shared {
     breakers: Breakers,
     /// The custom endpoint, when every service is reached through one.
     endpoint_url: Option<String>,
+    /// Read every bucket's context too (`--context`).
+    context: bool,
     base: SdkConfig,
     path_style: bool,
     home_region: String,
@@ -184,6 +186,7 @@ impl Shared {
             permits: Semaphore::new(opts.concurrency.max(1)),
             breakers: Breakers::new(deadline),
             endpoint_url: base.endpoint_url().map(str::to_string),
+            context: opts.context,
             base,
             path_style,
             home_region,
@@ -194,6 +197,11 @@ impl Shared {
     /// and Organizations are called.
     pub(super) fn home_region(&self) -> &str {
         &self.home_region
+    }
+
+    /// Whether the scan reads every bucket's context (`--context`).
+    pub(super) fn reads_context(&self) -> bool {
+        self.context
     }
 
     /// The endpoint a call of `service` in `region` goes to, as the breakers name it.
@@ -266,6 +274,11 @@ impl ReadOnly {
 
     pub(super) fn assumed_role(&self) -> Option<&str> {
         self.assumed_role.as_deref()
+    }
+
+    /// Sets the account id without a call, for an account the scan already identified.
+    pub(super) fn known_account(&self, account_id: &str) {
+        let _ = self.account_id.set(account_id.to_string());
     }
 
     /// The account id, once `ReadOnly::identify` succeeded.

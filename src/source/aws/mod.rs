@@ -51,6 +51,45 @@ pub async fn run(store: Store, opts: AwsOptions) -> Result<(), SourceError> {
     result
 }
 
+/// Reads one bucket's context (policy status, public access block, encryption) into `store`,
+/// for the console when the operator opens a bucket the scan read without it. The account's
+/// role, if the scan assumed one, is assumed again; a failure is recorded on the bucket.
+pub async fn read_bucket_context(store: Store, opts: AwsOptions, account_id: String, name: String) {
+    let found = store.read(|s| {
+        let bucket = s
+            .estate
+            .buckets
+            .iter()
+            .find(|b| b.account_id == account_id && b.name == name)?
+            .clone();
+        let role = s
+            .estate
+            .accounts
+            .iter()
+            .find(|a| a.id == account_id)
+            .and_then(|a| a.assumed_role.clone());
+        Some((bucket, role))
+    });
+    let Some((mut bucket, role)) = found else {
+        return;
+    };
+    let shared = Shared::load(store.clone(), &opts).await;
+    let base = shared.base();
+    let ro = match role {
+        None => base,
+        Some(role) => match base.assume_role(&role, opts.external_id.as_deref()).await {
+            Ok(ro) => ro,
+            Err(e) => {
+                bucket.errors.push(e);
+                store.apply(Update::Bucket(Box::new(bucket)));
+                return;
+            }
+        },
+    };
+    ro.known_account(&account_id);
+    s3::read_one_context(Arc::new(ro), bucket).await;
+}
+
 /// An account ready to be scanned.
 struct Target {
     ro: Arc<ReadOnly>,

@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 use super::client::ReadOnly;
 use super::report_panics;
 use crate::model::{
-    Bucket, BucketEncryption, FetchError, Partition, PolicyText, PublicAccessBlock,
+    Bucket, BucketEncryption, ContextRead, FetchError, Partition, PolicyText, PublicAccessBlock,
 };
 use crate::policy::Analysis;
 use crate::store::Update;
@@ -71,14 +71,15 @@ pub(super) async fn scan(ro: Arc<ReadOnly>, partition: Partition) {
         }
     }
     // Phase 1 gives every bucket its TLS verdict (one call per bucket, two without
-    // BucketRegion); only then phase 2 reads the context auditors want (policy status, public
-    // access block, encryption), so verdicts never wait behind it.
+    // BucketRegion). Only with `--context` does phase 2 read what no verdict or check uses
+    // (policy status, public access block, encryption), after the verdicts.
     let mut context = JoinSet::new();
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok(read) => {
+            Ok(read) if ro.shared().reads_context() => {
                 context.spawn(read_context(ro.clone(), read));
             }
+            Ok(_) => {}
             Err(e) => ro.store().apply(Update::Error(super::panicked("s3", &e))),
         }
     }
@@ -107,6 +108,7 @@ fn bucket(
         policy_is_public: None,
         public_access_block: None,
         encryption: None,
+        context: ContextRead::NotRead,
         // Recomputed by the store from the policy text and the RCPs.
         tls: Analysis::unknown(&l.name, partition, "not analyzed"),
         athena: Default::default(),
@@ -160,6 +162,9 @@ async fn read_verdict(ro: Arc<ReadOnly>, partition: Partition, l: Listed) -> Rea
         }
     };
     let mut bucket = bucket(&ro, partition, &l, region, policy);
+    if ro.shared().reads_context() {
+        bucket.context = ContextRead::Reading;
+    }
     if bucket.policy == PolicyText::None {
         // No policy: nothing in a policy can make the bucket public.
         bucket.policy_is_public = Some(false);
@@ -170,6 +175,25 @@ async fn read_verdict(ro: Arc<ReadOnly>, partition: Partition, l: Listed) -> Rea
         bucket,
         read_region,
     }
+}
+
+/// Reads the context of one bucket already read (for the console, on demand).
+pub(super) async fn read_one_context(ro: Arc<ReadOnly>, mut bucket: Bucket) {
+    let read_region = if bucket.region == UNKNOWN_REGION {
+        ro.shared().home_region().to_string()
+    } else {
+        bucket.region.clone()
+    };
+    bucket.context = ContextRead::Reading;
+    ro.store().apply(Update::Bucket(Box::new(bucket.clone())));
+    read_context(
+        ro,
+        Read {
+            bucket,
+            read_region,
+        },
+    )
+    .await;
 }
 
 async fn read_context(ro: Arc<ReadOnly>, read: Read) {
@@ -232,6 +256,7 @@ async fn read_context(ro: Arc<ReadOnly>, read: Read) {
         Err(e) if e.code == "ServerSideEncryptionConfigurationNotFoundError" => {}
         Err(e) => bucket.errors.push(e),
     }
+    bucket.context = ContextRead::Read;
     ro.store().apply(Update::Bucket(Box::new(bucket)));
 }
 

@@ -257,6 +257,7 @@ pub fn bucket(spec: &Spec) -> Bucket {
         policy_is_public,
         public_access_block,
         encryption,
+        context: Default::default(),
         tls: Analysis::unknown(spec.name, Partition::Aws, "not analyzed"),
         athena: AthenaUsage::default(),
         errors,

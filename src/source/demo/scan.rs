@@ -155,6 +155,7 @@ fn listed(b: &Bucket) -> Bucket {
         policy_is_public: None,
         public_access_block: None,
         encryption: None,
+        context: crate::model::ContextRead::NotRead,
         tls: Analysis::unknown(&b.name, crate::model::Partition::Aws, "not analyzed"),
         errors: Vec::new(),
         ..b.clone()

@@ -10,7 +10,7 @@ use super::super::theme::Theme;
 use super::super::widgets::{Doc, Status, clean, status_span, verdict_span};
 use super::{account_label, json_spans, kv, pretty_policy};
 use crate::compliance::{Evaluation, ResourceKind};
-use crate::model::{Bucket, PolicyText};
+use crate::model::{Bucket, ContextRead, PolicyText};
 use crate::policy::render::verdict_sentence;
 use crate::policy::{PolicySource, Role, Target, Verdict};
 use crate::store::State;
@@ -81,54 +81,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
         },
         t,
     ));
-    let pab = match &b.public_access_block {
-        Some(p) if p.all_on() => status_span(Status::Good, "all four blocks on", t),
-        Some(p) => {
-            let off: Vec<&str> = [
-                ("BlockPublicAcls", p.block_public_acls),
-                ("IgnorePublicAcls", p.ignore_public_acls),
-                ("BlockPublicPolicy", p.block_public_policy),
-                ("RestrictPublicBuckets", p.restrict_public_buckets),
-            ]
-            .iter()
-            .filter(|(_, on)| !on)
-            .map(|(n, _)| *n)
-            .collect();
-            status_span(Status::Warn, format!("off: {}", off.join(", ")), t)
-        }
-        None => status_span(Status::Unknown, "not configured or not readable", t),
-    };
-    doc.push(Line::from(vec![
-        Span::styled(format!("  {:<20} ", "Public access block"), t.muted),
-        pab,
-    ]));
-    if let Some(public) = b.policy_is_public {
-        doc.push(Line::from(vec![
-            Span::styled(format!("  {:<20} ", "Policy is public"), t.muted),
-            if public {
-                status_span(Status::Bad, "yes", t)
-            } else {
-                status_span(Status::Good, "no", t)
-            },
-        ]));
-    }
-    doc.push(kv(
-        "Encryption at rest",
-        match &b.encryption {
-            Some(e) => {
-                let mut s = clean(&e.algorithm);
-                if let Some(k) = &e.kms_key_id {
-                    s.push_str(&format!(" · key {}", clean(k)));
-                }
-                if e.bucket_key_enabled {
-                    s.push_str(" · bucket key on");
-                }
-                s
-            }
-            None => "none reported".into(),
-        },
-        t,
-    ));
+    context_lines(&mut doc, b, t);
     if let Some(err) = &a.error {
         doc.push(Line::from(vec![
             Span::styled(format!("  {:<20} ", "Why unknown"), t.muted),
@@ -374,4 +327,78 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
         }
     }
     doc
+}
+
+/// Policy status, public access block and encryption, or what was not read and why.
+fn context_lines(doc: &mut Doc, b: &Bucket, t: &Theme) {
+    match b.context {
+        ContextRead::Read => {}
+        ContextRead::NotRead => {
+            doc.push(kv(
+                "Context",
+                "not read: the scan reads only what verdicts and checks need (policy, region); \
+                 policy status, public access block and encryption are read by `scan \
+                 --context`, and when this bucket is opened in a live console"
+                    .into(),
+                t,
+            ));
+            return;
+        }
+        ContextRead::Reading => {
+            doc.push(kv(
+                "Context",
+                "reading policy status, public access block and encryption…".into(),
+                t,
+            ));
+            return;
+        }
+    }
+    let pab = match &b.public_access_block {
+        Some(p) if p.all_on() => status_span(Status::Good, "all four blocks on", t),
+        Some(p) => {
+            let off: Vec<&str> = [
+                ("BlockPublicAcls", p.block_public_acls),
+                ("IgnorePublicAcls", p.ignore_public_acls),
+                ("BlockPublicPolicy", p.block_public_policy),
+                ("RestrictPublicBuckets", p.restrict_public_buckets),
+            ]
+            .iter()
+            .filter(|(_, on)| !on)
+            .map(|(n, _)| *n)
+            .collect();
+            status_span(Status::Warn, format!("off: {}", off.join(", ")), t)
+        }
+        None => status_span(Status::Unknown, "not configured or not readable", t),
+    };
+    doc.push(Line::from(vec![
+        Span::styled(format!("  {:<20} ", "Public access block"), t.muted),
+        pab,
+    ]));
+    if let Some(public) = b.policy_is_public {
+        doc.push(Line::from(vec![
+            Span::styled(format!("  {:<20} ", "Policy is public"), t.muted),
+            if public {
+                status_span(Status::Bad, "yes", t)
+            } else {
+                status_span(Status::Good, "no", t)
+            },
+        ]));
+    }
+    doc.push(kv(
+        "Encryption at rest",
+        match &b.encryption {
+            Some(e) => {
+                let mut s = clean(&e.algorithm);
+                if let Some(k) = &e.kms_key_id {
+                    s.push_str(&format!(" · key {}", clean(k)));
+                }
+                if e.bucket_key_enabled {
+                    s.push_str(" · bucket key on");
+                }
+                s
+            }
+            None => "none reported".into(),
+        },
+        t,
+    ));
 }
