@@ -1,0 +1,121 @@
+//! Adversarial bucket policies, to reproduce and measure worst-case analysis time:
+//!
+//! ```text
+//! cargo run --release --no-default-features --example adversarial -- policy reviewer
+//! cargo run --release --no-default-features --example adversarial -- time reviewer
+//! cargo run --release --no-default-features --example adversarial -- hunt 200
+//! cargo run --release --no-default-features --example adversarial -- snapshot demo.json 40
+//! ```
+//!
+//! `policy` prints a policy, `time` analyzes it and prints the verdict, the work count and the
+//! time, `hunt N` tries N generated shapes up to 20 KB and prints the slowest, `snapshot` turns a
+//! snapshot written by `intransit scan --demo` into one with N buckets holding 7.5 KB
+//! adversarial policies (for `intransit overview --snapshot`).
+
+#[path = "../tests/adversarial_support/mod.rs"]
+mod adversarial;
+
+use std::time::Instant;
+
+use adversarial::{BUCKET_POLICY_LIMIT, ResourceMix, Rng, Shape};
+use intransit::model::Partition;
+use intransit::policy::{Target, analyze_bucket_policy, parse_policy};
+use serde_json::{Value, json};
+
+fn shape(name: &str) -> Shape {
+    match name {
+        "reviewer" => Shape::reviewer(),
+        "snapshot" => Shape::snapshot_bucket(7, "bucket"),
+        seed => hunt_shape(seed.parse().expect("a shape name or a seed")),
+    }
+}
+
+/// A random shape of a policy up to S3's limit.
+fn hunt_shape(seed: u64) -> Shape {
+    let mut r = Rng::new(seed ^ 0xA5A5);
+    let mixes = [ResourceMix::NotResource, ResourceMix::Resource, ResourceMix::Mixed];
+    let letters = ["ab", "abc", "abcd", "xyz"];
+    Shape {
+        seed,
+        bucket: "bucket".to_string(),
+        statements: 1 + r.below(80),
+        patterns: 1 + r.below(20),
+        stars: 1 + r.below(5),
+        letters: letters[r.below(letters.len())],
+        resources: mixes[r.below(mixes.len())],
+        not_action: r.below(60),
+        not_principal: r.below(40),
+        conditional: r.below(60),
+        condition_variants: r.below(60),
+        max_bytes: BUCKET_POLICY_LIMIT,
+    }
+}
+
+/// Analyzes `text` for `bucket`; returns (milliseconds, verdict, warnings).
+fn time(text: &str, bucket: &str) -> (f64, String, Vec<String>) {
+    let policy = parse_policy(text).expect("generated policies parse");
+    let target = Target::new(bucket, Partition::Aws);
+    let start = Instant::now();
+    let a = analyze_bucket_policy(Some(&policy), &target);
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    let warnings = a
+        .warnings
+        .iter()
+        .map(|w| format!("{:?}", w.kind))
+        .collect();
+    (ms, a.verdict.to_string(), warnings)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("policy") => {
+            let s = shape(args.get(1).map_or("reviewer", String::as_str));
+            println!("{}", adversarial::policy(&s));
+        }
+        Some("time") => {
+            let s = shape(args.get(1).map_or("reviewer", String::as_str));
+            let text = adversarial::policy(&s);
+            let (ms, verdict, warnings) = time(&text, &s.bucket);
+            println!(
+                "{} bytes: {verdict} in {ms:.1} ms; warnings {warnings:?}",
+                text.len()
+            );
+        }
+        Some("hunt") => {
+            let n: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100);
+            let mut worst: Vec<(f64, u64, usize, String)> = Vec::new();
+            for seed in 0..n {
+                let s = hunt_shape(seed);
+                let text = adversarial::policy(&s);
+                let (ms, verdict, _) = time(&text, &s.bucket);
+                worst.push((ms, seed, text.len(), verdict));
+            }
+            worst.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (ms, seed, len, verdict) in worst.iter().take(10) {
+                println!("seed {seed}: {len} bytes, {verdict}, {ms:.1} ms");
+            }
+        }
+        Some("snapshot") => {
+            let template = args.get(1).expect("a snapshot from `intransit scan --demo`");
+            let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(40);
+            let text = std::fs::read_to_string(template).expect("readable snapshot");
+            let mut snap: Value = serde_json::from_str(&text).expect("a JSON snapshot");
+            let buckets = snap["buckets"].as_array().expect("buckets").clone();
+            let first = buckets.first().expect("at least one bucket").clone();
+            let mut out = Vec::new();
+            for i in 0..n {
+                let name = format!("adversarial-bucket-{i:02}");
+                let policy = adversarial::policy(&Shape::snapshot_bucket(i as u64 + 1, &name));
+                let mut b = first.clone();
+                b["name"] = json!(name);
+                b["policy"] = json!({"state": "present", "text": policy});
+                b["errors"] = json!([]);
+                out.push(b);
+            }
+            snap["buckets"] = Value::Array(out);
+            println!("{}", serde_json::to_string(&snap).expect("encodes"));
+        }
+        _ => eprintln!("usage: adversarial policy|time [reviewer|snapshot|SEED] | hunt N | snapshot FILE N"),
+    }
+}
