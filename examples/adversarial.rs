@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use adversarial::{BUCKET_POLICY_LIMIT, ResourceMix, Rng, Shape};
 use intransit::model::Partition;
-use intransit::policy::{Target, analyze_bucket_policy, parse_policy};
+use intransit::policy::{Budget, PolicyInput, PolicySource, Target, analyze_within, parse_policy};
 use serde_json::{Value, json};
 
 fn shape(name: &str) -> Shape {
@@ -33,7 +33,11 @@ fn shape(name: &str) -> Shape {
 /// A random shape of a policy up to S3's limit.
 fn hunt_shape(seed: u64) -> Shape {
     let mut r = Rng::new(seed ^ 0xA5A5);
-    let mixes = [ResourceMix::NotResource, ResourceMix::Resource, ResourceMix::Mixed];
+    let mixes = [
+        ResourceMix::NotResource,
+        ResourceMix::Resource,
+        ResourceMix::Mixed,
+    ];
     let letters = ["ab", "abc", "abcd", "xyz"];
     Shape {
         seed,
@@ -51,19 +55,30 @@ fn hunt_shape(seed: u64) -> Shape {
     }
 }
 
-/// Analyzes `text` for `bucket`; returns (milliseconds, verdict, warnings).
+/// Analyzes `text` for `bucket` within the standard budget; returns (milliseconds, verdict
+/// and work units, warnings).
 fn time(text: &str, bucket: &str) -> (f64, String, Vec<String>) {
     let policy = parse_policy(text).expect("generated policies parse");
     let target = Target::new(bucket, Partition::Aws);
+    let source = PolicySource::BucketPolicy;
+    let inputs = [PolicyInput {
+        source: &source,
+        policy: &policy,
+    }];
     let start = Instant::now();
-    let a = analyze_bucket_policy(Some(&policy), &target);
+    let b = analyze_within(&target, &inputs, Budget::standard());
     let ms = start.elapsed().as_secs_f64() * 1e3;
-    let warnings = a
+    let warnings = b
+        .analysis
         .warnings
         .iter()
         .map(|w| format!("{:?}", w.kind))
         .collect();
-    (ms, a.verdict.to_string(), warnings)
+    (
+        ms,
+        format!("{} ({} units)", b.analysis.verdict, b.work),
+        warnings,
+    )
 }
 
 fn main() {
@@ -97,7 +112,9 @@ fn main() {
             }
         }
         Some("snapshot") => {
-            let template = args.get(1).expect("a snapshot from `intransit scan --demo`");
+            let template = args
+                .get(1)
+                .expect("a snapshot from `intransit scan --demo`");
             let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(40);
             let text = std::fs::read_to_string(template).expect("readable snapshot");
             let mut snap: Value = serde_json::from_str(&text).expect("a JSON snapshot");
@@ -116,6 +133,8 @@ fn main() {
             snap["buckets"] = Value::Array(out);
             println!("{}", serde_json::to_string(&snap).expect("encodes"));
         }
-        _ => eprintln!("usage: adversarial policy|time [reviewer|snapshot|SEED] | hunt N | snapshot FILE N"),
+        _ => eprintln!(
+            "usage: adversarial policy|time [reviewer|snapshot|SEED] | hunt N | snapshot FILE N"
+        ),
     }
 }

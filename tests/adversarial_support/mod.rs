@@ -143,7 +143,12 @@ fn bucket_part(rng: &mut Rng, bucket: &str) -> String {
     match rng.below(6) {
         0 => bucket.to_string(),
         1 => "*".to_string(),
-        2 if chars.len() >= 3 => format!("{}*{}*{}", chars[0], chars[chars.len() / 2], chars[chars.len() - 1]),
+        2 if chars.len() >= 3 => format!(
+            "{}*{}*{}",
+            chars[0],
+            chars[chars.len() / 2],
+            chars[chars.len() - 1]
+        ),
         3 if chars.len() >= 2 => format!("{}*", chars[0]),
         4 if chars.len() >= 2 => format!("*{}", chars[chars.len() - 1]),
         _ => {
@@ -203,12 +208,10 @@ fn condition(rng: &mut Rng, shape: &Shape) -> Value {
         json!({"Bool": {"aws:SecureTransport": "false"}})
     };
     if rng.chance(shape.conditional) {
-        cond.as_object_mut()
-            .expect("an object")
-            .insert(
-                "StringNotEquals".into(),
-                json!({"aws:SourceVpce": format!("vpce-{:08x}", rng.next() as u32)}),
-            );
+        cond.as_object_mut().expect("an object").insert(
+            "StringNotEquals".into(),
+            json!({"aws:SourceVpce": format!("vpce-{:08x}", rng.next() as u32)}),
+        );
     }
     cond
 }
