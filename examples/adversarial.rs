@@ -7,7 +7,7 @@
 //! cargo run --release --no-default-features --example adversarial -- snapshot demo.json 40
 //! ```
 //!
-//! `policy` prints a policy, `time` analyzes it and prints the verdict, the work count and the
+//! `policy` prints a policy, `time` analyzes it (`exact`: with no budget at all) and prints the verdict, the work count and the
 //! time, `hunt N` tries N generated shapes up to 20 KB and prints the slowest, `snapshot` turns a
 //! snapshot written by `intransit scan --demo` into one with N buckets holding 7.5 KB
 //! adversarial policies (for `intransit overview --snapshot`).
@@ -42,13 +42,14 @@ fn hunt_shape(seed: u64) -> Shape {
     Shape {
         seed,
         bucket: "bucket".to_string(),
-        statements: 1 + r.below(80),
+        statements: 1 + r.below(150),
         patterns: 1 + r.below(20),
-        stars: 1 + r.below(5),
+        stars: 1 + r.below(8),
         letters: letters[r.below(letters.len())],
         resources: mixes[r.below(mixes.len())],
         not_action: r.below(60),
         not_principal: r.below(40),
+        principals: 1 + r.below(40),
         conditional: r.below(60),
         condition_variants: r.below(60),
         max_bytes: BUCKET_POLICY_LIMIT,
@@ -58,6 +59,10 @@ fn hunt_shape(seed: u64) -> Shape {
 /// Analyzes `text` for `bucket` within the standard budget; returns (milliseconds, verdict
 /// and work units, warnings).
 fn time(text: &str, bucket: &str) -> (f64, String, Vec<String>) {
+    time_within(text, bucket, Budget::standard())
+}
+
+fn time_within(text: &str, bucket: &str, budget: Budget) -> (f64, String, Vec<String>) {
     let policy = parse_policy(text).expect("generated policies parse");
     let target = Target::new(bucket, Partition::Aws);
     let source = PolicySource::BucketPolicy;
@@ -66,7 +71,7 @@ fn time(text: &str, bucket: &str) -> (f64, String, Vec<String>) {
         policy: &policy,
     }];
     let start = Instant::now();
-    let b = analyze_within(&target, &inputs, Budget::standard());
+    let b = analyze_within(&target, &inputs, budget);
     let ms = start.elapsed().as_secs_f64() * 1e3;
     let warnings = b
         .analysis
@@ -97,6 +102,15 @@ fn main() {
                 text.len()
             );
         }
+        Some("exact") => {
+            let s = shape(args.get(1).map_or("reviewer", String::as_str));
+            let text = adversarial::policy(&s);
+            let (ms, verdict, warnings) = time_within(&text, &s.bucket, Budget::unlimited());
+            println!(
+                "{} bytes, no budget: {verdict} in {ms:.1} ms; warnings {warnings:?}",
+                text.len()
+            );
+        }
         Some("hunt") => {
             let n: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100);
             let mut worst: Vec<(f64, u64, usize, String)> = Vec::new();
@@ -105,6 +119,16 @@ fn main() {
                 let text = adversarial::policy(&s);
                 let (ms, verdict, _) = time(&text, &s.bucket);
                 worst.push((ms, seed, text.len(), verdict));
+            }
+            worst.sort_by(|a, b| b.0.total_cmp(&a.0));
+            // The slowest again, best of five: a shared machine's noise is not the policy's.
+            worst.truncate(20);
+            for w in &mut worst {
+                let s = hunt_shape(w.1);
+                let text = adversarial::policy(&s);
+                for _ in 0..4 {
+                    w.0 = w.0.min(time(&text, &s.bucket).0);
+                }
             }
             worst.sort_by(|a, b| b.0.total_cmp(&a.0));
             for (ms, seed, len, verdict) in worst.iter().take(10) {
@@ -134,7 +158,7 @@ fn main() {
             println!("{}", serde_json::to_string(&snap).expect("encodes"));
         }
         _ => eprintln!(
-            "usage: adversarial policy|time [reviewer|snapshot|SEED] | hunt N | snapshot FILE N"
+            "usage: adversarial policy|time|exact [reviewer|snapshot|SEED] | hunt N | snapshot FILE N"
         ),
     }
 }

@@ -468,7 +468,7 @@ fn fact_for<'a>(
         }
     };
     if let Reach::Undecided { .. } = objects {
-        ctx.note(format!("which objects {} reaches", name(st)));
+        ctx.note(|| format!("which objects {} reaches", name(st)));
         warnings.push(Warning {
             kind: WarningKind::TooComplex,
             statement: Some(st.index),
@@ -493,7 +493,7 @@ fn fact_for<'a>(
             Search::NotFound => Tri::True,
             Search::Found(_) => Tri::False,
             Search::TooComplex => {
-                ctx.note(format!("whether {} selects every S3 action", name(st)));
+                ctx.note(|| format!("whether {} selects every S3 action", name(st)));
                 Tri::Unknown
             }
         }
@@ -647,9 +647,14 @@ struct Ctx {
     /// Example keys found so far (suffixes after the object prefix); when a search runs out of
     /// budget, one that no statement of the set selects still proves a gap.
     examples: Vec<String>,
-    /// The questions the budget left undecided, in words.
+    /// The first questions the budget left undecided, in words.
     undecided: Vec<String>,
+    /// How many questions it left undecided.
+    undecided_count: usize,
 }
+
+/// Undecided questions named in messages.
+const NAMED_QUESTIONS: usize = 3;
 
 /// Example keys kept for reuse.
 const KEPT_EXAMPLES: usize = 32;
@@ -662,21 +667,29 @@ impl Ctx {
             covered: Vec::new(),
             examples: Vec::new(),
             undecided: Vec::new(),
+            undecided_count: 0,
         }
     }
 
-    fn note(&mut self, what: String) {
-        if !self.undecided.contains(&what) {
-            self.undecided.push(what);
+    /// Records an undecided question (the first few are named in messages).
+    fn note(&mut self, what: impl FnOnce() -> String) {
+        self.undecided_count += 1;
+        if self.undecided.len() < NAMED_QUESTIONS {
+            let what = what();
+            if !self.undecided.contains(&what) {
+                self.undecided.push(what);
+            }
         }
     }
 
     /// The undecided questions for a message: the first few, and how many more.
     fn undecided_text(&self) -> String {
-        const SHOWN: usize = 3;
-        let mut parts: Vec<String> = self.undecided.iter().take(SHOWN).cloned().collect();
-        if self.undecided.len() > SHOWN {
-            parts.push(format!("{} more questions", self.undecided.len() - SHOWN));
+        let mut parts: Vec<String> = self.undecided.clone();
+        if self.undecided_count > parts.len() {
+            parts.push(format!(
+                "{} more questions",
+                self.undecided_count - parts.len()
+            ));
         }
         if parts.is_empty() {
             "part of the policy".to_string()
@@ -910,7 +923,7 @@ fn unlisted_covered(facts: &[(usize, &Fact<'_>)], prefix: &str, ctx: &mut Ctx) -
             Search::NotFound => Tri::True,
             Search::Found(_) => Tri::False,
             Search::TooComplex => {
-                ctx.note("whether S3 actions the policy does not name are denied".to_string());
+                ctx.note(|| "whether S3 actions the policy does not name are denied".to_string());
                 Tri::Unknown
             }
         }
@@ -1004,15 +1017,14 @@ fn objects_gap(facts: &[(usize, &Fact<'_>)], prefix: &str, ctx: &mut Ctx) -> Obj
             match known {
                 Some(example) => ObjectsGap::Gap(example.clone()),
                 None => {
-                    let names: Vec<String> = facts
-                        .iter()
-                        .filter(|(_, f)| searched(f))
-                        .map(|(_, f)| name(f.st))
-                        .collect();
-                    ctx.note(format!(
-                        "whether {} cover every object key",
-                        statement_list(&names)
-                    ));
+                    ctx.note(|| {
+                        let names: Vec<String> = facts
+                            .iter()
+                            .filter(|(_, f)| searched(f))
+                            .map(|(_, f)| name(f.st))
+                            .collect();
+                        format!("whether {} cover every object key", statement_list(&names))
+                    });
                     ObjectsGap::Undecided
                 }
             }
@@ -1197,6 +1209,16 @@ fn describe_http_gaps(
 /// The `too_complex` gaps of a class: the object coverage and the unnamed actions the budget
 /// left undecided, with the statements concerned.
 fn undecided_messages(g: &ClassGaps, who: Option<&str>, facts: &[Fact<'_>], gaps: &mut Vec<Gap>) {
+    // A few are enough to say what was left open; the `too_complex` warning counts them all.
+    const SHOWN: usize = 4;
+    if gaps
+        .iter()
+        .filter(|g| g.kind == GapKind::TooComplex)
+        .count()
+        >= SHOWN
+    {
+        return;
+    }
     let for_whom = who.map(|p| format!(" for {p}")).unwrap_or_default();
     let mut by_statements: Vec<(&[usize], Vec<usize>)> = Vec::new();
     for (action, statements) in &g.undecided {

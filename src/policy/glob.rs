@@ -180,7 +180,7 @@ pub enum Search {
 /// Work units one analysis may spend on automaton searches (see [`Budget`]). Calibrated so
 /// the worst bucket policy found (20 KB, S3's limit) is decided or given up on in well under
 /// 50 ms on one core.
-pub const WORK_LIMIT: u64 = 20_000_000;
+pub const WORK_LIMIT: u64 = 2_500_000;
 
 /// States one search may explore.
 pub const MAX_STATES: usize = 4096;
@@ -303,10 +303,18 @@ fn search(
         .flat_map(|g| g.patterns.iter())
         .any(|p| p.case_insensitive);
     let fold_char = |c: char| if fold { c.to_ascii_lowercase() } else { c };
-    let full = Automaton::new(&owned);
-    if !budget.charge(full.cost() * (prefix.chars().count() as u64 + 1)) {
+    // Charged before the automaton is built: an exhausted budget costs nothing more.
+    let positions: usize = owned
+        .iter()
+        .flat_map(|(_, g)| g.iter())
+        .map(|t| t.len() + 1)
+        .sum();
+    let patterns = owned.iter().map(|(_, g)| g.len()).sum::<usize>();
+    let cost = (positions.div_ceil(64).max(1) + patterns) as u64;
+    if !budget.charge(cost * (prefix.chars().count() as u64 + 1)) {
         return Search::TooComplex;
     }
+    let full = Automaton::new(&owned);
     let mut state = full.start();
     for c in prefix.chars() {
         state = full.step(&state, &full.advance_mask(fold_char(c)));
@@ -403,6 +411,9 @@ struct Pat<'a> {
     /// Bit of the pattern's first position; position `i` is bit `offset + i`, the end (the
     /// pattern fully matched) is bit `offset + toks.len()`.
     offset: usize,
+    /// For a pattern whose positions fit in 64 bits: its `*` positions, relative to `offset`
+    /// (0 otherwise; see `Automaton::reduce`).
+    stars: u64,
 }
 
 impl Pat<'_> {
@@ -440,7 +451,19 @@ impl<'a> Automaton<'a> {
         for (negated, patterns) in groups {
             let first = pats.len();
             for toks in patterns {
-                pats.push(Pat { toks, offset: bit });
+                let stars = if toks.len() < 64 {
+                    toks.iter()
+                        .enumerate()
+                        .filter(|(_, t)| **t == Tok::Many)
+                        .fold(0u64, |m, (i, _)| m | (1 << i))
+                } else {
+                    0
+                };
+                pats.push(Pat {
+                    toks,
+                    offset: bit,
+                    stars,
+                });
                 bit += toks.len() + 1;
             }
             ranges.push((*negated, first..pats.len()));
@@ -765,8 +788,10 @@ impl<'a> Automaton<'a> {
         for (negated, range) in &self.groups {
             let mut group_alive = false;
             let mut tail_at: Option<usize> = None;
+            let mut nonempty = 0;
             for p in &self.pats[range.clone()] {
                 let (alive, star) = self.reduce(s, p);
+                nonempty += usize::from(alive || get(s, p.end()));
                 if let Some(star) = star
                     && tail_at.is_none()
                     && get(&self.tail, star)
@@ -783,7 +808,8 @@ impl<'a> Automaton<'a> {
                     // Keep the final `*` and the end it stands on; drop the rest of the group.
                     let lo = self.pats[range.start].offset;
                     let hi = self.pats[range.end - 1].end() + 1;
-                    if range.len() > 1 || highest_set(s, &self.many, lo, star).is_some() {
+                    // Already so when that pattern is the group's only one with a position.
+                    if nonempty > 1 {
                         clear_range(s, lo, hi);
                         set(s, star);
                         set(s, star + 1);
@@ -816,11 +842,7 @@ impl<'a> Automaton<'a> {
             if x == 0 {
                 return (false, None);
             }
-            let mut m = self.many[w] >> sh;
-            if straddles {
-                m |= self.many[w + 1] << (64 - sh);
-            }
-            let stars = x & m & mask;
+            let stars = x & p.stars;
             let mut star = None;
             if stars != 0 {
                 let top = 63 - stars.leading_zeros() as usize;

@@ -70,6 +70,8 @@ pub struct Shape {
     pub not_action: usize,
     /// Percent of statements with `NotPrincipal` instead of `"*"`.
     pub not_principal: usize,
+    /// Most principals one `NotPrincipal` names (each a principal class of its own).
+    pub principals: usize,
     /// Percent of statements with a condition the analyzer cannot decide (`aws:SourceVpce`).
     pub conditional: usize,
     /// Percent of statements that vary the transport condition (`BoolIfExists`, `Null`,
@@ -93,6 +95,7 @@ impl Shape {
             resources: ResourceMix::NotResource,
             not_action: 0,
             not_principal: 0,
+            principals: 2,
             conditional: 0,
             condition_variants: 0,
             max_bytes: 18_400,
@@ -221,8 +224,20 @@ fn statement(rng: &mut Rng, shape: &Shape, i: usize) -> Value {
     m.insert("Sid".into(), json!(format!("DenyInsecureTransport{i}")));
     m.insert("Effect".into(), json!("Deny"));
     if rng.chance(shape.not_principal) {
-        let n = 1 + rng.below(2);
-        let who: Vec<&str> = (0..n).map(|_| *rng.pick(PRINCIPALS)).collect();
+        let n = 1 + rng.below(shape.principals.max(1));
+        let who: Vec<String> = (0..n)
+            .map(|_| {
+                if rng.chance(50) {
+                    rng.pick(PRINCIPALS).to_string()
+                } else {
+                    format!(
+                        "arn:aws:iam::{:012}:role/r{}",
+                        rng.below(1_000_000_000_000),
+                        rng.below(100)
+                    )
+                }
+            })
+            .collect();
         m.insert("NotPrincipal".into(), json!({"AWS": who}));
     } else {
         m.insert("Principal".into(), json!("*"));
