@@ -312,7 +312,7 @@ pub fn analyze_within(target: &Target, inputs: &[PolicyInput<'_>], budget: Budge
             message: format!(
                 "the policy is too complex to decide fully: the analysis stopped at its work budget ({}) before deciding {}; the verdict counts only what was decided, and is never enforced",
                 budget_words(&ctx.budget),
-                ctx.undecided_text()
+                ctx.undecided_text(NAMED_QUESTIONS)
             ),
         });
     }
@@ -358,9 +358,9 @@ pub fn analyze_within(target: &Target, inputs: &[PolicyInput<'_>], budget: Budge
     let evidence = collect_evidence(&facts, min_tls);
     let error = (verdict == Verdict::Unknown).then(|| {
         format!(
-            "the policy is too complex to decide within the analysis budget ({}): {} is undecided",
+            "the policy is too complex to decide within the analysis budget ({}): {} left undecided",
             budget_words(&ctx.budget),
-            ctx.undecided_text()
+            ctx.undecided_text(1)
         )
     });
     Bounded {
@@ -682,9 +682,9 @@ impl Ctx {
         }
     }
 
-    /// The undecided questions for a message: the first few, and how many more.
-    fn undecided_text(&self) -> String {
-        let mut parts: Vec<String> = self.undecided.clone();
+    /// The undecided questions for a message: the first `shown`, and how many more.
+    fn undecided_text(&self, shown: usize) -> String {
+        let mut parts: Vec<String> = self.undecided.iter().take(shown).cloned().collect();
         if self.undecided_count > parts.len() {
             parts.push(format!(
                 "{} more questions",
@@ -694,7 +694,7 @@ impl Ctx {
         if parts.is_empty() {
             "part of the policy".to_string()
         } else {
-            parts.join(", ")
+            statement_list(&parts)
         }
     }
 }
@@ -1097,9 +1097,9 @@ fn describe_gaps(
         gaps.push(Gap {
             kind: GapKind::TooComplex,
             message: format!(
-                "The policy is too complex to decide fully within the analysis budget ({}): {} is undecided, so plain-HTTP requests it concerns may be accepted",
+                "The policy is too complex to decide fully within the analysis budget ({}): {} left undecided, so plain-HTTP requests they concern may be accepted",
                 budget_words(&ctx.budget),
-                ctx.undecided_text()
+                ctx.undecided_text(NAMED_QUESTIONS)
             ),
         });
     }
@@ -1231,6 +1231,9 @@ fn undecided_messages(g: &ClassGaps, who: Option<&str>, facts: &[Fact<'_>], gaps
         }
     }
     for (statements, actions) in by_statements {
+        if gaps.iter().filter(|g| g.kind == GapKind::TooComplex).count() >= SHOWN {
+            return;
+        }
         let names: Vec<String> = statements.iter().map(|&i| name(facts[i].st)).collect();
         gaps.push(Gap {
             kind: GapKind::TooComplex,
