@@ -17,7 +17,7 @@ mod adversarial;
 
 use std::time::Instant;
 
-use adversarial::{BUCKET_POLICY_LIMIT, ResourceMix, Rng, Shape};
+use adversarial::Shape;
 use intransit::model::Partition;
 use intransit::policy::{Budget, PolicyInput, PolicySource, Target, analyze_within, parse_policy};
 use serde_json::{Value, json};
@@ -26,33 +26,7 @@ fn shape(name: &str) -> Shape {
     match name {
         "reviewer" => Shape::reviewer(),
         "snapshot" => Shape::snapshot_bucket(7, "bucket"),
-        seed => hunt_shape(seed.parse().expect("a shape name or a seed")),
-    }
-}
-
-/// A random shape of a policy up to S3's limit.
-fn hunt_shape(seed: u64) -> Shape {
-    let mut r = Rng::new(seed ^ 0xA5A5);
-    let mixes = [
-        ResourceMix::NotResource,
-        ResourceMix::Resource,
-        ResourceMix::Mixed,
-    ];
-    let letters = ["ab", "abc", "abcd", "xyz"];
-    Shape {
-        seed,
-        bucket: "bucket".to_string(),
-        statements: 1 + r.below(150),
-        patterns: 1 + r.below(20),
-        stars: 1 + r.below(8),
-        letters: letters[r.below(letters.len())],
-        resources: mixes[r.below(mixes.len())],
-        not_action: r.below(60),
-        not_principal: r.below(40),
-        principals: 1 + r.below(40),
-        conditional: r.below(60),
-        condition_variants: r.below(60),
-        max_bytes: BUCKET_POLICY_LIMIT,
+        seed => Shape::hunt(seed.parse().expect("a shape name or a seed")),
     }
 }
 
@@ -115,7 +89,7 @@ fn main() {
             let n: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100);
             let mut worst: Vec<(f64, u64, usize, String)> = Vec::new();
             for seed in 0..n {
-                let s = hunt_shape(seed);
+                let s = Shape::hunt(seed);
                 let text = adversarial::policy(&s);
                 let (ms, verdict, _) = time(&text, &s.bucket);
                 worst.push((ms, seed, text.len(), verdict));
@@ -124,7 +98,7 @@ fn main() {
             // The slowest again, best of five: a shared machine's noise is not the policy's.
             worst.truncate(20);
             for w in &mut worst {
-                let s = hunt_shape(w.1);
+                let s = Shape::hunt(w.1);
                 let text = adversarial::policy(&s);
                 for _ in 0..4 {
                     w.0 = w.0.min(time(&text, &s.bucket).0);

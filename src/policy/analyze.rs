@@ -384,7 +384,7 @@ fn budget_words(budget: &Budget) -> String {
     let digits = budget.limit().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -1231,7 +1231,12 @@ fn undecided_messages(g: &ClassGaps, who: Option<&str>, facts: &[Fact<'_>], gaps
         }
     }
     for (statements, actions) in by_statements {
-        if gaps.iter().filter(|g| g.kind == GapKind::TooComplex).count() >= SHOWN {
+        if gaps
+            .iter()
+            .filter(|g| g.kind == GapKind::TooComplex)
+            .count()
+            >= SHOWN
+        {
             return;
         }
         let names: Vec<String> = statements.iter().map(|&i| name(facts[i].st)).collect();

@@ -182,6 +182,10 @@ pub enum Search {
 /// 50 ms on one core.
 pub const WORK_LIMIT: u64 = 2_500_000;
 
+/// Work units of exploring any state, however small the automaton: hashing, storing and
+/// queueing it cost about as much as stepping 16 words.
+const STATE_OVERHEAD: u64 = 16;
+
 /// States one search may explore.
 pub const MAX_STATES: usize = 4096;
 
@@ -190,7 +194,8 @@ pub const MAX_STATES: usize = 4096;
 ///
 /// One unit is one 64-position word of an automaton state stepped, canonicalized or stored,
 /// or one pattern examined while canonicalizing: exploring one state of an automaton with `W`
-/// words over `P` patterns costs `W + P` units. A search also stops after `max_states` states.
+/// words over `P` patterns costs `W + P + 16` units (16 for storing and queueing it). A search
+/// also stops after `max_states` states.
 #[derive(Clone, Debug)]
 pub struct Budget {
     limit: u64,
@@ -310,7 +315,7 @@ fn search(
         .map(|t| t.len() + 1)
         .sum();
     let patterns = owned.iter().map(|(_, g)| g.len()).sum::<usize>();
-    let cost = (positions.div_ceil(64).max(1) + patterns) as u64;
+    let cost = (positions.div_ceil(64).max(1) + patterns) as u64 + STATE_OVERHEAD;
     if !budget.charge(cost * (prefix.chars().count() as u64 + 1)) {
         return Search::TooComplex;
     }
@@ -404,6 +409,9 @@ fn search(
 /// States a search explores looking for the shortest example before it tries quicker ways to
 /// any example (known examples, then a greedy walk).
 const QUICK_STATES: usize = 16;
+
+/// Groups as (negated, token lists of their patterns).
+type GroupToks<'a> = Vec<(bool, Vec<&'a [Tok]>)>;
 
 /// One pattern inside the automaton: its tokens and where its positions start.
 struct Pat<'a> {
@@ -510,12 +518,12 @@ impl<'a> Automaton<'a> {
 
     /// Work units of exploring one state (see [`Budget`]).
     fn cost(&self) -> u64 {
-        (self.words + self.pats.len()) as u64
+        (self.words + self.pats.len()) as u64 + STATE_OVERHEAD
     }
 
     /// The same groups with each pattern cut before its first position live in `s` (patterns
     /// with none dropped), and `s` in the new numbering.
-    fn rebase(&self, s: &[u64]) -> (Vec<(bool, Vec<&'a [Tok]>)>, Vec<u64>) {
+    fn rebase(&self, s: &[u64]) -> (GroupToks<'a>, Vec<u64>) {
         let mut groups = Vec::with_capacity(self.groups.len());
         let mut live: Vec<usize> = Vec::new();
         let mut bit = 0;
@@ -598,11 +606,7 @@ impl<'a> Automaton<'a> {
         let mut order: Vec<usize> = (0..self.groups.len())
             .filter(|&g| self.groups[g].0)
             .collect();
-        order.sort_by_key(|&g| {
-            !self.pats[self.groups[g].1.clone()]
-                .iter()
-                .any(|p| tail_ending(p))
-        });
+        order.sort_by_key(|&g| !self.pats[self.groups[g].1.clone()].iter().any(&tail_ending));
         for g in order {
             let range = self.groups[g].1.clone();
             let pats = &self.pats[range];
@@ -826,7 +830,7 @@ impl<'a> Automaton<'a> {
     fn reduce(&self, s: &mut [u64], p: &Pat<'_>) -> (bool, Option<usize>) {
         let n = p.toks.len();
         let (w, sh) = (p.offset / 64, p.offset % 64);
-        if n + 1 <= 64 {
+        if n < 64 {
             // The pattern fits in one 64-bit window: read it, reduce it, write it back.
             let mask = if n + 1 == 64 {
                 !0u64
@@ -917,8 +921,13 @@ fn clear_range(s: &mut [u64], lo: usize, hi: usize) {
     if lo >= hi {
         return;
     }
-    for w in lo / 64..=(hi - 1) / 64 {
-        s[w] &= !word_mask(w, lo, hi);
+    for (w, word) in s
+        .iter_mut()
+        .enumerate()
+        .take((hi - 1) / 64 + 1)
+        .skip(lo / 64)
+    {
+        *word &= !word_mask(w, lo, hi);
     }
 }
 

@@ -102,6 +102,33 @@ impl Shape {
         }
     }
 
+    /// The random shape `examples/adversarial.rs hunt` tries for `seed`: anything up to S3's
+    /// limit.
+    pub fn hunt(seed: u64) -> Shape {
+        let mut r = Rng::new(seed ^ 0xA5A5);
+        let mixes = [
+            ResourceMix::NotResource,
+            ResourceMix::Resource,
+            ResourceMix::Mixed,
+        ];
+        let letters = ["ab", "abc", "abcd", "xyz"];
+        Shape {
+            seed,
+            bucket: "bucket".to_string(),
+            statements: 1 + r.below(150),
+            patterns: 1 + r.below(20),
+            stars: 1 + r.below(8),
+            letters: letters[r.below(letters.len())],
+            resources: mixes[r.below(mixes.len())],
+            not_action: r.below(60),
+            not_principal: r.below(40),
+            principals: 1 + r.below(40),
+            conditional: r.below(60),
+            condition_variants: r.below(60),
+            max_bytes: BUCKET_POLICY_LIMIT,
+        }
+    }
+
     /// A mid-size policy of the kind the 40-bucket snapshot holds (about 7.5 KB).
     pub fn snapshot_bucket(seed: u64, bucket: &str) -> Shape {
         Shape {
