@@ -1,9 +1,18 @@
 //! Property tests of the analyzer: it never panics on arbitrary JSON, never calls a policy
 //! without a Deny "enforced", and behaves monotonically (more Denies never lose coverage,
-//! Allows never change a verdict).
+//! Allows never change a verdict). Adversarial policies up to S3's 20 KB limit stay within the
+//! work budget, are never "enforced" when it runs out, and a budget never changes a verdict it
+//! lets the analysis decide.
 
+#[path = "adversarial_support/mod.rs"]
+mod adversarial;
+
+use adversarial::{BUCKET_POLICY_LIMIT, ResourceMix, Shape};
 use intransit::model::Partition;
-use intransit::policy::{Analysis, Target, Verdict, analyze_bucket_policy, parse_policy_value};
+use intransit::policy::{
+    Analysis, Bounded, Budget, GapKind, PolicyInput, PolicySource, Target, Verdict, WORK_LIMIT,
+    WarningKind, analyze_bucket_policy, analyze_within, parse_policy, parse_policy_value,
+};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -237,4 +246,161 @@ proptest! {
             _ => prop_assert!(!a.gaps.is_empty()),
         }
     }
+}
+
+/// Adversarial shapes: many Deny statements with wildcard `NotResource`/`Resource` lists,
+/// action groups, `NotAction`, `NotPrincipal` and condition variants, up to `max_bytes`.
+fn adversarial_shape(
+    statements: std::ops::Range<usize>,
+    patterns: std::ops::Range<usize>,
+    max_bytes: usize,
+) -> impl Strategy<Value = Shape> {
+    (
+        any::<u64>(),
+        statements,
+        patterns,
+        1usize..7,
+        prop::sample::select(vec!["ab", "abc", "abcd", "xyz"]),
+        prop::sample::select(vec![
+            ResourceMix::NotResource,
+            ResourceMix::Resource,
+            ResourceMix::Mixed,
+        ]),
+        (0usize..60, 0usize..40, 1usize..20, 0usize..60, 0usize..60),
+    )
+        .prop_map(
+            move |(seed, statements, patterns, stars, letters, resources, percents)| {
+                let (not_action, not_principal, principals, conditional, condition_variants) =
+                    percents;
+                Shape {
+                    seed,
+                    bucket: "bucket".to_string(),
+                    statements,
+                    patterns,
+                    stars,
+                    letters,
+                    resources,
+                    not_action,
+                    not_principal,
+                    principals,
+                    conditional,
+                    condition_variants,
+                    max_bytes,
+                }
+            },
+        )
+}
+
+fn analyze_shape(shape: &Shape, budget: Budget) -> Bounded {
+    let text = adversarial::policy(shape);
+    assert!(
+        text.len() <= shape.max_bytes.max(2_000),
+        "{} bytes",
+        text.len()
+    );
+    let policy = parse_policy(&text).expect("generated policies parse");
+    let source = PolicySource::BucketPolicy;
+    let inputs = [PolicyInput {
+        source: &source,
+        policy: &policy,
+    }];
+    analyze_within(
+        &Target::new(shape.bucket.as_str(), Partition::Aws),
+        &inputs,
+        budget,
+    )
+}
+
+/// A verdict decided under a budget is the verdict without one; only `unknown` may differ.
+fn decided_verdict_agrees(bounded: &Analysis, exact: &Analysis) -> Result<(), TestCaseError> {
+    if bounded.verdict != Verdict::Unknown {
+        prop_assert_eq!(bounded.verdict, exact.verdict, "{:?}", bounded.gaps);
+    }
+    Ok(())
+}
+
+proptest! {
+    // Each case may spend the whole budget, slow in a debug build: `examples/adversarial.rs
+    // hunt` tries hundreds more in release.
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Up to 20 KB: the work stays within the budget, an exhausted budget is never
+    /// `enforced` and always says what it left undecided.
+    #[test]
+    fn adversarial_policies_stay_within_the_budget(
+        shape in adversarial_shape(1..150, 1..20, BUCKET_POLICY_LIMIT),
+    ) {
+        let b = analyze_shape(&shape, Budget::standard());
+        prop_assert!(b.work <= WORK_LIMIT, "{} units", b.work);
+        if b.exhausted {
+            prop_assert_ne!(b.analysis.verdict, Verdict::Enforced);
+            prop_assert!(b.analysis.gaps.iter().any(|g| g.kind == GapKind::TooComplex));
+            prop_assert!(b.analysis.warnings.iter().any(|w| w.kind == WarningKind::TooComplex));
+            if b.analysis.verdict == Verdict::Unknown {
+                prop_assert!(b.analysis.error.as_deref().is_some_and(|e| e.contains("too complex")));
+            }
+        } else {
+            prop_assert!(b.analysis.gaps.iter().all(|g| g.kind != GapKind::TooComplex));
+        }
+        if b.analysis.verdict == Verdict::Enforced {
+            prop_assert!(b.analysis.gaps.is_empty());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Small policies: when the standard budget is not exhausted, the verdict, floor and gaps
+    /// are those of the analysis without any budget.
+    #[test]
+    fn within_the_budget_the_answer_is_the_unbounded_one(
+        shape in adversarial_shape(1..7, 1..5, 4_000),
+    ) {
+        let bounded = analyze_shape(&shape, Budget::standard());
+        let exact = analyze_shape(&shape, Budget::unlimited());
+        prop_assert!(!exact.exhausted);
+        if !bounded.exhausted {
+            prop_assert_eq!(bounded.analysis.verdict, exact.analysis.verdict);
+            prop_assert_eq!(bounded.analysis.min_tls, exact.analysis.min_tls);
+            prop_assert_eq!(&bounded.analysis.gaps, &exact.analysis.gaps);
+        }
+    }
+
+    /// However small the budget, a verdict it lets the analysis decide is the right one: a
+    /// bucket is never reported more (or less) protected than it is, only `unknown`.
+    #[test]
+    fn a_tight_budget_never_changes_a_decided_verdict(
+        shape in adversarial_shape(1..7, 1..5, 4_000),
+        limit in 0u64..60_000,
+        max_states in 1usize..64,
+    ) {
+        let exact = analyze_shape(&shape, Budget::unlimited());
+        let bounded = analyze_shape(&shape, Budget::new(limit, max_states));
+        prop_assert!(bounded.work <= limit);
+        if bounded.exhausted {
+            prop_assert_ne!(bounded.analysis.verdict, Verdict::Enforced);
+        }
+        decided_verdict_agrees(&bounded.analysis, &exact.analysis)?;
+        if bounded.analysis.min_tls.is_some() && !bounded.exhausted {
+            prop_assert_eq!(bounded.analysis.min_tls, exact.analysis.min_tls);
+        }
+    }
+}
+
+/// The reviewer's reproduction (36 Deny statements, 10 `NotResource` wildcards each, 17.8 KB)
+/// is decided within the budget, with a real example of an uncovered key.
+#[test]
+fn the_18_kb_reproduction_is_decided() {
+    let shape = Shape::reviewer();
+    let text = adversarial::policy(&shape);
+    assert!(
+        text.len() > 17_000 && text.len() <= BUCKET_POLICY_LIMIT,
+        "{}",
+        text.len()
+    );
+    let b = analyze_shape(&shape, Budget::standard());
+    assert!(!b.exhausted, "{:?}", b.analysis.warnings);
+    assert_eq!(b.analysis.verdict, Verdict::Partial);
+    assert!(b.work <= WORK_LIMIT / 4, "{} units", b.work);
 }

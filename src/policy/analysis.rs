@@ -81,6 +81,9 @@ pub enum GapKind {
     Objects,
     Principals,
     Conditions,
+    /// The analysis ran out of its work budget before deciding whether these requests are
+    /// denied: they may be accepted.
+    TooComplex,
 }
 
 /// One kind of plain-HTTP request that is still accepted.

@@ -17,7 +17,7 @@ use super::analysis::{
 };
 use super::condition::{self, SECURE_TRANSPORT, TLS_VERSION, TlsVersion, Transport, Tri};
 use super::document::{Effect, Matcher, Policy, PrincipalElement, Statement};
-use super::glob::{Group, Pattern, Search, find_suffix};
+use super::glob::{Budget, Group, Pattern, Search, any_suffix, find_suffix};
 use crate::model::Partition;
 
 /// The bucket being judged.
@@ -141,6 +141,21 @@ enum Reach {
     All,
     Some,
     None,
+    /// The budget ran out before it was decided; `some` when the statement is known to reach
+    /// at least one object.
+    Undecided {
+        some: bool,
+    },
+}
+
+impl Reach {
+    /// Whether the statement is known to reach at least one object.
+    fn proven_some(self) -> bool {
+        matches!(
+            self,
+            Reach::All | Reach::Some | Reach::Undecided { some: true }
+        )
+    }
 }
 
 /// What the analyzer knows about one statement with respect to the target bucket.
@@ -150,13 +165,18 @@ struct Fact<'a> {
     principals: PrincipalCov,
     bucket_hit: bool,
     objects: Reach,
-    /// The actions select every `s3:` action, named or not.
-    ns_full: bool,
+    /// Statements with the same resource element share an id: their object coverage is the
+    /// same question.
+    resource_id: usize,
+    /// The actions select every `s3:` action, named or not (`Unknown`: undecided).
+    ns_full: Tri,
     actions: ActionSet,
     /// Condition outcome per transport, in `Transport::ALL` order.
     conds: [Tri; 5],
-    /// The statement reaches at least one (action, resource) pair of this bucket.
+    /// The statement may reach at least one (action, resource) pair of this bucket.
     effective: bool,
+    /// It is known to reach one (always, unless the budget ran out).
+    proven_effective: bool,
 }
 
 impl Fact<'_> {
@@ -167,8 +187,29 @@ impl Fact<'_> {
 
 const HTTP: usize = 0;
 
-/// Analyzes the bucket against every policy that governs it.
+/// An analysis with the work it took.
+#[derive(Clone, Debug)]
+pub struct Bounded {
+    pub analysis: Analysis,
+    /// Work units spent on automaton searches (deterministic: the same policy always costs
+    /// the same).
+    pub work: u64,
+    /// Some question was cut short by the budget: the verdict is then never `enforced`.
+    pub exhausted: bool,
+}
+
+/// Analyzes the bucket against every policy that governs it, within the standard work budget
+/// (`Budget::standard`).
 pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
+    analyze_within(target, inputs, Budget::standard()).analysis
+}
+
+/// Analyzes the bucket within `budget`. When the budget runs out, every question left
+/// undecided is named (a `too_complex` gap and warning), and the verdict is only what was
+/// proven: `partial` when a gap and a denied request are both proven, `not_enforced` when no
+/// statement can deny plain HTTP, `unknown` otherwise; never `enforced`.
+pub fn analyze_within(target: &Target, inputs: &[PolicyInput<'_>], budget: Budget) -> Bounded {
+    let mut ctx = Ctx::new(budget);
     let mut warnings: Vec<Warning> = Vec::new();
     let bucket_arn = target.bucket_arn();
     let prefix = target.object_prefix();
@@ -202,43 +243,58 @@ pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
                     });
                 }
             }
-            let fact = fact_for(
+            let mut fact = fact_for(
                 input.source,
                 st,
                 target.partition,
                 &bucket_arn,
                 &prefix,
+                &mut ctx,
                 &mut warnings,
             );
             statement_warnings(&fact, target, &mut warnings);
             if fact.effective {
+                fact.resource_id = facts
+                    .iter()
+                    .find(|f| same_matcher(&f.st.resource, &st.resource))
+                    .map_or(facts.len(), |f| f.resource_id);
                 facts.push(fact);
             }
         }
     }
 
-    // Coverage per transport: HTTP with gaps, each TLS version as a yes/no.
-    let mut memo = ObjectMemo::default();
-    let http = coverage(&facts, HTTP, &prefix, &mut memo, false, Assume::Nothing);
+    // Coverage per transport: HTTP with gaps, each TLS version as a yes/no. When the gaps are
+    // described from the coverage at best (below), this one only has to tell whether there is
+    // a gap: it stops at the first one found.
+    let conditional = facts.iter().any(|f| f.cond(HTTP) == Tri::Unknown);
+    let http = coverage(
+        &facts,
+        HTTP,
+        &prefix,
+        &mut ctx,
+        conditional,
+        Assume::Nothing,
+    );
     let mut tls_complete = [false; 4];
     for (i, done) in tls_complete.iter_mut().enumerate() {
-        *done = coverage(&facts, i + 1, &prefix, &mut memo, true, Assume::Nothing).complete();
+        *done = coverage(&facts, i + 1, &prefix, &mut ctx, true, Assume::Nothing).complete();
     }
     // What would be denied if every undecidable condition held: the gaps a conditional
     // statement leaves even then (actions, resources, principals) are reported beside the
     // condition itself. Without conditional statements this is the coverage above.
-    let http_at_best = facts.iter().any(|f| f.cond(HTTP) == Tri::Unknown).then(|| {
+    let http_at_best = conditional.then(|| {
         coverage(
             &facts,
             HTTP,
             &prefix,
-            &mut memo,
+            &mut ctx,
             false,
             Assume::ConditionsHold,
         )
     });
     // A floor names the oldest version still accepted: when TLS 1.3 is denied too, nothing is
-    // accepted over TLS and there is no floor to report.
+    // accepted over TLS and there is no floor to report. A version whose coverage was left
+    // undecided counts as accepted.
     let min_tls = if tls_complete[3] {
         None
     } else if tls_complete[0] && tls_complete[1] && tls_complete[2] {
@@ -248,11 +304,16 @@ pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
     } else {
         None
     };
-    if memo.too_complex {
+    let exhausted = ctx.budget.exhausted();
+    if exhausted {
         warnings.push(Warning {
             kind: WarningKind::TooComplex,
             statement: None,
-            message: "the resource patterns were too complex to decide every object key; coverage is reported conservatively".to_string(),
+            message: format!(
+                "the policy is too complex to decide fully: the analysis stopped at its work budget ({}) before deciding {}; the verdict counts only what was decided, and is never enforced",
+                budget_words(&ctx.budget),
+                ctx.undecided_text(NAMED_QUESTIONS)
+            ),
         });
     }
     if tls_complete[3] {
@@ -271,30 +332,74 @@ pub fn analyze(target: &Target, inputs: &[PolicyInput<'_>]) -> Analysis {
     }
 
     let denies_some_http = facts.iter().any(|f| f.cond(HTTP) != Tri::False);
-    let verdict = if http.complete() {
+    let proven_denies_http = facts
+        .iter()
+        .any(|f| f.cond(HTTP) != Tri::False && f.proven_effective);
+    let verdict = if !denies_some_http {
+        Verdict::NotEnforced
+    } else if http.complete() && !exhausted {
         Verdict::Enforced
-    } else if denies_some_http {
+    } else if !exhausted {
+        Verdict::Partial
+    } else if http.proven_gap() && proven_denies_http {
+        // The budget ran out, but a request that is denied and one that is not are both
+        // proven: nothing left undecided can change that.
         Verdict::Partial
     } else {
-        Verdict::NotEnforced
+        Verdict::Unknown
     };
     let gaps = describe_gaps(
         verdict,
         &facts,
         http_at_best.as_ref().unwrap_or(&http),
         target,
+        &ctx,
     );
     let evidence = collect_evidence(&facts, min_tls);
-    Analysis {
-        bucket: target.bucket.clone(),
-        partition: target.partition,
-        verdict,
-        min_tls,
-        gaps,
-        evidence,
-        warnings,
-        error: None,
+    let error = (verdict == Verdict::Unknown).then(|| {
+        format!(
+            "the policy is too complex to decide within the analysis budget ({}): {} left undecided",
+            budget_words(&ctx.budget),
+            ctx.undecided_text(1)
+        )
+    });
+    Bounded {
+        analysis: Analysis {
+            bucket: target.bucket.clone(),
+            partition: target.partition,
+            verdict,
+            min_tls,
+            gaps,
+            evidence,
+            warnings,
+            error,
+        },
+        work: ctx.budget.used(),
+        exhausted,
     }
+}
+
+/// "20,000,000 work units", for messages.
+fn budget_words(budget: &Budget) -> String {
+    let digits = budget.limit().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out} work units")
+}
+
+/// Whether two resource (or action) elements are written the same.
+fn same_matcher(a: &Matcher, b: &Matcher) -> bool {
+    a.negated == b.negated
+        && a.patterns.len() == b.patterns.len()
+        && a.patterns
+            .iter()
+            .zip(&b.patterns)
+            .all(|(p, q)| p.as_str() == q.as_str())
 }
 
 fn name(st: &Statement) -> String {
@@ -326,6 +431,7 @@ fn fact_for<'a>(
     partition: Partition,
     bucket_arn: &str,
     prefix: &str,
+    ctx: &mut Ctx,
     warnings: &mut Vec<Warning>,
 ) -> Fact<'a> {
     let norm = |ps: &super::document::Principals| -> Vec<String> {
@@ -348,25 +454,30 @@ fn fact_for<'a>(
 
     let bucket_hit = st.resource.selects(bucket_arn);
     let rgroup = [group(&st.resource)];
-    let objects = match find_suffix(&rgroup, prefix, false) {
-        Search::NotFound => Reach::All,
-        found_or_complex => {
-            if found_or_complex == Search::TooComplex {
-                warnings.push(Warning {
-                    kind: WarningKind::TooComplex,
-                    statement: Some(st.index),
-                    message: format!(
-                        "{}: resource patterns too complex to decide every key; treated as not covering all objects",
-                        name(st)
-                    ),
-                });
-            }
-            match find_suffix(&rgroup, prefix, true) {
-                Search::NotFound => Reach::None,
-                _ => Reach::Some,
-            }
+    // Only found / not found matters here: the examples are never shown.
+    let all = any_suffix(&rgroup, prefix, false, &mut ctx.budget);
+    let objects = if all == Search::NotFound {
+        Reach::All
+    } else {
+        match (all, any_suffix(&rgroup, prefix, true, &mut ctx.budget)) {
+            (_, Search::NotFound) => Reach::None,
+            (Search::Found(_), Search::Found(_)) => Reach::Some,
+            (_, some) => Reach::Undecided {
+                some: matches!(some, Search::Found(_)),
+            },
         }
     };
+    if let Reach::Undecided { .. } = objects {
+        ctx.note(|| format!("which objects {} reaches", name(st)));
+        warnings.push(Warning {
+            kind: WarningKind::TooComplex,
+            statement: Some(st.index),
+            message: format!(
+                "{}: resource patterns too complex to decide which object keys they select within the analysis budget",
+                name(st)
+            ),
+        });
+    }
 
     let fast_full = !st.action.negated
         && st
@@ -375,8 +486,19 @@ fn fact_for<'a>(
             .iter()
             .any(|p| p.is_match_all() || p.as_str().eq_ignore_ascii_case("s3:*"));
     let agroup = [group(&st.action)];
-    let ns_full = fast_full || find_suffix(&agroup, "s3:", false) == Search::NotFound;
-    let actions = if ns_full {
+    let ns_full = if fast_full {
+        Tri::True
+    } else {
+        match any_suffix(&agroup, "s3:", false, &mut ctx.budget) {
+            Search::NotFound => Tri::True,
+            Search::Found(_) => Tri::False,
+            Search::TooComplex => {
+                ctx.note(|| format!("whether {} selects every S3 action", name(st)));
+                Tri::Unknown
+            }
+        }
+    };
+    let actions = if ns_full == Tri::True {
         ActionSet::all()
     } else {
         let mut set = ActionSet::default();
@@ -393,25 +515,35 @@ fn fact_for<'a>(
         *slot = condition::eval_all(&st.conditions, t);
     }
 
-    let reaches_resource = |a: &S3Action| {
-        (a.targets.bucket && bucket_hit) || (a.targets.object && objects != Reach::None)
+    let reaches_resource = |a: &S3Action, proven: bool| {
+        (a.targets.bucket && bucket_hit)
+            || (a.targets.object
+                && if proven {
+                    objects.proven_some()
+                } else {
+                    objects != Reach::None
+                })
     };
     let principal_nonempty = !matches!(&principals, PrincipalCov::Only(v) if v.is_empty());
-    let effective = principal_nonempty
-        && S3_ACTIONS
-            .iter()
-            .enumerate()
-            .any(|(i, a)| actions.contains(i) && reaches_resource(a));
+    let reaches = |proven: bool| {
+        principal_nonempty
+            && S3_ACTIONS
+                .iter()
+                .enumerate()
+                .any(|(i, a)| actions.contains(i) && reaches_resource(a, proven))
+    };
     Fact {
         source,
         st,
         principals,
         bucket_hit,
         objects,
+        resource_id: 0,
         ns_full,
         actions,
         conds,
-        effective,
+        effective: reaches(false),
+        proven_effective: reaches(true),
     }
 }
 
@@ -503,15 +635,82 @@ fn allow_only_tls_warning(st: &Statement) -> Option<Warning> {
     }
 }
 
-/// Object coverage results per set of statements, shared across transports and classes.
-#[derive(Default)]
-struct ObjectMemo {
-    map: HashMap<Vec<usize>, Option<String>>,
-    too_complex: bool,
+/// What the searches of one analysis share: the work budget, object coverage results per set
+/// of resource elements (across transports and principal classes), and the example keys found
+/// so far.
+struct Ctx {
+    budget: Budget,
+    /// Distinct resource ids of a set of statements → its object coverage.
+    objects: HashMap<Vec<usize>, ObjectsGap>,
+    /// Sets of resource ids proven to cover every object: a superset covers them too.
+    covered: Vec<Vec<usize>>,
+    /// Example keys found so far (suffixes after the object prefix); when a search runs out of
+    /// budget, one that no statement of the set selects still proves a gap.
+    examples: Vec<String>,
+    /// The first questions the budget left undecided, in words.
+    undecided: Vec<String>,
+    /// How many questions it left undecided.
+    undecided_count: usize,
+}
+
+/// Undecided questions named in messages.
+const NAMED_QUESTIONS: usize = 3;
+
+/// Example keys kept for reuse.
+const KEPT_EXAMPLES: usize = 32;
+
+impl Ctx {
+    fn new(budget: Budget) -> Ctx {
+        Ctx {
+            budget,
+            objects: HashMap::new(),
+            covered: Vec::new(),
+            examples: Vec::new(),
+            undecided: Vec::new(),
+            undecided_count: 0,
+        }
+    }
+
+    /// Records an undecided question (the first few are named in messages).
+    fn note(&mut self, what: impl FnOnce() -> String) {
+        self.undecided_count += 1;
+        if self.undecided.len() < NAMED_QUESTIONS {
+            let what = what();
+            if !self.undecided.contains(&what) {
+                self.undecided.push(what);
+            }
+        }
+    }
+
+    /// The undecided questions for a message: the first `shown`, and how many more.
+    fn undecided_text(&self, shown: usize) -> String {
+        let mut parts: Vec<String> = self.undecided.iter().take(shown).cloned().collect();
+        if self.undecided_count > parts.len() {
+            parts.push(format!(
+                "{} more questions",
+                self.undecided_count - parts.len()
+            ));
+        }
+        if parts.is_empty() {
+            "part of the policy".to_string()
+        } else {
+            statement_list(&parts)
+        }
+    }
+}
+
+/// Whether a set of statements covers every object key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ObjectsGap {
+    Covered,
+    /// An example key (suffix after the object prefix) none of them covers.
+    Gap(String),
+    /// The budget ran out before it was decided.
+    Undecided,
 }
 
 /// What one principal class can still do over a transport.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct ClassGaps {
     /// Catalog actions no applicable statement names.
     unnamed: Vec<usize>,
@@ -521,17 +720,28 @@ struct ClassGaps {
     objects: Vec<(usize, String)>,
     /// Actions outside the catalog are not covered.
     unlisted: bool,
+    /// Object-level actions whose object coverage the budget left undecided, with the
+    /// statements (indices into the facts) that name them.
+    undecided: Vec<(usize, Vec<usize>)>,
+    /// Whether actions outside the catalog are covered was left undecided.
+    unlisted_undecided: bool,
     /// Statements counted for this class only because their conditions were assumed to hold
     /// (indices into the facts); empty outside `Assume::ConditionsHold`.
     conditional: Vec<usize>,
 }
 
 impl ClassGaps {
+    /// Every request of the class is denied, and that is decided.
     fn complete(&self) -> bool {
-        self.unnamed.is_empty()
-            && self.bucket.is_empty()
-            && self.objects.is_empty()
-            && !self.unlisted
+        !self.proven_gap() && self.undecided.is_empty() && !self.unlisted_undecided
+    }
+
+    /// Some request of the class is proven to be accepted.
+    fn proven_gap(&self) -> bool {
+        !self.unnamed.is_empty()
+            || !self.bucket.is_empty()
+            || !self.objects.is_empty()
+            || self.unlisted
     }
 }
 
@@ -543,6 +753,9 @@ struct Coverage {
 impl Coverage {
     fn complete(&self) -> bool {
         self.classes.iter().all(|(_, g)| g.complete())
+    }
+    fn proven_gap(&self) -> bool {
+        self.classes.iter().any(|(_, g)| g.proven_gap())
     }
     fn others(&self) -> &ClassGaps {
         &self.classes[0].1
@@ -559,11 +772,13 @@ enum Assume {
     ConditionsHold,
 }
 
+/// The coverage of every principal class; with `stop_at_first_gap`, only until one class is
+/// proven to have a gap (enough to tell complete from incomplete).
 fn coverage(
     facts: &[Fact<'_>],
     t: usize,
     prefix: &str,
-    memo: &mut ObjectMemo,
+    ctx: &mut Ctx,
     stop_at_first_gap: bool,
     assume: Assume,
 ) -> Coverage {
@@ -582,20 +797,30 @@ fn coverage(
         .collect();
     names.sort_unstable();
     names.dedup();
-    let mut classes = Vec::with_capacity(names.len() + 1);
+    let mut classes: Vec<(Option<String>, ClassGaps)> = Vec::with_capacity(names.len() + 1);
+    // Classes to which exactly the same statements apply have the same gaps.
+    let mut by_statements: Vec<(Vec<usize>, usize)> = Vec::new();
     for class in std::iter::once(None).chain(names.into_iter().map(Some)) {
         let mine: Vec<(usize, &Fact<'_>)> = applicable
             .iter()
             .filter(|(_, f)| f.principals.applies_to(class))
             .copied()
             .collect();
-        let mut gaps = class_gaps(&mine, prefix, memo, stop_at_first_gap);
-        gaps.conditional = mine
-            .iter()
-            .filter(|(_, f)| f.cond(t) == Tri::Unknown)
-            .map(|(i, _)| *i)
-            .collect();
-        let done = stop_at_first_gap && !gaps.complete();
+        let key: Vec<usize> = mine.iter().map(|(i, _)| *i).collect();
+        let gaps = match by_statements.iter().find(|(k, _)| *k == key) {
+            Some((_, at)) => classes[*at].1.clone(),
+            None => {
+                let mut gaps = class_gaps(&mine, prefix, ctx, stop_at_first_gap);
+                gaps.conditional = mine
+                    .iter()
+                    .filter(|(_, f)| f.cond(t) == Tri::Unknown)
+                    .map(|(i, _)| *i)
+                    .collect();
+                by_statements.push((key, classes.len()));
+                gaps
+            }
+        };
+        let done = stop_at_first_gap && gaps.proven_gap();
         classes.push((class.map(str::to_string), gaps));
         if done {
             break;
@@ -607,7 +832,7 @@ fn coverage(
 fn class_gaps(
     facts: &[(usize, &Fact<'_>)],
     prefix: &str,
-    memo: &mut ObjectMemo,
+    ctx: &mut Ctx,
     stop_at_first_gap: bool,
 ) -> ClassGaps {
     let mut gaps = ClassGaps::default();
@@ -626,28 +851,46 @@ fn class_gaps(
             if action.targets.bucket && !selected.iter().any(|(_, f)| f.bucket_hit) {
                 gaps.bucket.push(i);
             }
-            if action.targets.object
-                && let Some(example) = objects_gap(&selected, prefix, memo)
-            {
-                gaps.objects.push((i, example));
+            if action.targets.object {
+                match objects_gap(&selected, prefix, ctx) {
+                    ObjectsGap::Covered => {}
+                    ObjectsGap::Gap(example) => gaps.objects.push((i, example)),
+                    ObjectsGap::Undecided => gaps
+                        .undecided
+                        .push((i, selected.iter().map(|(j, _)| *j).collect())),
+                }
             }
         }
-        if stop_at_first_gap && !gaps.complete() {
+        if stop_at_first_gap && gaps.proven_gap() {
             return gaps;
         }
     }
-    gaps.unlisted = !unlisted_covered(facts, prefix, memo);
+    match unlisted_covered(facts, prefix, ctx) {
+        Tri::True => {}
+        Tri::False => gaps.unlisted = true,
+        Tri::Unknown => gaps.unlisted_undecided = true,
+    }
     gaps
+}
+
+/// Three-valued OR.
+fn tri_or(a: Tri, b: Tri) -> Tri {
+    match (a, b) {
+        (Tri::True, _) | (_, Tri::True) => Tri::True,
+        (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
+        _ => Tri::False,
+    }
 }
 
 /// Whether actions outside the catalog (named nowhere, or added by AWS later) are denied on the
 /// bucket ARN and every object. Decided conservatively: the statements that reach the bucket
 /// ARN must together select the whole `s3:` namespace, and so must the statements that reach
 /// every object (or the namespace-wide statements must cover all objects between them).
-fn unlisted_covered(facts: &[(usize, &Fact<'_>)], prefix: &str, memo: &mut ObjectMemo) -> bool {
-    let namespace_covered = |pick: &dyn Fn(&Fact<'_>) -> bool| -> bool {
-        if facts.iter().any(|(_, f)| f.ns_full && pick(f)) {
-            return true;
+/// `Unknown` when the budget ran out first.
+fn unlisted_covered(facts: &[(usize, &Fact<'_>)], prefix: &str, ctx: &mut Ctx) -> Tri {
+    let namespace_covered = |pick: &dyn Fn(&Fact<'_>) -> bool, ctx: &mut Ctx| -> Tri {
+        if facts.iter().any(|(_, f)| f.ns_full == Tri::True && pick(f)) {
+            return Tri::True;
         }
         // A literal catalog name (`s3:GetObject`) never selects an action outside the catalog,
         // in Action or NotAction alike, so it is dropped: NotAction [s3:GetObject] then selects
@@ -673,16 +916,45 @@ fn unlisted_covered(facts: &[(usize, &Fact<'_>)], prefix: &str, memo: &mut Objec
                 negated: *negated,
             })
             .collect();
-        !groups.is_empty() && find_suffix(&groups, "s3:", false) == Search::NotFound
+        if groups.is_empty() {
+            return Tri::False;
+        }
+        match any_suffix(&groups, "s3:", false, &mut ctx.budget) {
+            Search::NotFound => Tri::True,
+            Search::Found(_) => Tri::False,
+            Search::TooComplex => {
+                ctx.note(|| "whether S3 actions the policy does not name are denied".to_string());
+                Tri::Unknown
+            }
+        }
     };
-    if !namespace_covered(&|f| f.bucket_hit) {
-        return false;
+    let bucket = namespace_covered(&|f| f.bucket_hit, ctx);
+    if bucket == Tri::False {
+        return Tri::False;
     }
-    if namespace_covered(&|f| f.objects == Reach::All) {
-        return true;
+    let all_objects = namespace_covered(&|f| f.objects == Reach::All, ctx);
+    if all_objects == Tri::True {
+        return bucket;
     }
-    let full: Vec<(usize, &Fact<'_>)> = facts.iter().filter(|(_, f)| f.ns_full).copied().collect();
-    !full.is_empty() && objects_gap(&full, prefix, memo).is_none()
+    let full: Vec<(usize, &Fact<'_>)> = facts
+        .iter()
+        .filter(|(_, f)| f.ns_full == Tri::True)
+        .copied()
+        .collect();
+    let mut between = if full.is_empty() {
+        Tri::False
+    } else {
+        match objects_gap(&full, prefix, ctx) {
+            ObjectsGap::Covered => Tri::True,
+            ObjectsGap::Gap(_) => Tri::False,
+            ObjectsGap::Undecided => Tri::Unknown,
+        }
+    };
+    // A statement whose namespace coverage is undecided might have joined `full`.
+    if between == Tri::False && facts.iter().any(|(_, f)| f.ns_full == Tri::Unknown) {
+        between = Tri::Unknown;
+    }
+    bucket.and(tri_or(all_objects, between))
 }
 
 fn is_catalog_literal(p: &Pattern) -> bool {
@@ -692,38 +964,94 @@ fn is_catalog_literal(p: &Pattern) -> bool {
             .any(|n| n.eq_ignore_ascii_case(p.as_str()))
 }
 
-/// `None` when the statements together cover every object key; else an example key they miss.
-fn objects_gap(
-    facts: &[(usize, &Fact<'_>)],
-    prefix: &str,
-    memo: &mut ObjectMemo,
-) -> Option<String> {
+/// Whether the statements together cover every object key: an example key they miss when not.
+fn objects_gap(facts: &[(usize, &Fact<'_>)], prefix: &str, ctx: &mut Ctx) -> ObjectsGap {
     if facts.iter().any(|(_, f)| f.objects == Reach::All) {
-        return None;
+        return ObjectsGap::Covered;
     }
-    let key: Vec<usize> = facts
+    let searched = |f: &Fact<'_>| matches!(f.objects, Reach::Some | Reach::Undecided { .. });
+    // Statements with the same resource element ask the same question.
+    let mut key: Vec<usize> = facts
         .iter()
-        .filter(|(_, f)| f.objects == Reach::Some)
-        .map(|(i, _)| *i)
+        .filter(|(_, f)| searched(f))
+        .map(|(_, f)| f.resource_id)
         .collect();
-    if let Some(hit) = memo.map.get(&key) {
+    key.sort_unstable();
+    key.dedup();
+    if let Some(hit) = ctx.objects.get(&key) {
         return hit.clone();
     }
-    let groups: Vec<Group<'_>> = facts
+    // More statements never cover less.
+    if ctx
+        .covered
         .iter()
-        .filter(|(_, f)| f.objects == Reach::Some)
-        .map(|(_, f)| group(&f.st.resource))
-        .collect();
-    let result = match find_suffix(&groups, prefix, false) {
-        Search::NotFound => None,
-        Search::Found(example) => Some(example),
+        .any(|c| c.iter().all(|id| key.binary_search(id).is_ok()))
+    {
+        ctx.objects.insert(key, ObjectsGap::Covered);
+        return ObjectsGap::Covered;
+    }
+    let mut seen: Vec<usize> = Vec::with_capacity(key.len());
+    let mut resources: Vec<&Matcher> = Vec::with_capacity(key.len());
+    for (_, f) in facts.iter().filter(|(_, f)| searched(f)) {
+        if !seen.contains(&f.resource_id) {
+            seen.push(f.resource_id);
+            resources.push(&f.st.resource);
+        }
+    }
+    let groups: Vec<Group<'_>> = resources.iter().map(|m| group(m)).collect();
+    let result = match find_suffix(&groups, prefix, false, &mut ctx.budget, &ctx.examples) {
+        Search::NotFound => ObjectsGap::Covered,
+        Search::Found(example) => {
+            if ctx.examples.len() < KEPT_EXAMPLES && !ctx.examples.contains(&example) {
+                ctx.examples.push(example.clone());
+            }
+            ObjectsGap::Gap(example)
+        }
         Search::TooComplex => {
-            memo.too_complex = true;
-            Some("(undecided)".to_string())
+            // A key found for another set of statements still proves a gap when none of
+            // these selects it.
+            let known = ctx.examples.iter().find(|e| {
+                let key = format!("{prefix}{e}");
+                resources.iter().all(|m| !m.selects(&key))
+            });
+            match known {
+                Some(example) => ObjectsGap::Gap(example.clone()),
+                None => {
+                    ctx.note(|| {
+                        let names: Vec<String> = facts
+                            .iter()
+                            .filter(|(_, f)| searched(f))
+                            .map(|(_, f)| name(f.st))
+                            .collect();
+                        format!("whether {} cover every object key", statement_list(&names))
+                    });
+                    ObjectsGap::Undecided
+                }
+            }
         }
     };
-    memo.map.insert(key, result.clone());
+    if result == ObjectsGap::Covered {
+        ctx.covered.push(key.clone());
+    }
+    ctx.objects.insert(key, result.clone());
     result
+}
+
+/// "statement 0", "statements 0 and 3", "statement 0 ("Sid"), statement 3 and 5 more".
+fn statement_list(names: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let mut parts: Vec<String> = names.iter().take(SHOWN).cloned().collect();
+    if names.len() > SHOWN {
+        parts.push(format!("{} more statements", names.len() - SHOWN));
+    }
+    match parts.len() {
+        0 => "no statement".to_string(),
+        1 => parts.remove(0),
+        _ => {
+            let last = parts.pop().unwrap_or_default();
+            format!("{} and {last}", parts.join(", "))
+        }
+    }
 }
 
 fn action_list(idx: &[usize]) -> String {
@@ -757,11 +1085,34 @@ fn describe_gaps(
     facts: &[Fact<'_>],
     http: &Coverage,
     target: &Target,
+    ctx: &Ctx,
 ) -> Vec<Gap> {
     let mut gaps = Vec::new();
     if verdict == Verdict::Enforced {
         return gaps;
     }
+    describe_http_gaps(verdict, facts, http, target, &mut gaps);
+    // Whatever the budget left undecided is a gap too: requests that may be accepted.
+    if ctx.budget.exhausted() && !gaps.iter().any(|g| g.kind == GapKind::TooComplex) {
+        gaps.push(Gap {
+            kind: GapKind::TooComplex,
+            message: format!(
+                "The policy is too complex to decide fully within the analysis budget ({}): {} left undecided, so plain-HTTP requests they concern may be accepted",
+                budget_words(&ctx.budget),
+                ctx.undecided_text(NAMED_QUESTIONS)
+            ),
+        });
+    }
+    gaps
+}
+
+fn describe_http_gaps(
+    verdict: Verdict,
+    facts: &[Fact<'_>],
+    http: &Coverage,
+    target: &Target,
+    gaps: &mut Vec<Gap>,
+) {
     if verdict == Verdict::NotEnforced {
         gaps.push(Gap {
             kind: GapKind::NoDeny,
@@ -770,7 +1121,7 @@ fn describe_gaps(
                 target.bucket
             ),
         });
-        return gaps;
+        return;
     }
     // Conditions first: the gaps after them are what stays open even where they hold.
     let unconditional = facts.iter().any(|f| f.cond(HTTP) == Tri::True);
@@ -799,7 +1150,7 @@ fn describe_gaps(
     let total = S3_ACTIONS.len();
     let others = http.others();
     let who = (http.classes.len() > 1).then_some("principals the policy does not name");
-    class_gap_messages(others, None, who, facts, target, total, &mut gaps);
+    class_gap_messages(others, None, who, facts, target, total, gaps);
 
     if !others.complete() {
         for f in facts.iter().filter(|f| f.cond(HTTP) != Tri::False) {
@@ -822,7 +1173,7 @@ fn describe_gaps(
     for (class, g) in &http.classes[1..] {
         let Some(p) = class else { continue };
         if only_named_covered {
-            class_gap_messages(g, Some(p), Some(p), facts, target, total, &mut gaps);
+            class_gap_messages(g, Some(p), Some(p), facts, target, total, gaps);
             continue;
         }
         // Principals named in the policies: exempt ones, and Denies limited to a few principals.
@@ -830,6 +1181,11 @@ fn describe_gaps(
             || g.bucket.len() > others.bucket.len()
             || g.objects.len() > others.objects.len()
             || (g.unlisted && !others.unlisted);
+        if g.undecided.len() > others.undecided.len()
+            || (g.unlisted_undecided && !others.unlisted_undecided)
+        {
+            undecided_messages(g, Some(p), facts, gaps);
+        }
         if !worse {
             continue;
         }
@@ -848,7 +1204,59 @@ fn describe_gaps(
             message: format!("{p} is exempt{why}: its plain-HTTP requests are not denied"),
         });
     }
-    gaps
+}
+
+/// The `too_complex` gaps of a class: the object coverage and the unnamed actions the budget
+/// left undecided, with the statements concerned.
+fn undecided_messages(g: &ClassGaps, who: Option<&str>, facts: &[Fact<'_>], gaps: &mut Vec<Gap>) {
+    // A few are enough to say what was left open; the `too_complex` warning counts them all.
+    const SHOWN: usize = 4;
+    if gaps
+        .iter()
+        .filter(|g| g.kind == GapKind::TooComplex)
+        .count()
+        >= SHOWN
+    {
+        return;
+    }
+    let for_whom = who.map(|p| format!(" for {p}")).unwrap_or_default();
+    let mut by_statements: Vec<(&[usize], Vec<usize>)> = Vec::new();
+    for (action, statements) in &g.undecided {
+        match by_statements
+            .iter_mut()
+            .find(|(s, _)| *s == statements.as_slice())
+        {
+            Some((_, actions)) => actions.push(*action),
+            None => by_statements.push((statements, vec![*action])),
+        }
+    }
+    for (statements, actions) in by_statements {
+        if gaps
+            .iter()
+            .filter(|g| g.kind == GapKind::TooComplex)
+            .count()
+            >= SHOWN
+        {
+            return;
+        }
+        let names: Vec<String> = statements.iter().map(|&i| name(facts[i].st)).collect();
+        gaps.push(Gap {
+            kind: GapKind::TooComplex,
+            message: format!(
+                "The policy is too complex to decide within the analysis budget whether {} deny plain HTTP on every object key ({}){for_whom}: such requests may be accepted over plain HTTP",
+                statement_list(&names),
+                action_list(&actions)
+            ),
+        });
+    }
+    if g.unlisted_undecided {
+        gaps.push(Gap {
+            kind: GapKind::TooComplex,
+            message: format!(
+                "The policy is too complex to decide within the analysis budget whether S3 actions it does not name are denied over plain HTTP on the bucket and every object{for_whom}"
+            ),
+        });
+    }
 }
 
 /// "Even when the conditions of statement 0 hold", for gaps that stay open where the conditions
@@ -1002,6 +1410,7 @@ fn class_gap_messages(
             });
         }
     }
+    undecided_messages(g, who, facts, gaps);
     if g.unlisted && g.unnamed.is_empty() && g.bucket.is_empty() && g.objects.is_empty() {
         gaps.push(Gap {
             kind: GapKind::UnlistedActions,
@@ -1033,7 +1442,8 @@ fn summary(f: &Fact<'_>) -> String {
 
 fn collect_evidence(facts: &[Fact<'_>], min_tls: Option<TlsVersion>) -> Vec<Evidence> {
     let mut out = Vec::new();
-    for f in facts {
+    // A statement counts only when it is known to reach the bucket.
+    for f in facts.iter().filter(|f| f.proven_effective) {
         let mut roles = Vec::new();
         match f.cond(HTTP) {
             Tri::True => roles.push(Role::DeniesHttp),

@@ -15,8 +15,9 @@ pub mod render;
 pub use analysis::{
     Analysis, Evidence, Gap, GapKind, PolicySource, Role, Verdict, Warning, WarningKind,
 };
-pub use analyze::{PolicyInput, Target, analyze, analyze_bucket_policy};
+pub use analyze::{Bounded, PolicyInput, Target, analyze, analyze_bucket_policy, analyze_within};
 pub use condition::{TlsVersion, Transport, Tri};
 pub use document::{Effect, Policy, Statement};
 pub use fix::deny_insecure_transport;
+pub use glob::{Budget, MAX_STATES, WORK_LIMIT};
 pub use parse::{PolicyError, parse_policy, parse_policy_value};

@@ -12,7 +12,7 @@ pub fn verdict_sentence(v: Verdict) -> &'static str {
         Verdict::Enforced => "every plain-HTTP request to the bucket and its objects is denied",
         Verdict::Partial => "some plain-HTTP requests are denied, others are accepted",
         Verdict::NotEnforced => "plain-HTTP requests are accepted",
-        Verdict::Unknown => "the policy could not be read",
+        Verdict::Unknown => "the policy could not be read or fully decided",
     }
 }
 
