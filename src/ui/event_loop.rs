@@ -85,6 +85,14 @@ fn write_snapshot(store: &Store, path: PathBuf) -> JoinHandle<Result<PathBuf, St
     })
 }
 
+/// The views follow the store's current state.
+fn follow(app: &mut App, store: &Store) {
+    store.read(|s| {
+        app.sync(s);
+        app.place_cursor(s);
+    });
+}
+
 /// In a live console, an open bucket whose context the scan did not read (and whose policy
 /// read is over, so the scan will not write it again) gets it read, once.
 fn ask_context(app: &App, store: &Store, spec: &SourceSpec, asked: &mut HashSet<String>) {
@@ -158,9 +166,19 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let mut first_drawn = false;
 
     let mut context_asked: HashSet<String> = HashSet::new();
+    // The store changed since the views last followed it. A live scan changes it thousands of
+    // times a second; the views (bucket filter, evaluation) follow once per frame, or before
+    // a key is handled, never once per change.
+    let mut stale = false;
+    let (mut changes, mut follows) = (0u64, 0u64);
     loop {
         ask_context(&app, &store, &opts.spec, &mut context_asked);
         if dirty && Instant::now() >= next_frame {
+            if stale {
+                follow(&mut app, &store);
+                follows += 1;
+                stale = false;
+            }
             if let Err(e) = draw(&mut term, &app, &store) {
                 log::line(&format!("draw failed: {e}"));
                 terminal::mark_gone();
@@ -181,7 +199,9 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
             next_tick = Instant::now() + SPINNER_TICK;
         }
         if was_busy && !busy {
-            log::line("scan finished");
+            log::line(&format!(
+                "scan finished: the views followed {follows} times for {changes} store changes"
+            ));
         }
         was_busy = busy;
         tokio::select! {
@@ -196,6 +216,11 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
             _ = sigint.recv() => return Ok(Exit::Interrupted),
             ev = next_event(&mut events) => match ev {
                 Some(Ok(ev)) => {
+                    if stale {
+                        follow(&mut app, &store);
+                        follows += 1;
+                        stale = false;
+                    }
                     let effect = store.read(|s| {
                         let e = app.on_event(&ev, s);
                         app.place_cursor(s);
@@ -268,10 +293,8 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
             },
             changed = rx.changed() => {
                 if changed.is_ok() {
-                    store.read(|s| {
-                        app.sync(s);
-                        app.place_cursor(s);
-                    });
+                    changes += 1;
+                    stale = true;
                     dirty = true;
                 }
             }
