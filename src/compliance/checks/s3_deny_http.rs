@@ -14,7 +14,8 @@ pub const CHECK: Check = Check {
         account together deny every plain-HTTP request (aws:SecureTransport false) by any \
         principal, for any S3 action, on the bucket and on every object. Partial when some \
         requests are still accepted (a prefix, an action, an exempt principal, a condition); \
-        fail when none are denied; unknown when the policy could not be read. Buckets that \
+        fail when none are denied; unknown when the policy could not be read or was too \
+        complex to decide within the analysis budget. Buckets that \
         hold Athena query results or table data are in the Athena data path and rank higher.",
     resource_kind: ResourceKind::S3Bucket,
     run,

@@ -49,9 +49,14 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             ),
             _ if tls.verdict == Verdict::Unknown => (
                 Status::Pass,
-                "The bucket's policies could not be read; whatever they say, the AWS endpoint \
-                 floor of TLS 1.2 applies."
-                    .to_string(),
+                format!(
+                    "The bucket's policies could not be judged ({}); whatever they say, the AWS \
+                     endpoint floor of TLS 1.2 applies.",
+                    tls.error
+                        .as_deref()
+                        .unwrap_or("the bucket policy was not read")
+                        .trim_end_matches('.')
+                ),
                 Some(ENDPOINT_FLOOR),
             ),
             _ => (

@@ -45,7 +45,7 @@ pub fn doc(about: Kind, t: &Theme, w: usize) -> Doc {
         "✔ enforced: every plain-HTTP request to the bucket and its objects is denied",
         "◐ partial: some plain-HTTP requests are denied, others accepted (see the gaps)",
         "✘ not enforced: plain HTTP is accepted",
-        "? unknown: the policy could not be read or judged",
+        "? unknown: the policy could not be read, or not decided within the analysis budget",
         "Colour is never the only signal: every status has a glyph and a word.",
         "Set NO_COLOR=1 for no colour; --theme default|dark|light|high-contrast|colorblind.",
     ] {
