@@ -159,6 +159,24 @@ fn bench_filter(c: &mut Criterion, store: &Store) {
     });
 }
 
+/// What one store change costs the bucket list when it follows: during a live scan the console
+/// follows at most once per frame (16 ms), so this bounds the list's share of a frame.
+fn bench_follow(c: &mut Criterion, store: &Store) {
+    let app = store.read(|state| app_after(state, theme(), 160, 48, "2"));
+    let View::Buckets(view) = app.view() else {
+        unreachable!()
+    };
+    let mut view = view.clone();
+    let changed = store.read(|s| s.estate.buckets[N / 2].clone());
+    c.bench_function("bucket list follows one store change, 100k buckets", |b| {
+        b.iter(|| {
+            store.apply(Update::Bucket(Box::new(changed.clone())));
+            store.read(|state| view.refresh(state));
+            black_box(view.rows.len());
+        })
+    });
+}
+
 /// Runs `intransit --demo` in a pty; returns (time to first frame, session).
 fn spawn_demo(cols: u16, rows: u16) -> (Duration, PtyRun) {
     let pty = native_pty_system();
@@ -315,6 +333,7 @@ fn main() {
     bench_render(&mut c, &store);
     bench_judged_views(&mut c, &store);
     bench_filter(&mut c, &store);
+    bench_follow(&mut c, &store);
     if bench_mode {
         in_process();
         bytes_per_key();
