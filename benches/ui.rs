@@ -168,6 +168,9 @@ fn bench_follow(c: &mut Criterion, store: &Store) {
     };
     let mut view = view.clone();
     let changed = store.read(|s| s.estate.buckets[N / 2].clone());
+    c.bench_function("store applies one bucket change, 100k buckets", |b| {
+        b.iter(|| store.apply(Update::Bucket(Box::new(changed.clone()))))
+    });
     c.bench_function("bucket list follows one store change, 100k buckets", |b| {
         b.iter(|| {
             store.apply(Update::Bucket(Box::new(changed.clone())));

@@ -70,6 +70,10 @@ pub struct State {
     pub meta: ScanMeta,
     pub progress: BTreeMap<String, FetcherProgress>,
     bucket_index: HashMap<String, usize>,
+    /// The version in which each bucket (same index as `estate.buckets`) last changed.
+    bucket_stamps: Vec<u64>,
+    /// The version in which an account (its name) last changed.
+    accounts_stamp: u64,
     rcps: Vec<ParsedRcp>,
     started: Option<std::time::Instant>,
 }
@@ -78,6 +82,24 @@ impl State {
     /// Whether every fetcher has finished (nothing queued or in flight).
     pub fn idle(&self) -> bool {
         self.meta.finished_at.is_some() || self.progress.values().all(|p| p.finished())
+    }
+
+    /// The version in which bucket `i` of `estate.buckets` last changed (0 if never).
+    pub fn bucket_stamp(&self, i: usize) -> u64 {
+        self.bucket_stamps.get(i).copied().unwrap_or(0)
+    }
+
+    /// The version in which the accounts last changed.
+    pub fn accounts_stamp(&self) -> u64 {
+        self.accounts_stamp
+    }
+
+    /// Marks bucket `i` changed in the version being applied.
+    fn stamp(&mut self, i: usize) {
+        if self.bucket_stamps.len() <= i {
+            self.bucket_stamps.resize(i + 1, 0);
+        }
+        self.bucket_stamps[i] = self.version + 1;
     }
 
     pub fn bucket(&self, name: &str) -> Option<&Bucket> {
@@ -97,7 +119,10 @@ impl State {
 
     fn apply(&mut self, u: Update) {
         match u {
-            Update::Account(a) => upsert(&mut self.estate.accounts, a, |x, y| x.id == y.id),
+            Update::Account(a) => {
+                self.accounts_stamp = self.version + 1;
+                upsert(&mut self.estate.accounts, a, |x, y| x.id == y.id)
+            }
             Update::Bucket(b) => self.put_bucket(*b),
             Update::Workgroup(w) => {
                 let old = self
@@ -227,20 +252,26 @@ impl State {
             None => bucket_tls(&b, self.partition_of(&b.account_id), &self.rcps),
         };
         b.athena = athena_usage(&self.estate, &b.name);
-        match self.bucket_index.get(&b.name) {
-            Some(&i) => self.estate.buckets[i] = b,
-            None => {
-                self.bucket_index
-                    .insert(b.name.clone(), self.estate.buckets.len());
-                self.estate.buckets.push(b);
+        let i = match self.bucket_index.get(&b.name) {
+            Some(&i) => {
+                self.estate.buckets[i] = b;
+                i
             }
-        }
+            None => {
+                let i = self.estate.buckets.len();
+                self.bucket_index.insert(b.name.clone(), i);
+                self.estate.buckets.push(b);
+                i
+            }
+        };
+        self.stamp(i);
     }
 
     fn refresh_usage(&mut self, bucket: &str) {
         if let Some(&i) = self.bucket_index.get(bucket) {
             let usage = athena_usage(&self.estate, bucket);
             self.estate.buckets[i].athena = usage;
+            self.stamp(i);
         }
     }
 
@@ -277,6 +308,7 @@ impl State {
             if affected.contains(&b.account_id) {
                 let tls = bucket_tls(b, self.partition_of(&b.account_id), &self.rcps);
                 self.estate.buckets[i].tls = tls;
+                self.stamp(i);
             }
         }
     }

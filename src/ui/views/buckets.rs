@@ -189,34 +189,58 @@ impl BucketsView {
         self.version = None;
     }
 
-    /// Re-derives the rows when the store changed.
+    /// Re-derives the rows when the store changed: the search text of the buckets that changed
+    /// since the last refresh (all of them when an account did), then the order, starting from
+    /// the previous one so a few changes cost a nearly-sorted pass, not a full sort.
     pub fn refresh(&mut self, state: &State) {
         if self.version == Some(state.version) && self.hay.len() == state.estate.buckets.len() {
             return;
         }
+        let since = self.version.unwrap_or(0);
+        let all = self.version.is_none() || state.accounts_stamp() > since;
         self.version = Some(state.version);
-        self.hay = state
-            .estate
-            .buckets
-            .iter()
-            .map(|b| {
-                let name = state
-                    .estate
-                    .accounts
-                    .iter()
-                    .find(|a| a.id == b.account_id)
-                    .and_then(|a| a.name.as_deref())
-                    .unwrap_or("");
-                haystack(b, name)
-            })
-            .collect();
-        self.resort(state);
+        let buckets = &state.estate.buckets;
+        self.hay.truncate(buckets.len());
+        let mut changed = false;
+        for (i, b) in buckets.iter().enumerate() {
+            if i < self.hay.len() && !all && state.bucket_stamp(i) <= since {
+                continue;
+            }
+            let name = state
+                .estate
+                .accounts
+                .iter()
+                .find(|a| a.id == b.account_id)
+                .and_then(|a| a.name.as_deref())
+                .unwrap_or("");
+            let hay = haystack(b, name);
+            if i < self.hay.len() {
+                self.hay[i] = hay;
+            } else {
+                self.hay.push(hay);
+            }
+            changed = true;
+        }
+        if changed || self.sorted.len() != buckets.len() {
+            self.resort(state);
+        }
     }
 
     /// Sorts again (sort key or direction changed, or new data).
     pub fn resort(&mut self, state: &State) {
         let buckets = &state.estate.buckets;
-        let mut idx: Vec<usize> = (0..buckets.len()).collect();
+        // The previous order, then the new rows: the sort below is adaptive (ascending and
+        // descending runs are found in one pass), so a nearly-sorted input costs about one pass.
+        let mut idx: Vec<usize> = if self.sorted.iter().all(|&i| i < buckets.len()) {
+            let mut idx = self.sorted.clone();
+            idx.extend(self.sorted.len()..buckets.len());
+            idx
+        } else {
+            (0..buckets.len()).collect()
+        };
+        if idx.len() != buckets.len() {
+            idx = (0..buckets.len()).collect();
+        }
         let key_name = |i: &usize| buckets[*i].name.as_str();
         match self.sort {
             Sort::Verdict => idx.sort_by(|a, b| {
@@ -374,4 +398,78 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &Buck
         t,
         &cell,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BucketsView;
+    use crate::model::{Account, Bucket, Mode, Partition, PolicyText};
+    use crate::policy::Analysis;
+    use crate::store::{Store, Update};
+
+    fn bucket(name: &str, enforced: bool) -> Update {
+        let policy = if enforced {
+            PolicyText::Present {
+                text: format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::{name}","arn:aws:s3:::{name}/*"],"Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}"#
+                ),
+            }
+        } else {
+            PolicyText::None
+        };
+        Update::Bucket(Box::new(Bucket {
+            account_id: "111111111111".into(),
+            name: name.into(),
+            region: "eu-west-1".into(),
+            creation_date: None,
+            policy,
+            policy_is_public: None,
+            public_access_block: None,
+            encryption: None,
+            context: Default::default(),
+            tls: Analysis::unknown(name, Partition::Aws, "not analyzed"),
+            athena: Default::default(),
+            errors: Vec::new(),
+        }))
+    }
+
+    fn rows(view: &mut BucketsView, store: &Store) -> Vec<String> {
+        store.read(|s| {
+            view.refresh(s);
+            view.rows
+                .iter()
+                .map(|&i| s.estate.buckets[i].name.clone())
+                .collect()
+        })
+    }
+
+    /// The list follows only what changed, and still shows exactly what the store holds.
+    #[test]
+    fn the_list_follows_changed_buckets_new_buckets_and_account_names() {
+        let store = Store::new(Mode::Snapshot);
+        store.apply_all([bucket("a", false), bucket("b", true), bucket("c", false)]);
+        let mut view = BucketsView::default();
+        store.read(|s| view.set_filter("accepts-http".into(), s));
+        assert_eq!(rows(&mut view, &store), ["a", "c"]);
+
+        store.apply(bucket("c", true));
+        assert_eq!(rows(&mut view, &store), ["a"], "a changed bucket is searched again");
+        store.apply(bucket("d", false));
+        assert_eq!(rows(&mut view, &store), ["a", "d"], "a new bucket is listed");
+
+        store.read(|s| view.set_filter("payments".into(), s));
+        assert!(rows(&mut view, &store).is_empty());
+        store.apply(Update::Account(Account {
+            id: "111111111111".into(),
+            partition: Partition::Aws,
+            caller_arn: "arn:aws:sts::111111111111:assumed-role/a/b".into(),
+            assumed_role: None,
+            name: Some("Payments".into()),
+        }));
+        assert_eq!(
+            rows(&mut view, &store),
+            ["a", "d", "b", "c"],
+            "an account's new name is searched in all its buckets (verdict order)"
+        );
+    }
 }
