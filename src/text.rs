@@ -3,6 +3,7 @@
 //! cursor, change colours, set the title or write the clipboard.
 
 use std::borrow::Cow;
+use std::io::Write;
 
 /// Returns `s` with escape sequences, control characters and bidirectional overrides removed.
 /// Borrowed when there was nothing to remove.
@@ -41,6 +42,92 @@ pub fn json_safe(json: String) -> String {
         }
     }
     out
+}
+
+/// [`json_safe`] as a writer: JSON written through it reaches `inner` with the same escapes
+/// `json_safe` adds, byte for byte, however the text is split into writes. Call
+/// [`JsonSafeWriter::finish`] at the end.
+pub struct JsonSafeWriter<W: Write> {
+    inner: W,
+    /// The start of a UTF-8 sequence cut by the end of the last write.
+    carry: Vec<u8>,
+}
+
+impl<W: Write> JsonSafeWriter<W> {
+    pub fn new(inner: W) -> JsonSafeWriter<W> {
+        JsonSafeWriter {
+            inner,
+            carry: Vec::new(),
+        }
+    }
+
+    /// Writes what is left (an incomplete sequence as it came) and flushes.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let rest = std::mem::take(&mut self.carry);
+        self.inner.write_all(&rest)?;
+        self.inner.flush()
+    }
+
+    fn put(&mut self, data: &[u8]) -> std::io::Result<()> {
+        let mut rest = data;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(s) => return self.put_str(s),
+                Err(e) => {
+                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    self.put_str(std::str::from_utf8(good).unwrap_or_default())?;
+                    match e.error_len() {
+                        None => {
+                            self.carry = bad.to_vec();
+                            return Ok(());
+                        }
+                        Some(n) => {
+                            // Not UTF-8 (never from serde_json): passed on as it is.
+                            self.inner.write_all(&bad[..n])?;
+                            rest = &bad[n..];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn put_str(&mut self, s: &str) -> std::io::Result<()> {
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            // Only these bytes can begin a character `json_safe` escapes.
+            if !(b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2) {
+                continue;
+            }
+            let Some(c) = s[i..].chars().next() else {
+                continue;
+            };
+            if escaped_in_json(c) {
+                self.inner.write_all(&bytes[start..i])?;
+                write!(self.inner, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        self.inner.write_all(&bytes[start..])
+    }
+}
+
+impl<W: Write> Write for JsonSafeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.carry.is_empty() {
+            self.put(buf)?;
+        } else {
+            let mut joined = std::mem::take(&mut self.carry);
+            joined.extend_from_slice(buf);
+            self.put(&joined)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn escaped_in_json(c: char) -> bool {
@@ -108,7 +195,35 @@ fn skip_string(chars: &mut Chars<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{json_safe, sanitize};
+    use super::{JsonSafeWriter, json_safe, sanitize};
+
+    #[test]
+    fn the_writer_escapes_exactly_as_json_safe_however_the_text_is_cut() {
+        let value = serde_json::json!({
+            "name": "wg\u{9b}31m\u{202e}gnp.exe\u{7f}\u{1b}]0;t\u{7}",
+            "plain": "caf\u{e9} \u{2069}\u{2066} \u{80}\u{9f}\u{a0} \u{2028} \u{1f600}",
+            "nested": [{"k": "\u{202a}x\u{202d}"}],
+        });
+        let text = serde_json::to_string_pretty(&value).expect("json");
+        let expected = json_safe(text.clone());
+        let bytes = text.as_bytes();
+        for piece in 1..=7 {
+            let mut out = Vec::new();
+            let mut w = JsonSafeWriter::new(&mut out);
+            for chunk in bytes.chunks(piece) {
+                std::io::Write::write_all(&mut w, chunk).expect("writes");
+            }
+            w.finish().expect("finishes");
+            assert_eq!(
+                String::from_utf8(out).expect("UTF-8"),
+                expected,
+                "pieces of {piece}"
+            );
+        }
+        let mut out = Vec::new();
+        serde_json::to_writer_pretty(JsonSafeWriter::new(&mut out), &value).expect("json");
+        assert_eq!(String::from_utf8(out).expect("UTF-8"), expected);
+    }
 
     #[test]
     fn json_safe_escapes_what_a_terminal_would_act_on_and_keeps_the_value() {
