@@ -19,8 +19,10 @@ use intransit::store::{Store, Update};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(n), Some(out)) = (args.first().and_then(|a| a.parse::<usize>().ok()), args.get(1))
-    else {
+    let (Some(n), Some(out)) = (
+        args.first().and_then(|a| a.parse::<usize>().ok()),
+        args.get(1),
+    ) else {
         eprintln!("usage: big_snapshot N OUT.json");
         std::process::exit(2);
     };
