@@ -68,48 +68,45 @@ impl<W: Write> JsonSafeWriter<W> {
         self.inner.flush()
     }
 
+    /// Byte by byte, without decoding: the characters `json_safe` escapes are C0 controls
+    /// but line breaks and tabs, DEL, C1 (`C2 80`..`C2 9F`) and the bidirectional controls
+    /// (`E2 80 AA`..`E2 80 AE`, `E2 81 A6`..`E2 81 A9`). A sequence cut by the end of `data`
+    /// waits for the next write.
     fn put(&mut self, data: &[u8]) -> std::io::Result<()> {
-        let mut rest = data;
-        loop {
-            match std::str::from_utf8(rest) {
-                Ok(s) => return self.put_str(s),
-                Err(e) => {
-                    let (good, bad) = rest.split_at(e.valid_up_to());
-                    self.put_str(std::str::from_utf8(good).unwrap_or_default())?;
-                    match e.error_len() {
-                        None => {
-                            self.carry = bad.to_vec();
-                            return Ok(());
-                        }
-                        Some(n) => {
-                            // Not UTF-8 (never from serde_json): passed on as it is.
-                            self.inner.write_all(&bad[..n])?;
-                            rest = &bad[n..];
-                        }
+        let (mut start, mut i) = (0, 0);
+        while i < data.len() {
+            let escape = match data[i] {
+                b'\n' | b'\r' | b'\t' => None,
+                b @ (0x00..=0x1f | 0x7f) => Some((u32::from(b), 1)),
+                lead @ (0xc2 | 0xe2) => {
+                    let len = if lead == 0xc2 { 2 } else { 3 };
+                    if i + len > data.len() {
+                        self.inner.write_all(&data[start..i])?;
+                        self.carry = data[i..].to_vec();
+                        return Ok(());
+                    }
+                    match data[i + 1..i + len] {
+                        [b @ 0x80..=0x9f] => Some((u32::from(b), 2)),
+                        [0x80, b @ 0xaa..=0xae] | [0x81, b @ 0xa6..=0xa9] => Some((
+                            0x2000 | (u32::from(data[i + 1] & 0x3f) << 6) | u32::from(b & 0x3f),
+                            3,
+                        )),
+                        _ => None,
                     }
                 }
-            }
-        }
-    }
-
-    fn put_str(&mut self, s: &str) -> std::io::Result<()> {
-        let bytes = s.as_bytes();
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            // Only these bytes can begin a character `json_safe` escapes.
-            if !(b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2) {
-                continue;
-            }
-            let Some(c) = s[i..].chars().next() else {
-                continue;
+                _ => None,
             };
-            if escaped_in_json(c) {
-                self.inner.write_all(&bytes[start..i])?;
-                write!(self.inner, "\\u{:04x}", u32::from(c))?;
-                start = i + c.len_utf8();
+            match escape {
+                Some((code, len)) => {
+                    self.inner.write_all(&data[start..i])?;
+                    write!(self.inner, "\\u{code:04x}")?;
+                    i += len;
+                    start = i;
+                }
+                None => i += 1,
             }
         }
-        self.inner.write_all(&bytes[start..])
+        self.inner.write_all(&data[start..])
     }
 }
 
@@ -219,6 +216,16 @@ mod tests {
                 expected,
                 "pieces of {piece}"
             );
+        }
+        // Raw text too (C0 controls, a sequence cut at the very end).
+        let raw = "a\u{7}b\n\tc\u{85}\u{202e}\u{e9}\u{2028}";
+        for cut in 0..=raw.len() {
+            let mut out = Vec::new();
+            let mut w = JsonSafeWriter::new(&mut out);
+            std::io::Write::write_all(&mut w, &raw.as_bytes()[..cut]).expect("writes");
+            std::io::Write::write_all(&mut w, &raw.as_bytes()[cut..]).expect("writes");
+            w.finish().expect("finishes");
+            assert_eq!(String::from_utf8(out).expect("UTF-8"), json_safe(raw.to_string()));
         }
         let mut out = Vec::new();
         serde_json::to_writer_pretty(JsonSafeWriter::new(&mut out), &value).expect("json");

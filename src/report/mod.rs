@@ -81,9 +81,11 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
-            let mut safe = crate::text::JsonSafeWriter::new(out);
+            // Buffered before escaping: the escaping sees large pieces, not every token.
+            let mut safe =
+                std::io::BufWriter::with_capacity(1 << 16, crate::text::JsonSafeWriter::new(out));
             json::write(input, &mut safe)?;
-            safe.finish()
+            safe.into_inner().map_err(|e| e.into_error())?.finish()
         }
         other => out.write_all(render(other, input).as_bytes()),
     }
