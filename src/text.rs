@@ -225,7 +225,10 @@ mod tests {
             std::io::Write::write_all(&mut w, &raw.as_bytes()[..cut]).expect("writes");
             std::io::Write::write_all(&mut w, &raw.as_bytes()[cut..]).expect("writes");
             w.finish().expect("finishes");
-            assert_eq!(String::from_utf8(out).expect("UTF-8"), json_safe(raw.to_string()));
+            assert_eq!(
+                String::from_utf8(out).expect("UTF-8"),
+                json_safe(raw.to_string())
+            );
         }
         let mut out = Vec::new();
         serde_json::to_writer_pretty(JsonSafeWriter::new(&mut out), &value).expect("json");
