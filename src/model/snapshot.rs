@@ -144,6 +144,13 @@ impl Snapshot {
         };
         let file = match file {
             Ok(f) => f,
+            // A read that failed is not a malformed snapshot.
+            Err(e) if e.is_io() => {
+                return Err(SnapshotError::Io {
+                    path: path.to_string(),
+                    source: e.into(),
+                });
+            }
             // Another schema may have another shape: say which schema before how it differs.
             Err(e) => {
                 return Err(match probe() {

@@ -333,3 +333,15 @@ fn a_snapshot_of_another_schema_says_so_even_when_its_shape_differs() {
     let err = Snapshot::read_for_store("bad.json", &b"{\"schema\": "[..], || None).unwrap_err();
     assert!(matches!(err, SnapshotError::Json { line: 1, .. }), "{err}");
 }
+
+#[test]
+fn a_snapshot_that_cannot_be_read_is_an_io_error_not_a_malformed_file() {
+    struct Broken;
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("Is a directory"))
+        }
+    }
+    let err = Snapshot::read_for_store("dir", Broken, || None).unwrap_err();
+    assert!(matches!(err, SnapshotError::Io { .. }), "{err}");
+}
