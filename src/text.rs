@@ -3,6 +3,7 @@
 //! cursor, change colours, set the title or write the clipboard.
 
 use std::borrow::Cow;
+use std::io::Write;
 
 /// Returns `s` with escape sequences, control characters and bidirectional overrides removed.
 /// Borrowed when there was nothing to remove.
@@ -41,6 +42,89 @@ pub fn json_safe(json: String) -> String {
         }
     }
     out
+}
+
+/// [`json_safe`] as a writer: JSON written through it reaches `inner` with the same escapes
+/// `json_safe` adds, byte for byte, however the text is split into writes. Call
+/// [`JsonSafeWriter::finish`] at the end.
+pub struct JsonSafeWriter<W: Write> {
+    inner: W,
+    /// The start of a UTF-8 sequence cut by the end of the last write.
+    carry: Vec<u8>,
+}
+
+impl<W: Write> JsonSafeWriter<W> {
+    pub fn new(inner: W) -> JsonSafeWriter<W> {
+        JsonSafeWriter {
+            inner,
+            carry: Vec::new(),
+        }
+    }
+
+    /// Writes what is left (an incomplete sequence as it came) and flushes.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let rest = std::mem::take(&mut self.carry);
+        self.inner.write_all(&rest)?;
+        self.inner.flush()
+    }
+
+    /// Byte by byte, without decoding: the characters `json_safe` escapes are C0 controls
+    /// but line breaks and tabs, DEL, C1 (`C2 80`..`C2 9F`) and the bidirectional controls
+    /// (`E2 80 AA`..`E2 80 AE`, `E2 81 A6`..`E2 81 A9`). A sequence cut by the end of `data`
+    /// waits for the next write.
+    fn put(&mut self, data: &[u8]) -> std::io::Result<()> {
+        let (mut start, mut i) = (0, 0);
+        while i < data.len() {
+            let escape = match data[i] {
+                b'\n' | b'\r' | b'\t' => None,
+                b @ (0x00..=0x1f | 0x7f) => Some((u32::from(b), 1)),
+                lead @ (0xc2 | 0xe2) => {
+                    let len = if lead == 0xc2 { 2 } else { 3 };
+                    if i + len > data.len() {
+                        self.inner.write_all(&data[start..i])?;
+                        self.carry = data[i..].to_vec();
+                        return Ok(());
+                    }
+                    match data[i + 1..i + len] {
+                        [b @ 0x80..=0x9f] => Some((u32::from(b), 2)),
+                        [0x80, b @ 0xaa..=0xae] | [0x81, b @ 0xa6..=0xa9] => Some((
+                            0x2000 | (u32::from(data[i + 1] & 0x3f) << 6) | u32::from(b & 0x3f),
+                            3,
+                        )),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            match escape {
+                Some((code, len)) => {
+                    self.inner.write_all(&data[start..i])?;
+                    write!(self.inner, "\\u{code:04x}")?;
+                    i += len;
+                    start = i;
+                }
+                None => i += 1,
+            }
+        }
+        self.inner.write_all(&data[start..])
+    }
+}
+
+impl<W: Write> Write for JsonSafeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.carry.is_empty() {
+            self.put(buf)?;
+        } else {
+            let mut joined = std::mem::take(&mut self.carry);
+            joined.extend_from_slice(buf);
+            self.put(&joined)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn escaped_in_json(c: char) -> bool {
@@ -108,7 +192,48 @@ fn skip_string(chars: &mut Chars<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{json_safe, sanitize};
+    use super::{JsonSafeWriter, json_safe, sanitize};
+
+    #[test]
+    fn the_writer_escapes_exactly_as_json_safe_however_the_text_is_cut() {
+        let value = serde_json::json!({
+            "name": "wg\u{9b}31m\u{202e}gnp.exe\u{7f}\u{1b}]0;t\u{7}",
+            "plain": "caf\u{e9} \u{2069}\u{2066} \u{80}\u{9f}\u{a0} \u{2028} \u{1f600}",
+            "nested": [{"k": "\u{202a}x\u{202d}"}],
+        });
+        let text = serde_json::to_string_pretty(&value).expect("json");
+        let expected = json_safe(text.clone());
+        let bytes = text.as_bytes();
+        for piece in 1..=7 {
+            let mut out = Vec::new();
+            let mut w = JsonSafeWriter::new(&mut out);
+            for chunk in bytes.chunks(piece) {
+                std::io::Write::write_all(&mut w, chunk).expect("writes");
+            }
+            w.finish().expect("finishes");
+            assert_eq!(
+                String::from_utf8(out).expect("UTF-8"),
+                expected,
+                "pieces of {piece}"
+            );
+        }
+        // Raw text too (C0 controls, a sequence cut at the very end).
+        let raw = "a\u{7}b\n\tc\u{85}\u{202e}\u{e9}\u{2028}";
+        for cut in 0..=raw.len() {
+            let mut out = Vec::new();
+            let mut w = JsonSafeWriter::new(&mut out);
+            std::io::Write::write_all(&mut w, &raw.as_bytes()[..cut]).expect("writes");
+            std::io::Write::write_all(&mut w, &raw.as_bytes()[cut..]).expect("writes");
+            w.finish().expect("finishes");
+            assert_eq!(
+                String::from_utf8(out).expect("UTF-8"),
+                json_safe(raw.to_string())
+            );
+        }
+        let mut out = Vec::new();
+        serde_json::to_writer_pretty(JsonSafeWriter::new(&mut out), &value).expect("json");
+        assert_eq!(String::from_utf8(out).expect("UTF-8"), expected);
+    }
 
     #[test]
     fn json_safe_escapes_what_a_terminal_would_act_on_and_keeps_the_value() {

@@ -132,6 +132,31 @@ fn write_output(out: Option<&std::path::Path>, text: &str, what: &str) -> Result
     }
 }
 
+/// Like [`write_output`], for output written piece by piece by `write` (buffered).
+fn write_output_with(
+    out: Option<&std::path::Path>,
+    what: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    use std::io::Write;
+    const BUFFER: usize = 1 << 16;
+    match out {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut file = std::io::BufWriter::with_capacity(BUFFER, file);
+                write(&mut file)?;
+                file.flush()
+            })
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            let mut stdout = std::io::BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
+            write(&mut stdout)
+                .and_then(|_| stdout.flush())
+                .map_err(|e| format!("cannot write the {what}: {e}"))
+        }
+    }
+}
+
 /// The tokio runtime for commands that read an estate.
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()

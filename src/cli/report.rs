@@ -132,7 +132,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         Ok(store) => store,
         Err(e) => return fail(format!("cannot read the estate: {e}")),
     };
-    let snapshot = store.snapshot();
+    let snapshot = store.into_snapshot();
     let full = evaluate(&catalog, &snapshot.estate);
     let evaluation = match &args.program {
         Some(id) => match full.only_program(id) {
@@ -147,11 +147,22 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         meta: &snapshot.scan,
         catalog_sources: &sources,
     };
-    let text = report::render(args.format.into(), &input);
-    let written = super::write_output(args.out.as_deref(), &text, "report");
+    let written = super::write_output_with(args.out.as_deref(), "report", |out| {
+        report::write(args.format.into(), &input, out)
+    });
     if let Err(e) = written {
         return fail(e);
     }
+    let code = fail_on(args, &evaluation);
+    // About to exit: freeing an organization's estate and findings piece by piece takes
+    // longer than the process's exit.
+    std::mem::forget(evaluation);
+    std::mem::forget(snapshot);
+    code
+}
+
+/// Exit 1, naming them, when `--fail-on` was given and controls are at or below it.
+fn fail_on(args: &ReportArgs, evaluation: &crate::compliance::Evaluation) -> ExitCode {
     if let Some(threshold) = args.fail_on {
         let threshold = Status::from(threshold);
         let hits = evaluation.controls_at_or_below(threshold);

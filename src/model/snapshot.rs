@@ -2,7 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Estate;
+use super::{
+    Account, Bucket, BucketEncryption, Connectivity, ContextRead, DataCatalog, Estate, FetchError,
+    PolicyText, PublicAccessBlock, ResourceControlPolicy, Table, Workgroup,
+};
+use crate::model::{AthenaUsage, Partition};
+use crate::policy::Analysis;
 
 pub const SNAPSHOT_SCHEMA: &str = "intransit.snapshot/v1";
 
@@ -116,5 +121,134 @@ impl Snapshot {
             column: 0,
             message: e.to_string(),
         })
+    }
+
+    /// Reads a snapshot to load it into a store, streaming from `reader`: each bucket's `tls`
+    /// and `athena` are skipped, not parsed (the store derives them again), and nothing but the
+    /// estate itself is held in memory. The buckets carry an `unknown` "not analyzed" `tls`.
+    pub fn read_for_store(
+        path: &str,
+        reader: impl std::io::Read,
+        probe: impl FnOnce() -> Option<String>,
+    ) -> Result<Snapshot, SnapshotError> {
+        let file: Result<SnapshotIn, _> = serde_json::from_reader(reader);
+        let json_error = |e: serde_json::Error| SnapshotError::Json {
+            path: path.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        let schema_error = |found: String| SnapshotError::Schema {
+            path: path.to_string(),
+            found,
+        };
+        let file = match file {
+            Ok(f) => f,
+            // A read that failed is not a malformed snapshot.
+            Err(e) if e.is_io() => {
+                return Err(SnapshotError::Io {
+                    path: path.to_string(),
+                    source: e.into(),
+                });
+            }
+            // Another schema may have another shape: say which schema before how it differs.
+            Err(e) => {
+                return Err(match probe() {
+                    Some(found) if found != SNAPSHOT_SCHEMA => schema_error(found),
+                    _ => json_error(e),
+                });
+            }
+        };
+        if file.schema != SNAPSHOT_SCHEMA {
+            return Err(schema_error(file.schema));
+        }
+        Ok(Snapshot {
+            schema: file.schema,
+            scan: file.scan,
+            estate: Estate {
+                accounts: file.accounts,
+                buckets: file
+                    .buckets
+                    .into_iter()
+                    .map(BucketIn::into_bucket)
+                    .collect(),
+                workgroups: file.workgroups,
+                catalogs: file.catalogs,
+                tables: file.tables,
+                connectivity: file.connectivity,
+                resource_control_policies: file.resource_control_policies,
+                errors: file.errors,
+            },
+        })
+    }
+
+    /// The `schema` of a snapshot file, read without keeping anything else; `(none)` when it
+    /// has none, `None` when it is not a JSON object at all.
+    pub fn probe_schema(reader: impl std::io::Read) -> Option<String> {
+        #[derive(Deserialize)]
+        struct Probe {
+            schema: Option<serde_json::Value>,
+        }
+        let probe: Probe = serde_json::from_reader(reader).ok()?;
+        Some(
+            probe
+                .schema
+                .as_ref()
+                .and_then(|s| s.as_str())
+                .unwrap_or("(none)")
+                .to_string(),
+        )
+    }
+}
+
+/// A snapshot file as the store loads it: the estate's fields by name (no `flatten`, which
+/// would buffer the whole document), buckets without their derived fields.
+#[derive(Deserialize)]
+struct SnapshotIn {
+    schema: String,
+    scan: ScanMeta,
+    accounts: Vec<Account>,
+    buckets: Vec<BucketIn>,
+    workgroups: Vec<Workgroup>,
+    catalogs: Vec<DataCatalog>,
+    tables: Vec<Table>,
+    connectivity: Connectivity,
+    resource_control_policies: Vec<ResourceControlPolicy>,
+    errors: Vec<FetchError>,
+}
+
+/// A bucket as read from a snapshot: what was scanned. `tls` and `athena` are derived, so a
+/// file may omit them; when present they are skipped.
+#[derive(Deserialize)]
+struct BucketIn {
+    account_id: String,
+    name: String,
+    region: String,
+    creation_date: Option<String>,
+    policy: PolicyText,
+    policy_is_public: Option<bool>,
+    public_access_block: Option<PublicAccessBlock>,
+    encryption: Option<BucketEncryption>,
+    #[serde(default)]
+    context: ContextRead,
+    errors: Vec<FetchError>,
+}
+
+impl BucketIn {
+    fn into_bucket(self) -> Bucket {
+        Bucket {
+            tls: Analysis::unknown(&self.name, Partition::default(), "not analyzed"),
+            athena: AthenaUsage::default(),
+            account_id: self.account_id,
+            name: self.name,
+            region: self.region,
+            creation_date: self.creation_date,
+            policy: self.policy,
+            policy_is_public: self.policy_is_public,
+            public_access_block: self.public_access_block,
+            encryption: self.encryption,
+            context: self.context,
+            errors: self.errors,
+        }
     }
 }

@@ -80,6 +80,23 @@ struct CheckSummary<'a> {
 }
 
 pub(super) fn render(input: &ReportInput<'_>) -> String {
+    with_report(input, |report| match serde_json::to_string_pretty(report) {
+        Ok(s) => s + "\n",
+        // Every field is a plain string, number or map with string keys: cannot fail.
+        Err(e) => format!("{{\"schema\": \"{REPORT_SCHEMA}\", \"error\": \"{e}\"}}\n"),
+    })
+}
+
+/// [`render`], written to `out` as it is encoded (the same bytes, never the whole text in
+/// memory: an organization's report runs to hundreds of megabytes).
+pub(super) fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    with_report(input, |report| {
+        serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")
+    })
+}
+
+fn with_report<R>(input: &ReportInput<'_>, f: impl FnOnce(&Report<'_>) -> R) -> R {
     let ev = input.evaluation;
     let meta = input.meta;
     let findings = ev.findings();
@@ -146,9 +163,5 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         findings,
         paths: &ev.paths,
     };
-    match serde_json::to_string_pretty(&report) {
-        Ok(s) => s + "\n",
-        // Every field is a plain string, number or map with string keys: cannot fail.
-        Err(e) => format!("{{\"schema\": \"{REPORT_SCHEMA}\", \"error\": \"{e}\"}}\n"),
-    }
+    f(&report)
 }

@@ -72,6 +72,25 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
     }
 }
 
+/// [`render`], written to `out`. JSON is encoded straight into `out` (through
+/// [`crate::text::JsonSafeWriter`]); the other formats are rendered whole, then written.
+pub fn write(
+    format: Format,
+    input: &ReportInput<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            // Buffered before escaping: the escaping sees large pieces, not every token.
+            let mut safe =
+                std::io::BufWriter::with_capacity(1 << 16, crate::text::JsonSafeWriter::new(out));
+            json::write(input, &mut safe)?;
+            safe.into_inner().map_err(|e| e.into_error())?.finish()
+        }
+        other => out.write_all(render(other, input).as_bytes()),
+    }
+}
+
 /// The controls (as `program-id control-id`) that map `finding`'s check, in report order. A
 /// control with a cap says so (`nist-800-53-r5 SC-13 (at best partial)`): a passing finding
 /// does not make it pass.

@@ -93,11 +93,18 @@ pub fn read_bucket_context(spec: &SourceSpec, store: &Store, account_id: &str, n
 
 fn load_snapshot(path: &std::path::Path) -> Result<Store, SourceError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
-        path: shown.clone(),
-        source,
+    let open = || {
+        std::fs::File::open(path)
+            .map(|f| std::io::BufReader::with_capacity(1 << 16, f))
+            .map_err(|source| SnapshotError::Io {
+                path: shown.clone(),
+                source,
+            })
+    };
+    // Streamed: the file is never held whole, nor as a JSON tree.
+    let snapshot = Snapshot::read_for_store(&shown, open()?, || {
+        open().ok().and_then(Snapshot::probe_schema)
     })?;
-    let snapshot = Snapshot::from_json(&shown, &text)?;
     Ok(Store::from_snapshot(snapshot))
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{AthenaUsage, PolicyText};
+use crate::model::{AthenaUsage, PolicyText, SnapshotError};
 use crate::policy::{Analysis, Verdict};
 
 const CANONICAL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*",
@@ -282,4 +282,66 @@ fn auditor_context_arriving_later_keeps_the_verdict_and_its_evidence() {
         assert_eq!(b.tls.verdict, Verdict::Enforced);
         assert!(b.encryption.is_some());
     });
+}
+
+/// The demo estate, scanned bucket by bucket.
+fn demo_store() -> Store {
+    let store = Store::new(Mode::Demo);
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(crate::source::demo::run(store.clone(), false))
+        .expect("the demo scan");
+    store
+}
+
+#[test]
+fn a_streamed_snapshot_loads_to_the_estate_that_was_scanned_with_or_without_derived_fields() {
+    let scanned = demo_store().snapshot();
+    let text = serde_json::to_string_pretty(&scanned).unwrap();
+    let load = |text: &str| {
+        let snap = Snapshot::read_for_store("mem", text.as_bytes(), || None).unwrap();
+        Store::from_snapshot(snap).into_snapshot()
+    };
+    let loaded = load(&text);
+    assert_eq!(loaded.estate, scanned.estate);
+    assert_eq!(loaded.scan.progress, scanned.scan.progress);
+    assert_eq!(loaded.scan.mode, Mode::Snapshot);
+
+    // `tls` and `athena` are derived: a file without them loads to the same estate.
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for b in value["buckets"].as_array_mut().unwrap() {
+        let b = b.as_object_mut().unwrap();
+        b.remove("tls");
+        b.remove("athena");
+    }
+    assert_eq!(load(&value.to_string()).estate, scanned.estate);
+}
+
+#[test]
+fn a_snapshot_of_another_schema_says_so_even_when_its_shape_differs() {
+    let text = r#"{"schema": "intransit.snapshot/v0", "buckets": "elsewhere"}"#;
+    let err = Snapshot::read_for_store("old.json", text.as_bytes(), || {
+        Snapshot::probe_schema(text.as_bytes())
+    })
+    .unwrap_err();
+    assert!(
+        matches!(err, SnapshotError::Schema { ref found, .. } if found == "intransit.snapshot/v0"),
+        "{err}"
+    );
+    let err = Snapshot::read_for_store("bad.json", &b"{\"schema\": "[..], || None).unwrap_err();
+    assert!(matches!(err, SnapshotError::Json { line: 1, .. }), "{err}");
+}
+
+#[test]
+fn a_snapshot_that_cannot_be_read_is_an_io_error_not_a_malformed_file() {
+    struct Broken;
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("Is a directory"))
+        }
+    }
+    let err = Snapshot::read_for_store("dir", Broken, || None).unwrap_err();
+    assert!(matches!(err, SnapshotError::Io { .. }), "{err}");
 }
