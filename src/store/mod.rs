@@ -301,14 +301,19 @@ impl State {
         });
         for mut b in buckets {
             b.athena = athena_usage(&self.estate, &b.name);
-            match self.bucket_index.get(&b.name) {
-                Some(&i) => self.estate.buckets[i] = b,
-                None => {
-                    self.bucket_index
-                        .insert(b.name.clone(), self.estate.buckets.len());
-                    self.estate.buckets.push(b);
+            let i = match self.bucket_index.get(&b.name) {
+                Some(&i) => {
+                    self.estate.buckets[i] = b;
+                    i
                 }
-            }
+                None => {
+                    let i = self.estate.buckets.len();
+                    self.bucket_index.insert(b.name.clone(), i);
+                    self.estate.buckets.push(b);
+                    i
+                }
+            };
+            self.stamp(i);
         }
         self.version += 1;
     }

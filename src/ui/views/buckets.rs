@@ -453,9 +453,17 @@ mod tests {
         assert_eq!(rows(&mut view, &store), ["a", "c"]);
 
         store.apply(bucket("c", true));
-        assert_eq!(rows(&mut view, &store), ["a"], "a changed bucket is searched again");
+        assert_eq!(
+            rows(&mut view, &store),
+            ["a"],
+            "a changed bucket is searched again"
+        );
         store.apply(bucket("d", false));
-        assert_eq!(rows(&mut view, &store), ["a", "d"], "a new bucket is listed");
+        assert_eq!(
+            rows(&mut view, &store),
+            ["a", "d"],
+            "a new bucket is listed"
+        );
 
         store.read(|s| view.set_filter("payments".into(), s));
         assert!(rows(&mut view, &store).is_empty());
