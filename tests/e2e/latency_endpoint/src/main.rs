@@ -23,7 +23,7 @@
 //! Anything else is a 400 `UnknownOperation` (counted as `unknown:...`), so a scan that calls
 //! something new fails visibly instead of being measured wrong. `GET /_bench/counts` (no delay)
 //! answers the requests counted per operation as JSON; the counts also go to stderr on
-//! SIGTERM / SIGINT. Credentials and signatures are not checked. Only HTTP/1.1 with
+//! SIGTERM / SIGINT; `--verbose` logs every request there. Credentials and signatures are not checked. Only HTTP/1.1 with
 //! `Content-Length` bodies (what the SDK sends for these reads); it listens on 127.0.0.1 only.
 
 use std::collections::BTreeMap;
@@ -42,12 +42,13 @@ struct Options {
     buckets: usize,
     regions: Vec<String>,
     threads: Option<usize>,
+    verbose: bool,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: latency_endpoint [--port N] [--latency-ms MS] [--buckets N] \
-         [--regions r1,r2,...] [--threads N]"
+         [--regions r1,r2,...] [--threads N] [--verbose]"
     );
     std::process::exit(2)
 }
@@ -59,6 +60,7 @@ fn options() -> Options {
         buckets: 2000,
         regions: vec!["us-east-1".to_string()],
         threads: None,
+        verbose: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -71,6 +73,7 @@ fn options() -> Options {
             "--buckets" => o.buckets = value().parse().unwrap_or_else(|_| usage()),
             "--regions" => o.regions = value().split(',').map(str::to_string).collect(),
             "--threads" => o.threads = Some(value().parse().unwrap_or_else(|_| usage())),
+            "--verbose" => o.verbose = true,
             _ => usage(),
         }
     }
@@ -85,6 +88,7 @@ struct State {
     latency: Duration,
     buckets: usize,
     regions: Vec<String>,
+    verbose: bool,
     counts: Mutex<BTreeMap<String, u64>>,
 }
 
@@ -123,6 +127,7 @@ async fn serve(opts: Options) {
         latency: opts.latency,
         buckets: opts.buckets,
         regions: opts.regions,
+        verbose: opts.verbose,
         counts: Mutex::default(),
     });
     println!("READY http://127.0.0.1:{port}");
@@ -181,6 +186,12 @@ async fn connection(mut stream: TcpStream, state: Arc<State>) {
         } else {
             let (operation, response) = answer(&request, &state);
             state.count(&operation);
+            if state.verbose {
+                eprintln!(
+                    "{} {} -> {operation} {}",
+                    request.method, request.target, response.status
+                );
+            }
             tokio::time::sleep(state.latency).await;
             response
         };
@@ -506,7 +517,15 @@ fn s3_answer(request: &Request, state: &State) -> (String, Response) {
         .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
         .collect();
     let param = |name: &str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+    // Path-style addressing: `/` is the service, `/bucket/` (or `/bucket`) a bucket.
     let bucket = path.trim_start_matches('/');
+    let bucket = bucket.strip_suffix('/').unwrap_or(bucket);
+    if bucket.contains('/') {
+        return (
+            format!("unknown:s3:{} {path}", request.method),
+            s3_error(400, "UnknownOperation", "objects are not answered by this endpoint", bucket),
+        );
+    }
     if request.method != "GET" {
         return (
             format!("unknown:s3:{} {path}", request.method),
