@@ -22,12 +22,15 @@
 //!
 //! Anything else is a 400 `UnknownOperation` (counted as `unknown:...`), so a scan that calls
 //! something new fails visibly instead of being measured wrong. `GET /_bench/counts` (no delay)
-//! answers the requests counted per operation as JSON; the counts also go to stderr on
-//! SIGTERM / SIGINT; `--verbose` logs every request there. Credentials and signatures are not checked. Only HTTP/1.1 with
+//! answers the requests counted per operation as JSON, `GET /_bench/served` how long requests
+//! took from arrival to answer written (mean and max, ms: the delay plus the endpoint's own time); the counts also go to stderr on
+//! SIGTERM / SIGINT; `--verbose` logs every request there (arrival time since start, requests in
+//! flight). Credentials and signatures are not checked. Only HTTP/1.1 with
 //! `Content-Length` bodies (what the SDK sends for these reads); it listens on 127.0.0.1 only.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -89,6 +92,11 @@ struct State {
     buckets: usize,
     regions: Vec<String>,
     verbose: bool,
+    started: std::time::Instant,
+    in_flight: std::sync::atomic::AtomicUsize,
+    /// Microseconds from a request's arrival to its answer written, summed, and the largest.
+    served_us: std::sync::atomic::AtomicU64,
+    served_max_us: std::sync::atomic::AtomicU64,
     counts: Mutex<BTreeMap<String, u64>>,
 }
 
@@ -128,6 +136,10 @@ async fn serve(opts: Options) {
         buckets: opts.buckets,
         regions: opts.regions,
         verbose: opts.verbose,
+        started: std::time::Instant::now(),
+        in_flight: Default::default(),
+        served_us: Default::default(),
+        served_max_us: Default::default(),
         counts: Mutex::default(),
     });
     println!("READY http://127.0.0.1:{port}");
@@ -181,21 +193,34 @@ async fn connection(mut stream: TcpStream, state: Arc<State>) {
         let close = request
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        let response = if request.target.starts_with("/_bench/") {
+        let arrived = std::time::Instant::now();
+        let timed = !request.target.starts_with("/_bench/");
+        let response = if !timed {
             control(&request, &state)
         } else {
             let (operation, response) = answer(&request, &state);
             state.count(&operation);
+            let in_flight = state.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
             if state.verbose {
                 eprintln!(
-                    "{} {} -> {operation} {}",
-                    request.method, request.target, response.status
+                    "{:9.3} ms, {in_flight:3} in flight: {} {} -> {operation} {}",
+                    state.started.elapsed().as_secs_f64() * 1000.0,
+                    request.method,
+                    request.target,
+                    response.status
                 );
             }
             tokio::time::sleep(state.latency).await;
+            state.in_flight.fetch_sub(1, Ordering::Relaxed);
             response
         };
-        if write_response(&mut stream, &response, close).await.is_err() || close {
+        let written = write_response(&mut stream, &response, close).await;
+        if timed {
+            let us = u64::try_from(arrived.elapsed().as_micros()).unwrap_or(u64::MAX);
+            state.served_us.fetch_add(us, Ordering::Relaxed);
+            state.served_max_us.fetch_max(us, Ordering::Relaxed);
+        }
+        if written.is_err() || close {
             return;
         }
     }
@@ -342,6 +367,22 @@ fn control(request: &Request, state: &State) -> Response {
             headers: Vec::new(),
             body: state.counts_json(),
         },
+        ("GET", "/_bench/served") => {
+            let counts = state.counts.lock().unwrap_or_else(|p| p.into_inner());
+            let n: u64 = counts.values().sum();
+            drop(counts);
+            let total = state.served_us.load(Ordering::Relaxed) as f64 / 1000.0;
+            let max = state.served_max_us.load(Ordering::Relaxed) as f64 / 1000.0;
+            Response {
+                status: 200,
+                content_type: "application/json",
+                headers: Vec::new(),
+                body: format!(
+                    r#"{{"requests":{n},"mean_ms":{:.3},"max_ms":{max:.3}}}"#,
+                    total / n.max(1) as f64
+                ),
+            }
+        }
         _ => plain(404, "unknown control path"),
     }
 }
