@@ -330,11 +330,7 @@ fn json(status: u16, body: String) -> Response {
     }
 }
 
-async fn write_response(
-    stream: &mut TcpStream,
-    r: &Response,
-    close: bool,
-) -> std::io::Result<()> {
+async fn write_response(stream: &mut TcpStream, r: &Response, close: bool) -> std::io::Result<()> {
     let reason = match r.status {
         200 => "OK",
         400 => "Bad Request",
@@ -474,7 +470,10 @@ fn query_answer(action: &str, state: &State) -> (String, Response) {
         "DescribeVpcEndpoints" => ("ec2:DescribeVpcEndpoints", ec2_empty("vpcEndpointSet")),
         "DescribeVpnConnections" => ("ec2:DescribeVpnConnections", ec2_empty("vpnConnectionSet")),
         "DescribeVpnGateways" => ("ec2:DescribeVpnGateways", ec2_empty("vpnGatewaySet")),
-        "DescribeTransitGateways" => ("ec2:DescribeTransitGateways", ec2_empty("transitGatewaySet")),
+        "DescribeTransitGateways" => (
+            "ec2:DescribeTransitGateways",
+            ec2_empty("transitGatewaySet"),
+        ),
         "DescribeRegions" => {
             let mut items = String::new();
             for r in &state.regions {
@@ -564,13 +563,23 @@ fn s3_answer(request: &Request, state: &State) -> (String, Response) {
     if bucket.contains('/') {
         return (
             format!("unknown:s3:{} {path}", request.method),
-            s3_error(400, "UnknownOperation", "objects are not answered by this endpoint", bucket),
+            s3_error(
+                400,
+                "UnknownOperation",
+                "objects are not answered by this endpoint",
+                bucket,
+            ),
         );
     }
     if request.method != "GET" {
         return (
             format!("unknown:s3:{} {path}", request.method),
-            s3_error(400, "UnknownOperation", "not answered by this endpoint", bucket),
+            s3_error(
+                400,
+                "UnknownOperation",
+                "not answered by this endpoint",
+                bucket,
+            ),
         );
     }
     if bucket.is_empty() {
@@ -578,7 +587,12 @@ fn s3_answer(request: &Request, state: &State) -> (String, Response) {
     }
     if param("policy").is_some() {
         let response = match bucket_index(bucket, state) {
-            None => s3_error(404, "NoSuchBucket", "The specified bucket does not exist", bucket),
+            None => s3_error(
+                404,
+                "NoSuchBucket",
+                "The specified bucket does not exist",
+                bucket,
+            ),
             Some(i) if i % 2 == 0 => Response {
                 status: 200,
                 content_type: "application/json",
@@ -596,7 +610,12 @@ fn s3_answer(request: &Request, state: &State) -> (String, Response) {
     }
     if param("location").is_some() {
         let response = match bucket_index(bucket, state) {
-            None => s3_error(404, "NoSuchBucket", "The specified bucket does not exist", bucket),
+            None => s3_error(
+                404,
+                "NoSuchBucket",
+                "The specified bucket does not exist",
+                bucket,
+            ),
             Some(i) => {
                 let region = &state.regions[i % state.regions.len()];
                 let constraint = if region == "us-east-1" { "" } else { region };
@@ -613,7 +632,12 @@ fn s3_answer(request: &Request, state: &State) -> (String, Response) {
     }
     (
         format!("unknown:s3:GET {}", request.target),
-        s3_error(400, "UnknownOperation", "not answered by this endpoint", bucket),
+        s3_error(
+            400,
+            "UnknownOperation",
+            "not answered by this endpoint",
+            bucket,
+        ),
     )
 }
 
