@@ -251,6 +251,12 @@ impl State {
             Some(tls) => tls,
             None => bucket_tls(&b, self.partition_of(&b.account_id), &self.rcps),
         };
+        self.place(b);
+    }
+
+    /// Puts a derived bucket in its place (replacing the one of that name, or appended) with
+    /// its Athena usage, and stamps it changed.
+    fn place(&mut self, mut b: Bucket) {
         b.athena = athena_usage(&self.estate, &b.name);
         let i = match self.bucket_index.get(&b.name) {
             Some(&i) => {
@@ -299,21 +305,8 @@ impl State {
                 });
             }
         });
-        for mut b in buckets {
-            b.athena = athena_usage(&self.estate, &b.name);
-            let i = match self.bucket_index.get(&b.name) {
-                Some(&i) => {
-                    self.estate.buckets[i] = b;
-                    i
-                }
-                None => {
-                    let i = self.estate.buckets.len();
-                    self.bucket_index.insert(b.name.clone(), i);
-                    self.estate.buckets.push(b);
-                    i
-                }
-            };
-            self.stamp(i);
+        for b in buckets {
+            self.place(b);
         }
         self.version += 1;
     }
