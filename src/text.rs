@@ -26,26 +26,20 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// JSON text with every character a terminal could act on inside a string (DEL, C1 controls,
-/// bidirectional overrides) written as a `\uXXXX` escape: the same JSON value, safe to print.
-/// serde_json already escapes C0 controls; whitespace between tokens is kept.
+/// JSON text with every character a terminal could act on inside a string (C0 controls but
+/// line breaks and tabs, DEL, C1 controls, bidirectional overrides) written as a `\uXXXX`
+/// escape: the same JSON value, safe to print. Whitespace between tokens is kept. One rule:
+/// this is [`JsonSafeWriter`] over a string.
 pub fn json_safe(json: String) -> String {
-    if !json.chars().any(escaped_in_json) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if escaped_in_json(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    let mut out = JsonSafeWriter::new(Vec::with_capacity(json.len()));
+    // Writing to a Vec cannot fail; the escapes are ASCII, so the UTF-8 stays valid.
+    let _ = out.write_all(json.as_bytes());
+    let bytes = out.into_inner();
+    String::from_utf8(bytes).unwrap_or(json)
 }
 
-/// [`json_safe`] as a writer: JSON written through it reaches `inner` with the same escapes
-/// `json_safe` adds, byte for byte, however the text is split into writes. Call
+/// JSON written through it reaches `inner` with every character a terminal could act on
+/// escaped (see [`json_safe`]), byte for byte the same however the text is split into writes. Call
 /// [`JsonSafeWriter::finish`] at the end.
 pub struct JsonSafeWriter<W: Write> {
     inner: W,
@@ -59,6 +53,13 @@ impl<W: Write> JsonSafeWriter<W> {
             inner,
             carry: Vec::new(),
         }
+    }
+
+    /// The bytes written so far, with an incomplete sequence at the end as it came.
+    fn into_inner(mut self) -> W {
+        let rest = std::mem::take(&mut self.carry);
+        let _ = self.inner.write_all(&rest);
+        self.inner
     }
 
     /// Writes what is left (an incomplete sequence as it came) and flushes.
@@ -127,10 +128,6 @@ impl<W: Write> Write for JsonSafeWriter<W> {
     }
 }
 
-fn escaped_in_json(c: char) -> bool {
-    is_unsafe(c) && !matches!(c, '\n' | '\r' | '\t')
-}
-
 /// One line on standard error, `intransit: MESSAGE`, with MESSAGE sanitized: file names,
 /// policy values, resource names and error texts from outside reach the terminal only this
 /// way. Line breaks and tabs inside MESSAGE become spaces.
@@ -192,17 +189,31 @@ fn skip_string(chars: &mut Chars<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{JsonSafeWriter, json_safe, sanitize};
+    use super::{JsonSafeWriter, is_unsafe, json_safe, sanitize};
+
+    /// The rule, by characters: what the sanitizer removes, but line breaks and tabs, escaped.
+    fn reference(text: &str) -> String {
+        text.chars()
+            .map(|c| {
+                if is_unsafe(c) && !matches!(c, '\n' | '\r' | '\t') {
+                    format!("\\u{:04x}", u32::from(c))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    }
 
     #[test]
-    fn the_writer_escapes_exactly_as_json_safe_however_the_text_is_cut() {
+    fn the_writer_escapes_exactly_the_unsafe_characters_however_the_text_is_cut() {
         let value = serde_json::json!({
             "name": "wg\u{9b}31m\u{202e}gnp.exe\u{7f}\u{1b}]0;t\u{7}",
             "plain": "caf\u{e9} \u{2069}\u{2066} \u{80}\u{9f}\u{a0} \u{2028} \u{1f600}",
             "nested": [{"k": "\u{202a}x\u{202d}"}],
         });
         let text = serde_json::to_string_pretty(&value).expect("json");
-        let expected = json_safe(text.clone());
+        let expected = reference(&text);
+        assert_eq!(json_safe(text.clone()), expected);
         let bytes = text.as_bytes();
         for piece in 1..=7 {
             let mut out = Vec::new();
@@ -225,10 +236,7 @@ mod tests {
             std::io::Write::write_all(&mut w, &raw.as_bytes()[..cut]).expect("writes");
             std::io::Write::write_all(&mut w, &raw.as_bytes()[cut..]).expect("writes");
             w.finish().expect("finishes");
-            assert_eq!(
-                String::from_utf8(out).expect("UTF-8"),
-                json_safe(raw.to_string())
-            );
+            assert_eq!(String::from_utf8(out).expect("UTF-8"), reference(raw));
         }
         let mut out = Vec::new();
         serde_json::to_writer_pretty(JsonSafeWriter::new(&mut out), &value).expect("json");

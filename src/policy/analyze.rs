@@ -1211,12 +1211,13 @@ fn describe_http_gaps(
 fn undecided_messages(g: &ClassGaps, who: Option<&str>, facts: &[Fact<'_>], gaps: &mut Vec<Gap>) {
     // A few are enough to say what was left open; the `too_complex` warning counts them all.
     const SHOWN: usize = 4;
-    if gaps
-        .iter()
-        .filter(|g| g.kind == GapKind::TooComplex)
-        .count()
-        >= SHOWN
-    {
+    let full = |gaps: &[Gap]| {
+        gaps.iter()
+            .filter(|g| g.kind == GapKind::TooComplex)
+            .count()
+            >= SHOWN
+    };
+    if full(gaps) {
         return;
     }
     let for_whom = who.map(|p| format!(" for {p}")).unwrap_or_default();
@@ -1231,12 +1232,7 @@ fn undecided_messages(g: &ClassGaps, who: Option<&str>, facts: &[Fact<'_>], gaps
         }
     }
     for (statements, actions) in by_statements {
-        if gaps
-            .iter()
-            .filter(|g| g.kind == GapKind::TooComplex)
-            .count()
-            >= SHOWN
-        {
+        if full(gaps) {
             return;
         }
         let names: Vec<String> = statements.iter().map(|&i| name(facts[i].st)).collect();

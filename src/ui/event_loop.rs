@@ -102,11 +102,9 @@ fn ask_context(app: &App, store: &Store, spec: &SourceSpec, asked: &mut HashSet<
     if asked.contains(&d.key) {
         return;
     }
+    // Runs on every turn of the loop: an index lookup, never a pass over the buckets.
     let account = store.read(|s| {
-        s.estate
-            .buckets
-            .iter()
-            .find(|b| b.name == d.key)
+        s.bucket(&d.key)
             .filter(|b| b.context == ContextRead::NotRead && b.policy != PolicyText::Pending)
             .map(|b| b.account_id.clone())
     });
