@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use intransit::model::{Account, Bucket, Mode, Partition, PolicyText};
-use intransit::policy::Analysis;
 use intransit::store::{Store, Update};
 use intransit::ui::screenshot::app_after;
 use intransit::ui::{App, Depth, Theme, View};
@@ -48,18 +47,8 @@ fn synthetic() -> Store {
             PolicyText::None
         };
         Update::Bucket(Box::new(Bucket {
-            account_id: accounts[i % 3].to_string(),
-            tls: Analysis::unknown(&name, Partition::Aws, "not analyzed"),
-            name,
-            region: regions[i % 3].to_string(),
-            creation_date: None,
-            policy,
             policy_is_public: Some(false),
-            public_access_block: None,
-            encryption: None,
-            context: Default::default(),
-            athena: Default::default(),
-            errors: Vec::new(),
+            ..Bucket::new(accounts[i % 3], &name, regions[i % 3], policy)
         }))
     });
     store.apply_all(updates);

@@ -120,14 +120,7 @@ fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
 
     // A body cut short is a transport error the SDK retries (5 attempts); an empty or HTML
     // success is refused once, as the SDK does not retry what an interceptor refused.
-    let seen = moto.side("GET", "/_seed/faults", &json!({}));
-    let hits: Vec<u64> = seen["faults"]
-        .as_array()
-        .expect("faults")
-        .iter()
-        .map(|f| f["hits"].as_u64().unwrap_or(0))
-        .collect();
-    assert_eq!(hits, [1, 1, 5, 1, 1, 1, 1, 1, 1], "{seen}");
+    assert_eq!(moto.fault_hits(), [1, 1, 5, 1, 1, 1, 1, 1, 1]);
 
     // An empty ListWorkGroups is not "no workgroups", an HTML VPN listing not "no VPN".
     let estate: Vec<String> = s.estate.errors.iter().map(|e| e.short()).collect();

@@ -726,16 +726,10 @@ fn failures_are_recorded_and_the_scan_completes() {
     }
 
     // The launcher saw each fault the number of times the retries explain.
-    let seen = moto.side("GET", "/_seed/faults", &json!({}));
-    let hits: Vec<u64> = seen["faults"]
-        .as_array()
-        .expect("faults")
-        .iter()
-        .map(|f| f["hits"].as_u64().unwrap_or(0))
-        .collect();
-    assert_eq!(hits[..5], [1, 2, 1, 1, 1], "{seen}");
-    assert!(hits[5] >= 1, "{seen}");
-    assert_eq!(hits[6], 1, "{seen}");
+    let hits = moto.fault_hits();
+    assert_eq!(hits[..5], [1, 2, 1, 1, 1], "{hits:?}");
+    assert!(hits[5] >= 1, "{hits:?}");
+    assert_eq!(hits[6], 1, "{hits:?}");
 }
 
 /// `--all-regions`: the account's enabled regions come from ec2:DescribeRegions (regions

@@ -149,6 +149,25 @@ pub struct Bucket {
 }
 
 impl Bucket {
+    /// A bucket as listed, with `policy` and nothing else read: no context, no usage, no
+    /// error, its verdict not derived yet (the store derives it).
+    pub fn new(account_id: &str, name: &str, region: &str, policy: PolicyText) -> Bucket {
+        Bucket {
+            account_id: account_id.to_string(),
+            name: name.to_string(),
+            region: region.to_string(),
+            creation_date: None,
+            policy,
+            policy_is_public: None,
+            public_access_block: None,
+            encryption: None,
+            context: ContextRead::default(),
+            tls: Analysis::unknown(name, Partition::default(), "not analyzed"),
+            athena: AthenaUsage::default(),
+            errors: Vec::new(),
+        }
+    }
+
     /// The error of the bucket-policy read, if it failed (it decides an `unknown` verdict).
     pub fn policy_error(&self) -> Option<&FetchError> {
         self.errors

@@ -1,6 +1,6 @@
 use super::*;
-use crate::model::{AthenaUsage, PolicyText, SnapshotError};
-use crate::policy::{Analysis, Verdict};
+use crate::model::{PolicyText, SnapshotError};
+use crate::policy::Verdict;
 
 const CANONICAL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*",
   "Resource":["arn:aws:s3:::NAME","arn:aws:s3:::NAME/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
@@ -9,20 +9,7 @@ const RCP: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"EnforceTls","E
   "Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}"#;
 
 fn bucket(account: &str, name: &str, policy: PolicyText) -> Bucket {
-    Bucket {
-        account_id: account.to_string(),
-        name: name.to_string(),
-        region: "eu-west-1".to_string(),
-        creation_date: None,
-        policy,
-        policy_is_public: None,
-        public_access_block: None,
-        encryption: None,
-        context: Default::default(),
-        tls: Analysis::unknown(name, Partition::Aws, "not analyzed"),
-        athena: AthenaUsage::default(),
-        errors: Vec::new(),
-    }
+    Bucket::new(account, name, "eu-west-1", policy)
 }
 
 fn workgroup(name: &str, output: &str) -> Workgroup {

@@ -7,7 +7,6 @@ use intransit::model::{
     Partition, PolicyText, ResourceControlPolicy, SNAPSHOT_SCHEMA, ScanMeta, Snapshot, Table,
     VpcEndpoint, VpnConnection, VpnTunnel, Workgroup, bucket_of_location,
 };
-use intransit::policy::Analysis;
 use intransit::store::Store;
 
 pub const A: &str = "111111111111";
@@ -106,18 +105,8 @@ pub fn bucket(account: &str, region: &str, name: &str, policy: Pol) -> Bucket {
         ),
     };
     Bucket {
-        account_id: account.to_string(),
-        name: name.to_string(),
-        region: region.to_string(),
-        creation_date: None,
-        policy,
-        policy_is_public: None,
-        public_access_block: None,
-        encryption: None,
-        context: Default::default(),
-        tls: Analysis::unknown(name, Partition::Aws, "not analyzed"),
-        athena: Default::default(),
         errors,
+        ..Bucket::new(account, name, region, policy)
     }
 }
 

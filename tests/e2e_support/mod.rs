@@ -262,6 +262,17 @@ impl Moto {
         serde_json::from_str(&text).expect("expectations are JSON")
     }
 
+    /// How many times each registered fault fired, in the order they were registered.
+    pub fn fault_hits(&self) -> Vec<u64> {
+        let seen = self.side("GET", "/_seed/faults", &Value::Object(Default::default()));
+        seen["faults"]
+            .as_array()
+            .unwrap_or_else(|| panic!("the launcher's faults: {seen}"))
+            .iter()
+            .map(|f| f["hits"].as_u64().unwrap_or(0))
+            .collect()
+    }
+
     /// A plain-HTTP JSON request to the launcher's side endpoints (`/_seed/...`).
     pub fn side(&self, method: &str, path: &str, body: &Value) -> Value {
         let addr = self

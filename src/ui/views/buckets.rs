@@ -404,7 +404,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &Buck
 mod tests {
     use super::BucketsView;
     use crate::model::{Account, Bucket, Mode, Partition, PolicyText};
-    use crate::policy::Analysis;
     use crate::store::{Store, Update};
 
     fn bucket(name: &str, enforced: bool) -> Update {
@@ -417,20 +416,12 @@ mod tests {
         } else {
             PolicyText::None
         };
-        Update::Bucket(Box::new(Bucket {
-            account_id: "111111111111".into(),
-            name: name.into(),
-            region: "eu-west-1".into(),
-            creation_date: None,
+        Update::Bucket(Box::new(Bucket::new(
+            "111111111111",
+            name,
+            "eu-west-1",
             policy,
-            policy_is_public: None,
-            public_access_block: None,
-            encryption: None,
-            context: Default::default(),
-            tls: Analysis::unknown(name, Partition::Aws, "not analyzed"),
-            athena: Default::default(),
-            errors: Vec::new(),
-        }))
+        )))
     }
 
     fn rows(view: &mut BucketsView, store: &Store) -> Vec<String> {
