@@ -20,7 +20,7 @@ async fn demo(latency: bool) -> Store {
 fn verdicts<'a>(buckets: impl IntoIterator<Item = &'a Bucket>) -> BTreeMap<Verdict, usize> {
     let mut out = BTreeMap::new();
     for b in buckets {
-        *out.entry(b.tls.verdict).or_default() += 1;
+        *out.entry(b.tls.verdict()).or_default() += 1;
     }
     out
 }
@@ -106,21 +106,21 @@ async fn the_demo_estate_has_the_shape_users_rely_on() {
         .buckets
         .iter()
         .find(|b| {
-            b.tls.verdict == Verdict::Unknown
-                && b.tls.error.as_deref() == Some("s3:GetBucketPolicy: AccessDenied")
+            b.tls.verdict() == Verdict::Unknown
+                && b.tls.error().as_deref() == Some("s3:GetBucketPolicy: AccessDenied")
         })
         .expect("an unreadable bucket reports s3:GetBucketPolicy: AccessDenied");
     assert_eq!(denied.policy, PolicyText::Unreadable);
     assert!(
         e.buckets
             .iter()
-            .filter(|b| b.tls.verdict == Verdict::Unknown)
-            .all(|b| b.tls.error.is_some())
+            .filter(|b| b.tls.verdict() == Verdict::Unknown)
+            .all(|b| b.tls.error().is_some())
     );
     assert!(
-        e.buckets.iter().any(|b| b.tls.verdict == Verdict::Unknown
+        e.buckets.iter().any(|b| b.tls.verdict() == Verdict::Unknown
             && b.tls
-                .error
+                .error()
                 .as_deref()
                 .is_some_and(|m| m.contains("malformed"))),
         "a malformed policy is unknown"
@@ -128,7 +128,7 @@ async fn the_demo_estate_has_the_shape_users_rely_on() {
     assert!(
         e.buckets
             .iter()
-            .all(|b| b.tls.error.as_deref() != Some("not analyzed")),
+            .all(|b| b.tls.error().as_deref() != Some("not analyzed")),
         "every bucket was analyzed"
     );
 }
@@ -154,7 +154,7 @@ async fn one_account_is_covered_by_the_rcp_and_another_is_not() {
 
     let by_rcp_only = |b: &&Bucket| {
         let sources = b.tls.enforcing_sources();
-        b.tls.verdict == Verdict::Enforced
+        b.tls.verdict() == Verdict::Enforced
             && !sources.is_empty()
             && sources
                 .iter()
@@ -184,7 +184,7 @@ async fn one_account_is_covered_by_the_rcp_and_another_is_not() {
     // Every bucket in the covered account is enforced; the uncovered accounts keep their gaps.
     for b in &e.buckets {
         if covered.contains(b.account_id.as_str()) {
-            assert_eq!(b.tls.verdict, Verdict::Enforced, "{}", b.name);
+            assert_eq!(b.tls.verdict(), Verdict::Enforced, "{}", b.name);
         }
     }
     let uncovered_no_policy = e
@@ -196,7 +196,7 @@ async fn one_account_is_covered_by_the_rcp_and_another_is_not() {
     assert!(
         uncovered_no_policy
             .iter()
-            .all(|b| b.tls.verdict == Verdict::NotEnforced)
+            .all(|b| b.tls.verdict() == Verdict::NotEnforced)
     );
 }
 
@@ -231,7 +231,7 @@ async fn athena_workgroups_tables_and_the_headline_finding() {
         .buckets
         .iter()
         .filter(|b| {
-            matches!(b.tls.verdict, Verdict::NotEnforced | Verdict::Partial)
+            matches!(b.tls.verdict(), Verdict::NotEnforced | Verdict::Partial)
                 && !b.athena.result_workgroups.is_empty()
         })
         .collect();
@@ -240,12 +240,16 @@ async fn athena_workgroups_tables_and_the_headline_finding() {
         "result buckets accepting HTTP: {}",
         leaky.len()
     );
-    assert!(leaky.iter().any(|b| b.tls.verdict == Verdict::NotEnforced));
+    assert!(
+        leaky
+            .iter()
+            .any(|b| b.tls.verdict() == Verdict::NotEnforced)
+    );
     // And at least one result bucket that is protected.
     assert!(
         e.buckets
             .iter()
-            .any(|b| b.tls.verdict == Verdict::Enforced && !b.athena.result_workgroups.is_empty())
+            .any(|b| b.tls.verdict() == Verdict::Enforced && !b.athena.result_workgroups.is_empty())
     );
     for w in &e.workgroups {
         if let Some(out) = &w.output_bucket {
@@ -272,7 +276,7 @@ async fn athena_workgroups_tables_and_the_headline_finding() {
     assert!(
         data_buckets
             .iter()
-            .any(|b| matches!(b.tls.verdict, Verdict::NotEnforced | Verdict::Partial)),
+            .any(|b| matches!(b.tls.verdict(), Verdict::NotEnforced | Verdict::Partial)),
         "some tables live in buckets that accept plain HTTP"
     );
     let table_total: usize = e.buckets.iter().map(|b| b.athena.table_count).sum();

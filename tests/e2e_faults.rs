@@ -72,8 +72,8 @@ fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
     let unknown = |name: &str, reason: &str| {
         let b = bucket(&s, name);
         assert_eq!(b.policy, PolicyText::Unreadable, "{name}");
-        assert_eq!(b.tls.verdict.as_str(), "unknown", "{name}");
-        let why = b.tls.error.as_deref().unwrap_or_default();
+        assert_eq!(b.tls.verdict().as_str(), "unknown", "{name}");
+        let why = b.tls.error().as_deref().unwrap_or_default();
         assert!(why.contains(reason), "{name}: {why}");
     };
     unknown("bench-00000", "s3:GetBucketPolicy: empty 200 response");
@@ -101,7 +101,7 @@ fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
     ];
     for (name, reason) in context {
         let b = bucket(&s, name);
-        assert_eq!(b.tls.verdict.as_str(), truth[name], "{name}");
+        assert_eq!(b.tls.verdict().as_str(), truth[name], "{name}");
         assert!(
             shorts(b).iter().any(|e| e.starts_with(reason)),
             "{name}: {:?}",
@@ -114,7 +114,7 @@ fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
     // Nothing else changed: every other bucket has its true verdict.
     for (name, verdict) in &truth {
         if !["bench-00000", "bench-00001", "bench-00002", "bench-00004"].contains(&name.as_str()) {
-            assert_eq!(&bucket(&s, name).tls.verdict.as_str(), verdict, "{name}");
+            assert_eq!(&bucket(&s, name).tls.verdict().as_str(), verdict, "{name}");
         }
     }
 
@@ -167,10 +167,10 @@ fn policy_reads_failed_with(s: &Snapshot, code: &str) -> (usize, Vec<String>) {
     let mut other = Vec::new();
     for b in &s.estate.buckets {
         let e = b.policy_error().map(|e| e.code.as_str());
-        if b.tls.verdict.as_str() == "unknown" && e == Some(code) {
+        if b.tls.verdict().as_str() == "unknown" && e == Some(code) {
             with += 1;
         } else {
-            other.push(format!("{} {} {e:?}", b.name, b.tls.verdict.as_str()));
+            other.push(format!("{} {} {e:?}", b.name, b.tls.verdict().as_str()));
         }
     }
     (with, other)
@@ -212,7 +212,7 @@ fn a_frozen_endpoint_opens_the_breaker_and_leaves_unknown() {
                 .is_some_and(|e| e.code == "EndpointNotAnswering")
         })
         .expect("a bucket the breaker stopped");
-    let why = b.tls.error.as_deref().unwrap_or_default();
+    let why = b.tls.error().as_deref().unwrap_or_default();
     assert!(
         why.contains("stopped answering") && why.contains(&moto.url),
         "{why}"
@@ -259,7 +259,11 @@ fn the_scan_timeout_ends_the_scan_with_what_it_has() {
     assert!(s.scan.finished_at.is_some());
     let (timed_out, other) = policy_reads_failed_with(&s, "ScanTimeout");
     assert_eq!(timed_out, 8, "{other:?}");
-    let why = s.estate.buckets[0].tls.error.as_deref().unwrap_or_default();
+    let why = s.estate.buckets[0]
+        .tls
+        .error()
+        .as_deref()
+        .unwrap_or_default();
     assert!(why.contains("time limit"), "{why}");
     assert!(took < Duration::from_secs(30), "{took:?}");
 }

@@ -137,8 +137,8 @@ fn scan_reports_the_seeded_estate() {
             str_of(&x["account"], "account"),
             "{name} account"
         );
-        let verdict = b.tls.verdict.as_str();
-        let min_tls = b.tls.min_tls.map(|v| v.as_str());
+        let verdict = b.tls.verdict().as_str();
+        let min_tls = b.tls.min_tls().map(|v| v.as_str());
         if verdict != str_of(&x["verdict"], "verdict") || min_tls != x["min_tls"].as_str() {
             wrong.push(format!(
                 "{name}: got {verdict} (min TLS {min_tls:?}), seeded {} (min TLS {}): {}",
@@ -164,8 +164,8 @@ fn scan_reports_the_seeded_estate() {
 
     // The policy text that is not JSON: unknown, and it says why.
     let bad = bucket(s, "it-invalid-json");
-    assert_eq!(bad.tls.verdict.as_str(), "unknown");
-    let why = bad.tls.error.as_deref().unwrap_or_default();
+    assert_eq!(bad.tls.verdict().as_str(), "unknown");
+    let why = bad.tls.error().as_deref().unwrap_or_default();
     assert!(
         why.contains("s3:GetBucketPolicy: 200 response is not a JSON document"),
         "{why}"
@@ -596,7 +596,7 @@ fn the_default_scan_makes_one_call_per_bucket() {
     for (name, x) in expect["buckets"].as_object().expect("buckets") {
         let b = bucket(&s, name);
         assert_eq!(
-            b.tls.verdict.as_str(),
+            b.tls.verdict().as_str(),
             str_of(&x["verdict"], "verdict"),
             "{name}"
         );
@@ -650,8 +650,8 @@ fn failures_are_recorded_and_the_scan_completes() {
     );
     let denied = bucket(&s, "bench-00000");
     assert_eq!(denied.policy, PolicyText::Unreadable);
-    assert_eq!(denied.tls.verdict.as_str(), "unknown");
-    let why = denied.tls.error.as_deref().unwrap_or_default();
+    assert_eq!(denied.tls.verdict().as_str(), "unknown");
+    let why = denied.tls.error().as_deref().unwrap_or_default();
     assert!(why.contains("s3:GetBucketPolicy: AccessDenied"), "{why}");
     assert_eq!(denied.errors.len(), 1, "{:#?}", denied.errors);
     assert_eq!(denied.errors[0].short(), "s3:GetBucketPolicy: AccessDenied");
@@ -662,11 +662,11 @@ fn failures_are_recorded_and_the_scan_completes() {
     // Throttled twice, then read: the verdict is the real one.
     let throttled = bucket(&s, "bench-00002");
     assert!(throttled.errors.is_empty(), "{:#?}", throttled.errors);
-    assert_eq!(throttled.tls.verdict.as_str(), "enforced");
+    assert_eq!(throttled.tls.verdict().as_str(), "enforced");
     for (name, x) in expect["buckets"].as_object().expect("buckets") {
         if name != "bench-00000" {
             assert_eq!(
-                bucket(&s, name).tls.verdict.as_str(),
+                bucket(&s, name).tls.verdict().as_str(),
                 str_of(&x["verdict"], "verdict"),
                 "{name}"
             );

@@ -93,7 +93,7 @@ fn every_console_status_is_the_reports_worst_finding() {
                 b.name
             );
             // The verdict glyph in the lists is the s3.deny_http finding's status.
-            let verdict = verdict_text(b.tls.verdict);
+            let verdict = verdict_text(b.tls.verdict());
             let deny_http = report_status_of(eval.expect("evaluated"), "s3.deny_http", &b.name);
             assert!(
                 verdict.starts_with(ui(deny_http).glyph()),

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Partition;
-use crate::policy::Analysis;
+use crate::policy::Tls;
 
 /// A failed read, recorded on the resource it belongs to (or on the estate for a whole
 /// service). `operation` is `service:Operation`, e.g. `s3:GetBucketPolicy`.
@@ -142,8 +142,12 @@ pub struct Bucket {
     /// Whether the three fields above were read.
     #[serde(default)]
     pub context: ContextRead,
-    /// The analyzer's answer (bucket policy plus the RCPs that cover the account).
-    pub tls: Analysis,
+    /// The analyzer's answer (bucket policy plus the RCPs that cover the account), shared
+    /// with the buckets of the same policy shape. A snapshot keeps only its verdict and TLS
+    /// floor: loading derives it again, as it derives `athena`.
+    #[serde(serialize_with = "Tls::serialize_summary", skip_deserializing)]
+    pub tls: Tls,
+    #[serde(skip)]
     pub athena: AthenaUsage,
     pub errors: Vec<FetchError>,
 }
@@ -162,7 +166,7 @@ impl Bucket {
             public_access_block: None,
             encryption: None,
             context: ContextRead::default(),
-            tls: Analysis::unknown(name, Partition::default(), "not analyzed"),
+            tls: Tls::default(),
             athena: AthenaUsage::default(),
             errors: Vec::new(),
         }

@@ -6,8 +6,8 @@ use super::{
     Account, Bucket, BucketEncryption, Connectivity, ContextRead, DataCatalog, Estate, FetchError,
     PolicyText, PublicAccessBlock, ResourceControlPolicy, Table, Workgroup,
 };
-use crate::model::{AthenaUsage, Partition};
-use crate::policy::Analysis;
+use crate::model::AthenaUsage;
+use crate::policy::Tls;
 
 pub const SNAPSHOT_SCHEMA: &str = "intransit.snapshot/v1";
 
@@ -237,7 +237,7 @@ struct BucketIn {
 impl BucketIn {
     fn into_bucket(self) -> Bucket {
         Bucket {
-            tls: Analysis::unknown(&self.name, Partition::default(), "not analyzed"),
+            tls: Tls::default(),
             athena: AthenaUsage::default(),
             account_id: self.account_id,
             name: self.name,

@@ -1,13 +1,11 @@
 //! What the analyzer answers: the verdict, the TLS floor, the gaps in words, the evidence and
 //! the warnings. These types are the JSON contract described in `docs/POLICY-ANALYSIS.md`.
 
-use std::fmt;
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use std::fmt;
 
 use super::condition::TlsVersion;
+use super::shape::StatementJson;
 use crate::model::Partition;
 
 /// Whether plain-HTTP requests to a bucket are denied.
@@ -113,7 +111,7 @@ pub struct Evidence {
     /// One line: what the statement denies.
     pub summary: String,
     /// The statement exactly as written.
-    pub json: Arc<Value>,
+    pub json: StatementJson,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -18,6 +18,7 @@ use super::analysis::{
 use super::condition::{self, SECURE_TRANSPORT, TLS_VERSION, TlsVersion, Transport, Tri};
 use super::document::{Effect, Matcher, Policy, PrincipalElement, Statement};
 use super::glob::{Budget, Group, Pattern, Search, any_suffix, find_suffix};
+use super::shape::StatementJson;
 use crate::model::Partition;
 
 /// The bucket being judged.
@@ -1466,7 +1467,7 @@ fn collect_evidence(facts: &[Fact<'_>], min_tls: Option<TlsVersion>) -> Vec<Evid
             sid: f.st.sid.clone(),
             roles,
             summary: summary(f),
-            json: f.st.json.clone(),
+            json: StatementJson::new(f.st.json.clone()),
         });
     }
     out

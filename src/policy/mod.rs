@@ -11,6 +11,7 @@ mod fix;
 mod glob;
 mod parse;
 pub mod render;
+pub mod shape;
 
 pub use analysis::{
     Analysis, Evidence, Gap, GapKind, PolicySource, Role, Verdict, Warning, WarningKind,
@@ -21,3 +22,4 @@ pub use document::{Effect, Policy, Statement};
 pub use fix::deny_insecure_transport;
 pub use glob::{Budget, MAX_STATES, WORK_LIMIT};
 pub use parse::{PolicyError, parse_policy, parse_policy_value};
+pub use shape::{StatementJson, Tls};

@@ -1,10 +1,14 @@
 //! Facts derived from what the sources report: each bucket's TLS verdict (its policy plus the
 //! resource control policies over its account) and how Athena uses it.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use crate::model::{AthenaUsage, Bucket, Estate, Partition, PolicyText, ResourceControlPolicy};
+use crate::policy::shape::{self, marked_name};
 use crate::policy::{
-    Analysis, Policy, PolicyInput, PolicySource, Target, Verdict, Warning, WarningKind, analyze,
-    parse_policy,
+    Analysis, Policy, PolicyInput, PolicySource, Target, Tls, Verdict, Warning, WarningKind,
+    analyze, parse_policy,
 };
 
 /// An RCP parsed once, ready to be applied to the buckets of the accounts it covers.
@@ -13,6 +17,8 @@ pub struct ParsedRcp {
     pub source: PolicySource,
     pub policy: Policy,
     pub account_ids: Vec<String>,
+    /// The policy as written (to tell whether it can spell a bucket's name).
+    pub content: String,
 }
 
 /// Parses an RCP; a malformed one is reported by the caller and skipped.
@@ -26,6 +32,7 @@ pub fn parse_rcp(rcp: &ResourceControlPolicy) -> Result<ParsedRcp, String> {
         },
         policy,
         account_ids: rcp.account_ids.clone(),
+        content: rcp.content.clone(),
     })
 }
 
@@ -81,6 +88,129 @@ pub fn bucket_tls(bucket: &Bucket, partition: Partition, rcps: &[ParsedRcp]) -> 
         }
     }
     analysis
+}
+
+/// Policy shapes seen so far and their shared analyses (see [`crate::policy::shape`]); `None`
+/// for a shape that cannot be shared (each of its buckets is analyzed on its own).
+#[derive(Debug, Default)]
+pub struct Shapes {
+    map: Mutex<HashMap<ShapeKey, Option<Arc<Analysis>>>>,
+}
+
+/// At most this many shapes are remembered; buckets of later shapes are analyzed on their own.
+const MAX_SHAPES: usize = 20_000;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ShapeKey {
+    /// The bucket policy's template; `None`: the bucket has no policy.
+    template: Option<String>,
+    partition: Partition,
+    name_len: usize,
+    /// The RCPs over the bucket's account (indices into the store's list).
+    rcps: Vec<usize>,
+}
+
+impl Clone for Shapes {
+    fn clone(&self) -> Shapes {
+        Shapes {
+            map: Mutex::new(self.lock().clone()),
+        }
+    }
+}
+
+impl Shapes {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ShapeKey, Option<Arc<Analysis>>>> {
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets every shape (the RCPs changed).
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// How many shapes are remembered, and how many of them are shared.
+    pub fn counts(&self) -> (usize, usize) {
+        let map = self.lock();
+        (map.len(), map.values().filter(|v| v.is_some()).count())
+    }
+}
+
+/// [`bucket_tls`], shared with every bucket of the same policy shape when that is exact.
+pub fn bucket_tls_shared(
+    bucket: &Bucket,
+    partition: Partition,
+    rcps: &[ParsedRcp],
+    shapes: &Shapes,
+) -> Tls {
+    match shared_analysis(bucket, partition, rcps, shapes) {
+        Some(a) => Tls::shared(a, &bucket.name),
+        None => Tls::own(bucket_tls(bucket, partition, rcps)),
+    }
+}
+
+fn shared_analysis(
+    bucket: &Bucket,
+    partition: Partition,
+    rcps: &[ParsedRcp],
+    shapes: &Shapes,
+) -> Option<Arc<Analysis>> {
+    let template = match &bucket.policy {
+        PolicyText::Present { text } => Some(shape::template(text, &bucket.name)?),
+        PolicyText::None => None,
+        PolicyText::Pending | PolicyText::Unreadable => return None,
+    };
+    let covering: Vec<usize> = (0..rcps.len())
+        .filter(|&i| rcps[i].account_ids.contains(&bucket.account_id))
+        .collect();
+    if !covering.iter().all(|&i| {
+        let r = &rcps[i];
+        shape::rcp_shareable(&r.content, &r.policy, &bucket.name, partition)
+    }) {
+        return None;
+    }
+    let key = ShapeKey {
+        template,
+        partition,
+        name_len: bucket.name.len(),
+        rcps: covering,
+    };
+    if let Some(known) = shapes.lock().get(&key) {
+        return known.clone();
+    }
+    let analysis = analyze_shape(&key, rcps).map(Arc::new);
+    let mut map = shapes.lock();
+    if map.len() < MAX_SHAPES {
+        map.insert(key, analysis.clone());
+    }
+    analysis
+}
+
+/// The analysis of a shape for the marked name, when the shape can be shared.
+fn analyze_shape(key: &ShapeKey, rcps: &[ParsedRcp]) -> Option<Analysis> {
+    let target = Target::new(marked_name(key.name_len), key.partition);
+    let mut inputs: Vec<PolicyInput<'_>> = key
+        .rcps
+        .iter()
+        .map(|&i| PolicyInput {
+            source: &rcps[i].source,
+            policy: &rcps[i].policy,
+        })
+        .collect();
+    let bucket_source = PolicySource::BucketPolicy;
+    let parsed = match &key.template {
+        Some(t) => Some(parse_policy(t).ok()?),
+        None => None,
+    };
+    if let Some(p) = &parsed {
+        if !shape::shareable(p, key.partition, key.name_len) {
+            return None;
+        }
+        inputs.push(PolicyInput {
+            source: &bucket_source,
+            policy: p,
+        });
+    }
+    Some(analyze(&target, &inputs))
 }
 
 /// How Athena uses `bucket`: workgroups writing results there and tables reading from it.

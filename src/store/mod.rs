@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::watch;
 
-pub use derive::{ParsedRcp, athena_usage, bucket_tls, parse_rcp};
+pub use derive::{ParsedRcp, Shapes, athena_usage, bucket_tls, bucket_tls_shared, parse_rcp};
 
 use crate::model::{
     Account, Bucket, DataCatalog, DxConnection, DxVirtualInterface, Estate, FetchError,
@@ -75,6 +75,8 @@ pub struct State {
     /// The version in which an account (its name) last changed.
     accounts_stamp: u64,
     rcps: Vec<ParsedRcp>,
+    /// Analyses shared by buckets of one policy shape.
+    shapes: Shapes,
     started: Option<std::time::Instant>,
 }
 
@@ -249,7 +251,12 @@ impl State {
         });
         b.tls = match unchanged {
             Some(tls) => tls,
-            None => bucket_tls(&b, self.partition_of(&b.account_id), &self.rcps),
+            None => bucket_tls_shared(
+                &b,
+                self.partition_of(&b.account_id),
+                &self.rcps,
+                &self.shapes,
+            ),
         };
         self.place(b);
     }
@@ -295,12 +302,12 @@ impl State {
             .collect();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = buckets.len().div_ceil(threads).max(1);
-        let rcps = &self.rcps;
+        let (rcps, shapes) = (&self.rcps, &self.shapes);
         std::thread::scope(|scope| {
             for (part, parts) in buckets.chunks_mut(chunk).zip(partitions.chunks(chunk)) {
                 scope.spawn(move || {
                     for (b, &partition) in part.iter_mut().zip(parts) {
-                        b.tls = bucket_tls(b, partition, rcps);
+                        b.tls = bucket_tls_shared(b, partition, rcps, shapes);
                     }
                 });
             }
@@ -347,10 +354,13 @@ impl State {
         upsert(&mut self.estate.resource_control_policies, r, |x, y| {
             x.id == y.id
         });
+        // Shapes are keyed by the RCPs' places in the list, which just changed.
+        self.shapes.clear();
         for i in 0..self.estate.buckets.len() {
             let b = &self.estate.buckets[i];
             if affected.contains(&b.account_id) {
-                let tls = bucket_tls(b, self.partition_of(&b.account_id), &self.rcps);
+                let partition = self.partition_of(&b.account_id);
+                let tls = bucket_tls_shared(b, partition, &self.rcps, &self.shapes);
                 self.estate.buckets[i].tls = tls;
                 self.stamp(i);
             }

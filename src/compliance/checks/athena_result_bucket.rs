@@ -74,7 +74,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                             evidence.statements = be.statements;
                             evidence.gaps = be.gaps;
                             evidence.errors.extend(be.errors);
-                            match b.tls.verdict {
+                            match b.tls.verdict() {
                                 Verdict::Enforced => (
                                     Status::Pass,
                                     format!(
@@ -88,10 +88,10 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                                         "Results go to {location}; bucket {name} still accepts \
                                          some plain-HTTP requests: {}.",
                                         b.tls
-                                            .gaps
-                                            .first()
-                                            .map(|g| g.message.trim_end_matches('.'))
+                                            .first_gap()
+                                            .as_deref()
                                             .unwrap_or("see its gaps")
+                                            .trim_end_matches('.')
                                     ),
                                 ),
                                 Verdict::NotEnforced => (
@@ -108,7 +108,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                                         "Results go to {location}; bucket {name}'s policy could \
                                          not be judged: {}.",
                                         b.tls
-                                            .error
+                                            .error()
                                             .as_deref()
                                             .unwrap_or("not read")
                                             .trim_end_matches('.')

@@ -256,12 +256,15 @@ pub(crate) fn athena_path(b: &Bucket) -> Option<String> {
 /// Bucket facts shared by the bucket checks: verdict, deciding statements, gaps, warnings.
 pub(crate) fn bucket_evidence(b: &Bucket) -> Evidence {
     let tls = &b.tls;
-    let mut ev = Evidence::default().attr("verdict", tls.verdict.as_str());
-    ev = ev.attr("min_tls", tls.min_tls.map(|v| v.as_str()).unwrap_or("none"));
+    let mut ev = Evidence::default().attr("verdict", tls.verdict().as_str());
+    ev = ev.attr(
+        "min_tls",
+        tls.min_tls().map(|v| v.as_str()).unwrap_or("none"),
+    );
     if let Some(role) = athena_path(b) {
         ev = ev.attr("athena", role);
     }
-    for w in &tls.warnings {
+    for w in tls.warnings() {
         ev = ev.attr(
             "warning",
             match w.statement {
@@ -270,15 +273,15 @@ pub(crate) fn bucket_evidence(b: &Bucket) -> Evidence {
             },
         );
     }
-    if let Some(err) = &tls.error {
-        ev = ev.attr("error", err.clone());
+    if let Some(err) = tls.error() {
+        ev = ev.attr("error", err.into_owned());
     }
-    ev.statements = tls.evidence.clone();
+    ev.statements = tls.evidence().collect();
     // Bucket policy first, then RCPs by id, each in document order: independent of the order
     // in which the scan delivered the RCPs.
     ev.statements
         .sort_by(|a, b| statement_order(a).cmp(&statement_order(b)));
-    ev.gaps = tls.gaps.iter().map(|g| g.message.clone()).collect();
+    ev.gaps = tls.gaps().map(|g| g.message).collect();
     ev.errors = b
         .errors
         .iter()

@@ -30,7 +30,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     );
     for b in &ctx.estate.buckets {
         let tls = &b.tls;
-        let status = match tls.verdict {
+        let status = match tls.verdict() {
             Verdict::Enforced => Status::Pass,
             Verdict::Partial => Status::Partial,
             Verdict::NotEnforced => Status::Fail,
@@ -42,7 +42,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         } else {
             Severity::Medium
         };
-        let mut message = match tls.verdict {
+        let mut message = match tls.verdict() {
             Verdict::Enforced => {
                 let sources: Vec<String> =
                     tls.enforcing_sources().iter().map(|s| s.label()).collect();
@@ -56,17 +56,17 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 )
             }
             Verdict::Partial => {
-                let n = tls.gaps.len();
-                match tls.gaps.first() {
+                let n = tls.gap_count();
+                match tls.first_gap() {
                     Some(g) if n > 1 => format!(
                         "Some plain-HTTP requests are still accepted: {} (and {} more gap{}).",
-                        g.message.trim_end_matches('.'),
+                        g.trim_end_matches('.'),
                         n - 1,
                         if n == 2 { "" } else { "s" }
                     ),
                     Some(g) => format!(
                         "Some plain-HTTP requests are still accepted: {}.",
-                        g.message.trim_end_matches('.')
+                        g.trim_end_matches('.')
                     ),
                     None => "Some plain-HTTP requests are still accepted.".to_string(),
                 }
@@ -76,7 +76,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 .to_string(),
             Verdict::Unknown => format!(
                 "The bucket's TLS enforcement could not be judged: {}.",
-                tls.error
+                tls.error()
                     .as_deref()
                     .unwrap_or("the bucket policy was not read")
                     .trim_end_matches('.')

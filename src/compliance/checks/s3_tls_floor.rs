@@ -30,11 +30,8 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for b in &ctx.estate.buckets {
         let tls = &b.tls;
-        let denies_all = tls
-            .warnings
-            .iter()
-            .any(|w| w.kind == WarningKind::DeniesAllTls);
-        let (status, message, note) = match tls.min_tls {
+        let denies_all = tls.warnings().any(|w| w.kind == WarningKind::DeniesAllTls);
+        let (status, message, note) = match tls.min_tls() {
             Some(v) if v >= TlsVersion::V1_2 => (
                 Status::Pass,
                 format!("The bucket's policies deny every request over TLS older than {v}."),
@@ -47,12 +44,12 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                     .to_string(),
                 None,
             ),
-            _ if tls.verdict == Verdict::Unknown => (
+            _ if tls.verdict() == Verdict::Unknown => (
                 Status::Pass,
                 format!(
                     "The bucket's policies could not be judged ({}); whatever they say, the AWS \
                      endpoint floor of TLS 1.2 applies.",
-                    tls.error
+                    tls.error()
                         .as_deref()
                         .unwrap_or("the bucket policy was not read")
                         .trim_end_matches('.')

@@ -6,10 +6,7 @@ use super::accounts::{
 };
 use super::fnv;
 use super::policies::Shape::{self, *};
-use crate::model::{
-    AthenaUsage, Bucket, BucketEncryption, FetchError, Partition, PublicAccessBlock,
-};
-use crate::policy::Analysis;
+use crate::model::{AthenaUsage, Bucket, BucketEncryption, FetchError, PublicAccessBlock};
 
 const USE1: &str = US_EAST_1;
 const EUW1: &str = EU_WEST_1;
@@ -258,7 +255,7 @@ pub fn bucket(spec: &Spec) -> Bucket {
         public_access_block,
         encryption,
         context: Default::default(),
-        tls: Analysis::unknown(spec.name, Partition::Aws, "not analyzed"),
+        tls: crate::policy::Tls::default(),
         athena: AthenaUsage::default(),
         errors,
     }

@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use crate::model::{Bucket, Estate, FetchError, PolicyText};
-use crate::policy::Analysis;
 use crate::store::{Progress, Store, Update};
 
 use super::fnv;
@@ -156,7 +155,7 @@ fn listed(b: &Bucket) -> Bucket {
         public_access_block: None,
         encryption: None,
         context: crate::model::ContextRead::NotRead,
-        tls: Analysis::unknown(&b.name, crate::model::Partition::Aws, "not analyzed"),
+        tls: crate::policy::Tls::default(),
         errors: Vec::new(),
         ..b.clone()
     }

@@ -17,14 +17,14 @@ use crate::store::State;
 
 /// The statement that makes a bucket deny every plain-HTTP request (AWS's canonical form).
 pub fn fix_statement(b: &Bucket) -> serde_json::Value {
-    crate::policy::deny_insecure_transport(&Target::new(b.name.clone(), b.tls.partition))
+    crate::policy::deny_insecure_transport(&Target::new(b.name.clone(), b.tls.partition()))
 }
 
 /// What `y` copies: the fixing statement, or the bucket's ARN when nothing needs fixing.
 pub fn copy_text(state: &State, name: &str) -> Option<String> {
     let b = state.bucket(name)?;
-    if b.tls.verdict == Verdict::Enforced {
-        return Some(Target::new(b.name.clone(), b.tls.partition).bucket_arn());
+    if b.tls.verdict() == Verdict::Enforced {
+        return Some(Target::new(b.name.clone(), b.tls.partition()).bucket_arn());
     }
     serde_json::to_string_pretty(&fix_statement(b)).ok()
 }
@@ -49,7 +49,8 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
         )));
         return doc;
     };
-    let a = &b.tls;
+    let analysis = b.tls.analysis();
+    let a: &crate::policy::Analysis = &analysis;
     doc.push(Line::from(vec![
         Span::styled(clean(&b.name), t.title),
         Span::raw("  "),

@@ -122,7 +122,7 @@ pub fn error_text(b: &Bucket) -> String {
     if let Some(e) = b.errors.first() {
         return clean(&e.short());
     }
-    b.tls.error.as_deref().map(clean).unwrap_or_default()
+    b.tls.error().as_deref().map(clean).unwrap_or_default()
 }
 
 /// Everything a filter can match, lower-case: name, account (id and name), region, verdict,
@@ -137,8 +137,8 @@ fn haystack(b: &Bucket, account_name: &str) -> String {
     s.push(' ');
     s.push_str(&b.region);
     s.push(' ');
-    s.push_str(verdict_token(b.tls.verdict));
-    if matches!(b.tls.verdict, Verdict::NotEnforced | Verdict::Partial) {
+    s.push_str(verdict_token(b.tls.verdict()));
+    if matches!(b.tls.verdict(), Verdict::NotEnforced | Verdict::Partial) {
         s.push_str(" accepts-http");
     }
     if b.athena.in_data_path() {
@@ -157,10 +157,10 @@ fn haystack(b: &Bucket, account_name: &str) -> String {
     if b.tls.enforced_only_by_rcp() {
         s.push_str(" rcp-only");
     }
-    if let Some(v) = b.tls.min_tls {
+    if let Some(v) = b.tls.min_tls() {
         s.push_str(&format!(" tls{v}"));
     }
-    if !b.errors.is_empty() || b.tls.error.is_some() {
+    if !b.errors.is_empty() || b.tls.error().is_some() {
         s.push_str(" error");
     }
     s
@@ -244,8 +244,8 @@ impl BucketsView {
         let key_name = |i: &usize| buckets[*i].name.as_str();
         match self.sort {
             Sort::Verdict => idx.sort_by(|a, b| {
-                verdict_rank(buckets[*a].tls.verdict)
-                    .cmp(&verdict_rank(buckets[*b].tls.verdict))
+                verdict_rank(buckets[*a].tls.verdict())
+                    .cmp(&verdict_rank(buckets[*b].tls.verdict()))
                     .then_with(|| {
                         buckets[*b]
                             .athena
@@ -270,8 +270,8 @@ impl BucketsView {
             Sort::MinTls => idx.sort_by(|a, b| {
                 buckets[*b]
                     .tls
-                    .min_tls
-                    .cmp(&buckets[*a].tls.min_tls)
+                    .min_tls()
+                    .cmp(&buckets[*a].tls.min_tls())
                     .then_with(|| key_name(a).cmp(key_name(b)))
             }),
             Sort::Athena => idx.sort_by(|a, b| {
@@ -370,11 +370,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &Buck
             return Vec::new();
         };
         match c {
-            0 => vec![verdict_span(b.tls.verdict, t)],
+            0 => vec![verdict_span(b.tls.verdict(), t)],
             1 => vec![Span::raw(clean(&b.name))],
             2 => vec![Span::styled(clean(&b.account_id), t.muted)],
             3 => vec![Span::raw(clean(&b.region))],
-            4 => vec![match b.tls.min_tls {
+            4 => vec![match b.tls.min_tls() {
                 Some(v) => Span::raw(v.to_string()),
                 None => Span::styled("—", t.muted),
             }],

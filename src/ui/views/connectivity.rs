@@ -328,7 +328,7 @@ pub fn bucket_counts(state: &State, p: &Place) -> (usize, usize) {
         .filter(|b| b.region == p.region && b.account_id == p.account)
     {
         all += 1;
-        if b.tls.verdict == Verdict::Enforced {
+        if b.tls.verdict() == Verdict::Enforced {
             yes += 1;
         }
     }
@@ -356,7 +356,7 @@ fn tally_buckets(state: &State, eval: Option<&Evaluation>, places: &[Place]) -> 
     for b in &state.estate.buckets {
         if let Some(i) = at(&b.account_id, &b.region) {
             out[i].all += 1;
-            if b.tls.verdict == Verdict::Enforced {
+            if b.tls.verdict() == Verdict::Enforced {
                 out[i].yes += 1;
             }
         }

@@ -431,7 +431,7 @@ fn buckets_doc(doc: &mut Doc, state: &State, t: &Theme, p: &Place) {
             .estate
             .buckets
             .iter()
-            .filter(|b| b.region == p.region && b.account_id == p.account && b.tls.verdict == v)
+            .filter(|b| b.region == p.region && b.account_id == p.account && b.tls.verdict() == v)
             .count();
         doc.link(
             Line::from(vec![

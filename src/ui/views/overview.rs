@@ -30,7 +30,7 @@ fn counts<'a>(buckets: impl Iterator<Item = &'a Bucket>) -> [usize; 4] {
     for b in buckets {
         let i = VERDICTS
             .iter()
-            .position(|v| *v == b.tls.verdict)
+            .position(|v| *v == b.tls.verdict())
             .unwrap_or(3);
         c[i] += 1;
     }
@@ -45,12 +45,12 @@ pub fn open_result_buckets(state: &State) -> Vec<&Bucket> {
         .iter()
         .filter(|b| {
             !b.athena.result_workgroups.is_empty()
-                && matches!(b.tls.verdict, Verdict::NotEnforced | Verdict::Partial)
+                && matches!(b.tls.verdict(), Verdict::NotEnforced | Verdict::Partial)
         })
         .collect();
     open.sort_by(|a, b| {
-        super::super::widgets::verdict_rank(a.tls.verdict)
-            .cmp(&super::super::widgets::verdict_rank(b.tls.verdict))
+        super::super::widgets::verdict_rank(a.tls.verdict())
+            .cmp(&super::super::widgets::verdict_rank(b.tls.verdict()))
             .then_with(|| a.name.cmp(&b.name))
     });
     open
@@ -109,7 +109,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             format!(
                 "      worst: {} ({})",
                 clean(&open[0].name),
-                verdict_text(open[0].tls.verdict)
+                verdict_text(open[0].tls.verdict())
             ),
             t.muted,
         )));
@@ -228,8 +228,8 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             Line::from(vec![
                 Span::raw("  "),
                 Span::styled(
-                    format!("{:<15}", verdict_text(b.tls.verdict)),
-                    t.verdict(b.tls.verdict),
+                    format!("{:<15}", verdict_text(b.tls.verdict())),
+                    t.verdict(b.tls.verdict()),
                 ),
                 Span::raw(format!("{:<name_w$}  ", truncate(&clean(&b.name), name_w))),
                 Span::styled(
@@ -318,12 +318,12 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             .iter()
             .filter(|b| {
                 b.athena.in_data_path()
-                    && matches!(b.tls.verdict, Verdict::NotEnforced | Verdict::Partial)
+                    && matches!(b.tls.verdict(), Verdict::NotEnforced | Verdict::Partial)
             })
             .collect();
         worst.sort_by(|a, b| {
-            super::super::widgets::verdict_rank(a.tls.verdict)
-                .cmp(&super::super::widgets::verdict_rank(b.tls.verdict))
+            super::super::widgets::verdict_rank(a.tls.verdict())
+                .cmp(&super::super::widgets::verdict_rank(b.tls.verdict()))
                 .then_with(|| a.name.cmp(&b.name))
         });
         if !worst.is_empty() {
@@ -333,17 +333,14 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             doc.link(
                 Line::from(vec![
                     Span::raw("  "),
-                    verdict_span(b.tls.verdict, t),
+                    verdict_span(b.tls.verdict(), t),
                     Span::raw(format!(
                         "{}{}",
-                        " ".repeat(15usize.saturating_sub(width(&verdict_text(b.tls.verdict)))),
+                        " ".repeat(15usize.saturating_sub(width(&verdict_text(b.tls.verdict())))),
                         clean(&b.name)
                     )),
                     Span::styled(
-                        format!(
-                            "  {}",
-                            clean(b.tls.gaps.first().map(|g| g.message.as_str()).unwrap_or(""))
-                        ),
+                        format!("  {}", clean(b.tls.first_gap().as_deref().unwrap_or(""))),
                         t.muted,
                     ),
                 ]),

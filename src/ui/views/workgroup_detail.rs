@@ -106,12 +106,12 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, key: &
                 Span::raw("  "),
             ];
             match b {
-                Some(b) => spans.push(verdict_span(b.tls.verdict, t)),
+                Some(b) => spans.push(verdict_span(b.tls.verdict(), t)),
                 None => spans.push(Span::styled("? bucket not in the scan", t.unknown)),
             }
             doc.link(Line::from(spans), Link::Bucket(bucket.clone()));
             if let Some(b) = b {
-                let text = match b.tls.verdict {
+                let text = match b.tls.verdict() {
                     Verdict::Enforced => {
                         "The result bucket denies every plain-HTTP request: results can only be \
                          read and written over TLS."
@@ -127,7 +127,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, key: &
                     Verdict::Unknown => "The result bucket's policy could not be judged.",
                 };
                 doc.para(text, w, "    ", "    ", t.muted);
-                for g in &b.tls.gaps {
+                for g in b.tls.gaps() {
                     doc.para(&clean(&g.message), w, "    • ", "      ", t.muted);
                 }
             }

@@ -25,7 +25,7 @@ fn haystack(state: &State, w: &Workgroup) -> String {
         .output_bucket
         .as_deref()
         .and_then(|b| state.bucket(b))
-        .map(|b| super::buckets::verdict_token(b.tls.verdict))
+        .map(|b| super::buckets::verdict_token(b.tls.verdict()))
         .unwrap_or("no-results");
     format!(
         "{} {} {} {} {} {} {} {}",
@@ -79,7 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &List
         };
         match c {
             0 => match w.output_bucket.as_deref().and_then(|b| state.bucket(b)) {
-                Some(b) => vec![verdict_span(b.tls.verdict, t)],
+                Some(b) => vec![verdict_span(b.tls.verdict(), t)],
                 None if w.output_location.is_none() => vec![Span::styled("· none", t.muted)],
                 None => vec![Span::styled("? not scanned", t.unknown)],
             },
