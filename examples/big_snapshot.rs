@@ -58,10 +58,19 @@ fn main() {
     store.apply_all(batch);
     let snapshot = store.snapshot();
     let evaluation = evaluate(&Catalog::builtin(), &snapshot.estate);
-    let mut value = serde_json::to_value(&snapshot).expect("encodes");
-    value["paths"] = serde_json::to_value(&evaluation.paths).expect("encodes");
-    let text = intransit::text::json_safe(serde_json::to_string_pretty(&value).expect("encodes"));
-    std::fs::write(out, text + "\n").expect("writable output");
+    // As `scan --out` writes it (compressed when the name ends in `.zst`).
+    #[derive(serde::Serialize)]
+    struct Written<'a> {
+        #[serde(flatten)]
+        snapshot: &'a intransit::model::Snapshot,
+        paths: &'a [intransit::compliance::paths::Path],
+    }
+    let written = Written {
+        snapshot: &snapshot,
+        paths: &evaluation.paths,
+    };
+    intransit::source::snapshot_file::write_file(std::path::Path::new(out), &written)
+        .expect("writable output");
     eprintln!(
         "{out}: {} buckets ({} copies of the demo's {})",
         snapshot.estate.buckets.len(),

@@ -293,3 +293,58 @@ fn usage_errors_and_out_files() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_snapshot_written_compressed_reads_back_to_the_same_report() {
+    let dir = TempDir::new("zst");
+    let (plain, packed) = (dir.path("demo.json"), dir.path("demo.json.zst"));
+    for out in [&plain, &packed] {
+        let o = Command::new(BIN)
+            .args(["scan", "--demo", "--out", path_str(out)])
+            .output()
+            .expect("run intransit");
+        // The demo simulates a failed Direct Connect listing: exit 4, the snapshot written.
+        assert_eq!(code(&o), 4, "{}", stderr(&o));
+    }
+    let (plain_len, packed_len) = (
+        std::fs::metadata(&plain).unwrap().len(),
+        std::fs::metadata(&packed).unwrap().len(),
+    );
+    assert_eq!(
+        &std::fs::read(&packed).unwrap()[..4],
+        &[0x28, 0xB5, 0x2F, 0xFD],
+        "a .zst snapshot is a zstd frame"
+    );
+    assert!(
+        packed_len * 5 < plain_len,
+        "compressed {packed_len} bytes, plain {plain_len}"
+    );
+    // The report without `scan` (the two scans ran at different times).
+    let json = |snapshot: &Path| {
+        let o = report(&["--snapshot", path_str(snapshot), "--format", "json"]);
+        assert!(o.status.success() || code(&o) == 2, "{}", stderr(&o));
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a JSON report");
+        v.as_object_mut().unwrap().remove("scan");
+        v
+    };
+    let expected = json(&plain);
+    assert!(
+        expected == json(&packed),
+        "the compressed snapshot reports differently"
+    );
+    // Recognised by its content, not its name.
+    let renamed = dir.path("renamed.json");
+    std::fs::copy(&packed, &renamed).unwrap();
+    assert!(
+        expected == json(&renamed),
+        "a renamed compressed snapshot reports differently"
+    );
+    // A compressed file cut short is an error that names the file (exit 2, no report).
+    let bytes = std::fs::read(&packed).unwrap();
+    let cut = dir.path("cut.json.zst");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let o = report(&["--snapshot", path_str(&cut), "--format", "json"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("cut.json.zst"), "{}", stderr(&o));
+}

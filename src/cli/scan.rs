@@ -19,7 +19,7 @@ use clap::{Args, ValueEnum};
 use super::source_args::SourceArgs;
 use crate::compliance::{Catalog, evaluate, paths::Path};
 use crate::model::Snapshot;
-use crate::source;
+use crate::source::{self, snapshot_file};
 use crate::store::Store;
 
 /// What `scan` writes: the snapshot, plus the end-to-end paths derived from it (like each
@@ -41,7 +41,8 @@ pub enum SnapshotFormat {
 pub struct ScanArgs {
     #[command(flatten)]
     pub source: SourceArgs,
-    /// Write the snapshot here instead of standard output.
+    /// Write the snapshot here instead of standard output; a name ending in `.zst` writes it
+    /// compressed with zstd (`--snapshot` reads either).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Snapshot format.
@@ -82,14 +83,11 @@ pub fn run(args: &ScanArgs) -> ExitCode {
         snapshot: &snapshot,
         paths: &evaluation.paths,
     };
-    let text = match serde_json::to_string_pretty(&output) {
-        Ok(t) => crate::text::json_safe(t) + "\n",
-        Err(e) => {
-            crate::say!("cannot encode the snapshot: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let written = super::write_output(args.out.as_deref(), &text, "snapshot");
+    // `--out F.json.zst` writes it compressed; `--snapshot` reads either.
+    let compress = args.out.as_deref().is_some_and(snapshot_file::compressed);
+    let written = super::write_output_with(args.out.as_deref(), "snapshot", |out| {
+        snapshot_file::write(out, compress, &output)
+    });
     if let Err(e) = written {
         crate::say!("{e}");
         return ExitCode::from(1);

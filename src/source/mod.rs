@@ -4,6 +4,7 @@
 
 pub mod demo;
 mod options;
+pub mod snapshot_file;
 
 #[cfg(feature = "aws")]
 pub mod aws;
@@ -94,14 +95,13 @@ pub fn read_bucket_context(spec: &SourceSpec, store: &Store, account_id: &str, n
 fn load_snapshot(path: &std::path::Path) -> Result<Store, SourceError> {
     let shown = path.display().to_string();
     let open = || {
-        std::fs::File::open(path)
-            .map(|f| std::io::BufReader::with_capacity(1 << 16, f))
-            .map_err(|source| SnapshotError::Io {
-                path: shown.clone(),
-                source,
-            })
+        snapshot_file::open(path).map_err(|source| SnapshotError::Io {
+            path: shown.clone(),
+            source,
+        })
     };
-    // Streamed: the file is never held whole, nor as a JSON tree.
+    // Streamed (and decompressed as it is read): the file is never held whole, nor as a JSON
+    // tree.
     let snapshot = Snapshot::read_for_store(&shown, open()?, || {
         open().ok().and_then(Snapshot::probe_schema)
     })?;

@@ -78,9 +78,8 @@ pub fn default_snapshot_path() -> PathBuf {
 fn write_snapshot(store: &Store, path: PathBuf) -> JoinHandle<Result<PathBuf, String>> {
     let snapshot = store.snapshot();
     tokio::task::spawn_blocking(move || {
-        let text = serde_json::to_string_pretty(&snapshot).map_err(|e| e.to_string())?;
-        let text = crate::text::json_safe(text) + "\n";
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        crate::source::snapshot_file::write_file(&path, &snapshot)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(path)
     })
 }

@@ -1,0 +1,66 @@
+//! Snapshot files on disk: pretty JSON, or the same JSON compressed with zstd when the file
+//! name ends in `.zst`. Reading recognises a compressed file by its first bytes, whatever its
+//! name, so `--snapshot` takes either.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::text::JsonSafeWriter;
+
+/// Every zstd frame begins with these bytes.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+
+/// Compression level for written snapshots: zstd's default, fast (the JSON of an organization
+/// shrinks more than tenfold at level 3; higher levels cost seconds for a few percent).
+const LEVEL: i32 = 3;
+
+const BUFFER: usize = 1 << 16;
+
+/// Whether a snapshot written to `path` is compressed.
+pub fn compressed(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "zst")
+}
+
+/// Opens a snapshot file for reading, decompressing it when it is zstd.
+pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+    let mut file = BufReader::with_capacity(BUFFER, std::fs::File::open(path)?);
+    let head = file.fill_buf()?;
+    if head.starts_with(&ZSTD_MAGIC) {
+        Ok(Box::new(BufReader::with_capacity(
+            BUFFER,
+            zstd::Decoder::with_buffer(file)?,
+        )))
+    } else {
+        Ok(Box::new(file))
+    }
+}
+
+/// Writes `value` as a snapshot: pretty JSON with every character a terminal could act on
+/// escaped (see [`JsonSafeWriter`]), compressed when `compress`, and a final newline.
+pub fn write(out: &mut dyn Write, compress: bool, value: &impl Serialize) -> io::Result<()> {
+    if compress {
+        let mut encoder = zstd::Encoder::new(out, LEVEL)?;
+        write_json(&mut encoder, value)?;
+        encoder.finish()?.flush()
+    } else {
+        write_json(out, value)?;
+        out.flush()
+    }
+}
+
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    // Buffered before escaping: the escaping sees large pieces, not every token.
+    let mut safe = io::BufWriter::with_capacity(BUFFER, JsonSafeWriter::new(out));
+    serde_json::to_writer_pretty(&mut safe, value).map_err(io::Error::other)?;
+    safe.write_all(b"\n")?;
+    safe.into_inner().map_err(|e| e.into_error())?.finish()
+}
+
+/// Writes `value` as a snapshot file at `path` (compressed when it ends in `.zst`).
+pub fn write_file(path: &Path, value: &impl Serialize) -> io::Result<()> {
+    let mut file = std::fs::File::create(path)?;
+    write(&mut file, compressed(path), value)?;
+    file.sync_all()
+}
