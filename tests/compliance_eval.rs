@@ -80,7 +80,10 @@ fn a_control_takes_the_worst_finding_and_ignores_not_applicable() {
             ..Counts::default()
         }
     );
-    assert_eq!(x.deciding, ["s3.deny_http/s3_bucket/half"]);
+    assert_eq!(
+        x.deciding,
+        [std::sync::Arc::<str>::from("s3.deny_http/s3_bucket/half")]
+    );
 
     // Add an unreadable bucket: unknown outranks partial.
     let mut e2 = e.clone();
@@ -96,7 +99,10 @@ fn a_control_takes_the_worst_finding_and_ignores_not_applicable() {
     let ev = evaluate(&c, &e3);
     let x = &ev.programs[0].controls[0];
     assert_eq!(x.status, Status::Fail);
-    assert_eq!(x.deciding, ["s3.deny_http/s3_bucket/open"]);
+    assert_eq!(
+        x.deciding,
+        [std::sync::Arc::<str>::from("s3.deny_http/s3_bucket/open")]
+    );
     assert_eq!(ev.programs[0].status, Status::Fail);
 }
 
@@ -576,7 +582,7 @@ async fn the_demo_estate_exercises_every_status() {
     let find = |id: &str| {
         ev.findings()
             .into_iter()
-            .find(|f| f.id == id)
+            .find(|f| *f.id == *id)
             .cloned()
             .expect(id)
     };

@@ -38,6 +38,9 @@ fn names_for(bucket: &str) -> Vec<String> {
         "a".repeat(63),
         "logs.example-2".to_string(),
         "Legacy_Bucket".to_string(),
+        // Not bucket names, but a listing may carry anything: never shared, still right.
+        "we*rd/nm".to_string(),
+        "a?b:c".to_string(),
     ];
     if bucket.len() > 3 {
         names.push(bucket[..bucket.len() - 1].to_string());

@@ -3,6 +3,7 @@
 //! status of its required controls.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -22,6 +23,40 @@ pub struct CheckResult {
     pub counts: Counts,
     /// Sorted by resource.
     pub findings: Vec<Finding>,
+    /// Indices into `findings`, worst first (status, severity, resource, id): the deciding
+    /// findings of a control are a run of each of its checks' orders.
+    #[serde(skip)]
+    worst_first: Vec<u32>,
+}
+
+impl CheckResult {
+    fn new(check: Check, findings: Vec<Finding>) -> CheckResult {
+        let mut worst_first: Vec<u32> = (0..findings.len() as u32).collect();
+        worst_first.sort_by(|&a, &b| rank(&findings[a as usize], &findings[b as usize]));
+        CheckResult {
+            check,
+            status: Status::worst(findings.iter().map(|f| f.status)),
+            counts: Counts::of(findings.iter().map(|f| f.status)),
+            findings,
+            worst_first,
+        }
+    }
+
+    /// The findings of `status`, worst severity first.
+    fn with_status(&self, status: Status) -> impl Iterator<Item = &Finding> {
+        let order = &self.worst_first;
+        let at = |i: &u32| self.findings[*i as usize].status;
+        let start = order.partition_point(|i| at(i) < status);
+        let end = order.partition_point(|i| at(i) <= status);
+        order[start..end]
+            .iter()
+            .map(|&i| &self.findings[i as usize])
+    }
+}
+
+/// Worst first, then by severity, resource and id: the order findings are listed in.
+fn rank(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id))
 }
 
 /// A control, judged.
@@ -47,7 +82,7 @@ pub struct ControlResult {
     pub counts: Counts,
     /// Ids of the findings whose status is the control's (the ones that decided it), worst
     /// severity first; empty for `pass` and `not_applicable`.
-    pub deciding: Vec<String>,
+    pub deciding: Vec<Arc<str>>,
 }
 
 /// A program, judged.
@@ -169,15 +204,7 @@ pub fn evaluate(catalog: &Catalog, estate: &Estate) -> Evaluation {
         .mapped_checks()
         .into_iter()
         .filter_map(checks::get)
-        .map(|check| {
-            let findings = checks::run_with(check, &ctx);
-            CheckResult {
-                check: *check,
-                status: Status::worst(findings.iter().map(|f| f.status)),
-                counts: Counts::of(findings.iter().map(|f| f.status)),
-                findings,
-            }
-        })
+        .map(|check| CheckResult::new(*check, checks::run_with(check, &ctx)))
         .collect();
     let by_id: BTreeMap<&str, &CheckResult> = checks.iter().map(|c| (c.check.id, c)).collect();
     let programs = catalog
@@ -222,13 +249,16 @@ fn judge_program(p: &Program, checks: &BTreeMap<&str, &CheckResult>) -> ProgramR
 /// A control with a `cap` is no better than the cap (unless nothing is left to judge); a
 /// `manual` control is always `unknown`: the scan cannot evidence it.
 pub fn judge_control(c: &Control, checks: &BTreeMap<&str, &CheckResult>) -> ControlResult {
-    let findings: Vec<&Finding> = c
+    let mapped: Vec<&CheckResult> = c
         .checks
         .iter()
-        .filter_map(|id| checks.get(id.as_str()))
-        .flat_map(|r| &r.findings)
+        .filter_map(|id| checks.get(id.as_str()).copied())
         .collect();
-    let found = Status::worst(findings.iter().map(|f| f.status));
+    let mut counts = Counts::default();
+    for r in &mapped {
+        counts.add_counts(&r.counts);
+    }
+    let found = Status::worst(Status::ALL.into_iter().filter(|s| counts.get(*s) > 0));
     let status = match (c.evidence, c.cap) {
         (EvidenceSource::Manual, _) => Status::Unknown,
         (EvidenceSource::Checks, Some(cap)) if found != Status::NotApplicable => found.min(cap),
@@ -237,13 +267,10 @@ pub fn judge_control(c: &Control, checks: &BTreeMap<&str, &CheckResult>) -> Cont
     let mut deciding: Vec<&Finding> = if matches!(status, Status::Pass | Status::NotApplicable) {
         Vec::new()
     } else {
-        findings
-            .iter()
-            .copied()
-            .filter(|f| f.status == status)
-            .collect()
+        mapped.iter().flat_map(|r| r.with_status(status)).collect()
     };
-    deciding.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id)));
+    // Already sorted runs, one per check: the sort merges them.
+    deciding.sort_by(|a, b| rank(a, b));
     ControlResult {
         id: c.id.clone(),
         title: c.title.clone(),
@@ -256,7 +283,7 @@ pub fn judge_control(c: &Control, checks: &BTreeMap<&str, &CheckResult>) -> Cont
         cap: c.cap,
         capped: c.evidence == EvidenceSource::Checks && status != found,
         status,
-        counts: Counts::of(findings.iter().map(|f| f.status)),
+        counts,
         deciding: deciding.into_iter().map(|f| f.id.clone()).collect(),
     }
 }

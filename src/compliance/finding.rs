@@ -2,6 +2,7 @@
 //! message in plain words and the evidence that decided it.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -249,8 +250,8 @@ pub fn statement_ref(e: &crate::policy::Evidence) -> String {
 /// One check's verdict on one resource.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable: `check/kind/resource-id`.
-    pub id: String,
+    /// Stable: `check/kind/resource-id` (shared with the controls it decides).
+    pub id: Arc<str>,
     /// The check that produced it.
     pub check: String,
     pub status: Status,
@@ -274,7 +275,7 @@ impl Finding {
         message: impl Into<String>,
     ) -> Finding {
         Finding {
-            id: format!("{check}/{}/{}", resource.kind, resource.id),
+            id: Arc::from(format!("{check}/{}/{}", resource.kind, resource.id)),
             check: check.to_string(),
             status,
             severity,
@@ -329,6 +330,15 @@ impl Counts {
             c.add(s);
         }
         c
+    }
+
+    /// Adds every count of `other`.
+    pub fn add_counts(&mut self, other: &Counts) {
+        for s in Status::ALL {
+            for _ in 0..other.get(s) {
+                self.add(s);
+            }
+        }
     }
 
     pub fn get(&self, s: Status) -> usize {

@@ -183,7 +183,7 @@ fn from_finding(kind: HopKind, id: String, f: Option<&Finding>, missing: &str) -
             id,
             verdict: f.status,
             reason: f.message.clone(),
-            finding: Some(f.id.clone()),
+            finding: Some(f.id.to_string()),
         },
         None => Hop {
             kind,
@@ -270,7 +270,7 @@ fn links(
                 id: format!("unreadable:{}", f.resource.id),
                 verdict: f.status,
                 reason: f.message.clone(),
-                finding: Some(f.id.clone()),
+                finding: Some(f.id.to_string()),
             };
             let name = format!("{noun} (could not be listed)");
             out.push((via, name, hop));

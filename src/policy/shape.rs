@@ -36,7 +36,7 @@ use crate::model::Partition;
 pub const MARK: char = '^';
 
 /// Whether `name` can be replaced by marks: only bucket-name characters.
-fn plain_name(name: &str) -> bool {
+pub fn plain_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .bytes()
@@ -77,7 +77,8 @@ pub fn shareable(policy: &Policy, partition: Partition, len: usize) -> bool {
 /// text cannot spell the name, and its resource patterns match every name alike.
 pub fn rcp_shareable(content: &str, policy: &Policy, bucket: &str, partition: Partition) -> bool {
     let start = arn_start(partition);
-    !content.contains(['\\', MARK])
+    plain_name(bucket)
+        && !content.contains(['\\', MARK])
         && !content.contains(bucket)
         && policy
             .statements
@@ -264,8 +265,8 @@ impl Tls {
 
     fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
         match &self.name {
-            None => Cow::Borrowed(s),
-            Some(name) => render_str(s, &marked_name(name.len()), name),
+            Some(name) if s.contains(MARK) => Cow::Owned(s.replace(&marked_name(name.len()), name)),
+            _ => Cow::Borrowed(s),
         }
     }
 

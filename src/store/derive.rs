@@ -154,6 +154,9 @@ fn shared_analysis(
     rcps: &[ParsedRcp],
     shapes: &Shapes,
 ) -> Option<Arc<Analysis>> {
+    if !shape::plain_name(&bucket.name) {
+        return None;
+    }
     let template = match &bucket.policy {
         PolicyText::Present { text } => Some(shape::template(text, &bucket.name)?),
         PolicyText::None => None,

@@ -4,7 +4,13 @@
 
 use super::{Check, Context};
 use crate::compliance::finding::{Evidence, Finding, ResourceKind, Severity, Status};
-use crate::policy::{PolicyInput, PolicySource, Target, Verdict, analyze, parse_policy};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::policy::shape;
+use crate::policy::{
+    Analysis, PolicyInput, PolicySource, Target, Tls, Verdict, analyze, parse_policy,
+};
 
 pub const ID: &str = "org.rcp_tls";
 
@@ -60,7 +66,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             .collect();
         rcps.sort_by(|a, b| a.id.cmp(&b.id));
         let mut evidence = Evidence::default();
-        let parsed: Vec<(PolicySource, crate::policy::Policy)> = rcps
+        let parsed: Vec<(PolicySource, crate::policy::Policy, &str)> = rcps
             .iter()
             .filter_map(|r| {
                 evidence = std::mem::take(&mut evidence)
@@ -72,6 +78,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                             policy_name: r.name.clone(),
                         },
                         p,
+                        r.content.as_str(),
                     )
                 })
             })
@@ -110,7 +117,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         }
         let inputs: Vec<PolicyInput<'_>> = parsed
             .iter()
-            .map(|(source, policy)| PolicyInput { source, policy })
+            .map(|(source, policy, _)| PolicyInput { source, policy })
             .collect();
         let partition = ctx.partition(account);
         let mut buckets: Vec<&str> = ctx
@@ -128,19 +135,32 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         let mut enforced = 0;
         let mut partial = 0;
         let mut first_gap: Option<String> = None;
+        // The RCPs alone: one analysis per name length when no RCP can tell names apart.
+        let mut by_len: HashMap<usize, Arc<Analysis>> = HashMap::new();
         for name in &buckets {
-            let a = analyze(&Target::new(*name, partition), &inputs);
-            match a.verdict {
+            let shareable = parsed
+                .iter()
+                .all(|(_, policy, content)| shape::rcp_shareable(content, policy, name, partition));
+            let a = if shareable {
+                let shared = by_len.entry(name.len()).or_insert_with(|| {
+                    let marked = shape::marked_name(name.len());
+                    Arc::new(analyze(&Target::new(marked, partition), &inputs))
+                });
+                Tls::shared(shared.clone(), name)
+            } else {
+                Tls::own(analyze(&Target::new(*name, partition), &inputs))
+            };
+            match a.verdict() {
                 Verdict::Enforced => enforced += 1,
                 Verdict::Partial => {
                     partial += 1;
                     if first_gap.is_none() {
-                        first_gap = a.gaps.first().map(|g| format!("{name}: {}", g.message));
+                        first_gap = a.first_gap().map(|g| format!("{name}: {g}"));
                     }
                 }
                 _ => {}
             }
-            for e in a.evidence {
+            for e in a.evidence() {
                 let seen = evidence
                     .statements
                     .iter()

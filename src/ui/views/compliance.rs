@@ -95,9 +95,9 @@ pub fn finding_link(f: &Finding) -> Link {
             "vpc.athena_endpoint" => Link::Element(format!("athena-ep:{}", r.id)),
             "vpc.s3_endpoint" => Link::Element(format!("s3-ep:{}", r.id)),
             "dx.link_encryption" => Link::Element(format!("dx-error:{}", r.id)),
-            _ => Link::Finding(f.id.clone()),
+            _ => Link::Finding(f.id.to_string()),
         },
-        ResourceKind::Account => Link::Finding(f.id.clone()),
+        ResourceKind::Account => Link::Finding(f.id.to_string()),
     }
 }
 
@@ -249,7 +249,7 @@ fn find_finding<'a>(eval: &'a Evaluation, id: &str) -> Option<&'a Finding> {
     eval.checks
         .iter()
         .flat_map(|c| &c.findings)
-        .find(|f| f.id == id)
+        .find(|f| *f.id == *id)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -380,7 +380,7 @@ impl ComplianceView {
         Some(match self.rows(eval).get(sel)? {
             Row::Program(p) => p.id.clone(),
             Row::Control(c) => c.id.clone(),
-            Row::Finding(f) => f.id.clone(),
+            Row::Finding(f) => f.id.to_string(),
         })
     }
 

@@ -84,7 +84,7 @@ fn finding_line(doc: &mut Doc, t: &Theme, w: usize, f: &Finding) {
             ),
             Span::styled("  ▶ evidence", t.key),
         ]),
-        Link::Finding(f.id.clone()),
+        Link::Finding(f.id.to_string()),
     );
     doc.para(&clean(&f.message), w, "    ", "    ", t.muted);
 }
