@@ -41,7 +41,8 @@ fn synthetic() -> Store {
             PolicyText::Present {
                 text: format!(
                     r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::{name}","arn:aws:s3:::{name}/*"],"Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}"#
-                ),
+                )
+                .into(),
             }
         } else {
             PolicyText::None

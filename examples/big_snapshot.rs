@@ -44,9 +44,10 @@ fn main() {
         if let PolicyText::Present { text } = &original.policy {
             let arn = |name: &str, tail: &str| format!(":::{name}{tail}");
             let text = text
+                .text()
                 .replace(&arn(&original.name, "\""), &arn(&b.name, "\""))
                 .replace(&arn(&original.name, "/"), &arn(&b.name, "/"));
-            b.policy = PolicyText::Present { text };
+            b.policy = PolicyText::Present { text: text.into() };
         }
         for e in &mut b.errors {
             if e.resource.as_deref() == Some(original.name.as_str()) {

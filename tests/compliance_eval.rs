@@ -213,9 +213,9 @@ fn bucket_findings_follow_the_verdict_and_rank_the_athena_data_path_higher() {
         "{}",
         lake.message
     );
-    assert_eq!(lake.evidence.statements.len(), 1);
+    assert_eq!(lake.evidence.statements().len(), 1);
     assert_eq!(
-        lake.evidence.statements[0].sid.as_deref(),
+        lake.evidence.statements()[0].sid.as_deref(),
         Some("EnforceSecureTransport")
     );
     let locked = f
@@ -231,8 +231,8 @@ fn bucket_findings_follow_the_verdict_and_rank_the_athena_data_path_higher() {
         .iter()
         .find(|f| f.resource.id == "data-use1")
         .expect("finding");
-    assert!(!partial.evidence.gaps.is_empty());
-    assert_eq!(partial.evidence.statements[0].statement, 0);
+    assert!(!partial.evidence.gaps().is_empty());
+    assert_eq!(partial.evidence.statements()[0].statement, 0);
 }
 
 #[test]
@@ -246,12 +246,12 @@ fn a_missing_tls_floor_passes_with_a_note() {
     assert_eq!(with.status, Status::Pass);
     assert!(with.note.is_none());
     assert_eq!(
-        with.evidence.statements.len(),
+        with.evidence.statements().len(),
         1,
         "only the floor statement"
     );
     assert_eq!(
-        with.evidence.statements[0].sid.as_deref(),
+        with.evidence.statements()[0].sid.as_deref(),
         Some("DenyOldTls")
     );
     let without = f
@@ -303,7 +303,7 @@ fn workgroups_must_enforce_configuration_and_write_to_tls_only_buckets() {
     assert!(
         primary
             .evidence
-            .statements
+            .statements()
             .iter()
             .any(|s| s.sid.as_deref() == Some("AllowSSLRequestsOnly"))
     );
@@ -398,7 +398,7 @@ fn tunnel_status(t: VpnTunnel, other: VpnTunnel) -> (Status, String) {
         .iter()
         .find(|f| f.resource.id == "vpn-1/192.0.2.1")
         .expect("finding");
-    (first.status, first.message.clone())
+    (first.status, first.message.to_string())
 }
 
 #[test]

@@ -121,7 +121,13 @@ fn every_corpus_policy_renamed_gets_exactly_its_own_analysis() {
     for (file, original, text, partition) in corpus_cases() {
         for name in names_for(&original) {
             let renamed = text.replace(&original, &name);
-            let b = bucket(&name, ACCOUNT, PolicyText::Present { text: renamed });
+            let b = bucket(
+                &name,
+                ACCOUNT,
+                PolicyText::Present {
+                    text: renamed.into(),
+                },
+            );
             cases += 1;
             if check(&b, partition, &[], &shapes, &file, &mut wrong) {
                 shared += 1;
@@ -179,7 +185,7 @@ fn demo_buckets_renamed_under_the_demo_rcps_get_exactly_their_own_analysis() {
         for name in names_for(&b.name) {
             let policy = match &b.policy {
                 PolicyText::Present { text } => PolicyText::Present {
-                    text: text.replace(&b.name, &name),
+                    text: text.text().replace(&b.name, &name).into(),
                 },
                 other => other.clone(),
             };
@@ -231,7 +237,7 @@ fn generated_adversarial_policies_renamed_get_exactly_their_own_analysis() {
                 &name,
                 ACCOUNT,
                 PolicyText::Present {
-                    text: text.replace(&original, &name),
+                    text: text.replace(&original, &name).into(),
                 },
             );
             check(
@@ -245,4 +251,39 @@ fn generated_adversarial_policies_renamed_get_exactly_their_own_analysis() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_store_keeps_each_bucket_policy_exactly_as_read_when_its_shape_is_shared() {
+    use intransit::model::Mode;
+    use intransit::store::{Store, Update};
+    let (_, original, text, _) = corpus_cases().swap_remove(0);
+    let store = Store::new(Mode::Snapshot);
+    let names = ["first-bucket", "other-bucket", "third-bucket", "x"];
+    store.apply_all(
+        names
+            .iter()
+            .map(|n| {
+                Update::Bucket(Box::new(bucket(
+                    n,
+                    ACCOUNT,
+                    PolicyText::Present {
+                        text: text.replace(&original, n).into(),
+                    },
+                )))
+            })
+            .collect::<Vec<_>>(),
+    );
+    store.read(|s| {
+        for n in names {
+            let b = s.bucket(n).unwrap();
+            let PolicyText::Present { text: body } = &b.policy else {
+                panic!("{n} has its policy");
+            };
+            assert_eq!(body.text(), text.replace(&original, n), "{n}");
+            assert!(b.tls.is_shared(), "{n}");
+            let written = serde_json::to_value(&b.policy).unwrap();
+            assert_eq!(written["text"], text.replace(&original, n).as_str());
+        }
+    });
 }

@@ -1,12 +1,14 @@
 //! What a check produces: a finding per resource, with a status, the resource it is about, a
 //! message in plain words and the evidence that decided it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::FetchError;
+use crate::policy::Tls;
 
 /// The result of a finding, a control or a program.
 ///
@@ -185,33 +187,112 @@ pub struct Resource {
     pub name: Option<String>,
 }
 
+/// Words of a finding: most are the same for thousands of resources and are not copied.
+pub type Text = Cow<'static, str>;
+
 /// One fact that decided a finding: `encryption_mode = no_encrypt`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attribute {
-    pub name: String,
-    pub value: String,
+    pub name: Text,
+    pub value: Text,
+}
+
+/// Which of a bucket analysis' statements and gaps a finding shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BucketPart {
+    /// Every deciding statement and every gap (TLS enforcement).
+    All,
+    /// Only the statements that set a TLS floor, no gaps.
+    TlsFloor,
 }
 
 /// What decided a finding: attributes of the resource, the policy statements (bucket policy,
 /// RCP) with their index and Sid, and the fetch errors behind an `unknown`.
+///
+/// A bucket finding reads its statements and gaps from the bucket's analysis (shared by the
+/// buckets of one policy shape) when they are shown or written, instead of holding copies:
+/// read them with [`Evidence::statements`] and [`Evidence::gaps`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(into = "EvidenceData", from = "EvidenceData")]
 pub struct Evidence {
     pub attributes: Vec<Attribute>,
+    /// Statements of its own (an RCP judged alone), beside the bucket's.
+    pub own_statements: Vec<crate::policy::Evidence>,
+    /// Gaps of its own, beside the bucket's.
+    pub own_gaps: Vec<String>,
+    pub errors: Vec<FetchError>,
+    /// The bucket analysis the statements and gaps come from.
+    pub bucket: Option<(Tls, BucketPart)>,
+}
+
+/// Evidence as written: every statement and gap spelled out.
+#[derive(Serialize, Deserialize)]
+struct EvidenceData {
+    attributes: Vec<Attribute>,
     /// The statements that deny plain HTTP or set a TLS floor, exactly as the analyzer
     /// reported them (`source`, `statement` index, `sid`, `roles`, `summary`, `json`).
-    pub statements: Vec<crate::policy::Evidence>,
+    statements: Vec<crate::policy::Evidence>,
     /// What is still accepted over plain HTTP, in words (bucket checks).
-    pub gaps: Vec<String>,
-    pub errors: Vec<FetchError>,
+    gaps: Vec<String>,
+    errors: Vec<FetchError>,
+}
+
+impl From<Evidence> for EvidenceData {
+    fn from(e: Evidence) -> EvidenceData {
+        EvidenceData {
+            statements: e.statements(),
+            gaps: e.gaps().into_iter().map(Cow::into_owned).collect(),
+            attributes: e.attributes,
+            errors: e.errors,
+        }
+    }
+}
+
+impl From<EvidenceData> for Evidence {
+    fn from(d: EvidenceData) -> Evidence {
+        Evidence {
+            attributes: d.attributes,
+            own_statements: d.statements,
+            own_gaps: d.gaps,
+            errors: d.errors,
+            bucket: None,
+        }
+    }
 }
 
 impl Evidence {
-    pub fn attr(mut self, name: &str, value: impl Into<String>) -> Evidence {
+    pub fn attr(mut self, name: impl Into<Text>, value: impl Into<Text>) -> Evidence {
         self.attributes.push(Attribute {
-            name: name.to_string(),
+            name: name.into(),
             value: value.into(),
         });
         self
+    }
+
+    /// The statements that deny plain HTTP or set a TLS floor; a bucket's in the order of
+    /// [`statement_order`].
+    pub fn statements(&self) -> Vec<crate::policy::Evidence> {
+        let mut out = self.own_statements.clone();
+        if let Some((tls, part)) = &self.bucket {
+            out.extend(tls.evidence().filter(|e| {
+                *part == BucketPart::All || e.roles.contains(&crate::policy::Role::SetsTlsFloor)
+            }));
+            out.sort_by(|a, b| statement_order(a).cmp(&statement_order(b)));
+        }
+        out
+    }
+
+    /// What is still accepted over plain HTTP, in words (bucket checks).
+    pub fn gaps(&self) -> Vec<Cow<'_, str>> {
+        let mut out: Vec<Cow<'_, str>> = self
+            .own_gaps
+            .iter()
+            .map(|g| Cow::Borrowed(g.as_str()))
+            .collect();
+        if let Some((tls, BucketPart::All)) = &self.bucket {
+            out.extend(tls.gap_messages());
+        }
+        out
     }
 
     /// One line for CSV and tables: `name=value; ...; statements 0 "Sid", 1`.
@@ -221,14 +302,26 @@ impl Evidence {
             .iter()
             .map(|a| format!("{}={}", a.name, a.value))
             .collect();
-        if !self.statements.is_empty() {
-            let list: Vec<String> = self.statements.iter().map(statement_ref).collect();
+        let statements = self.statements();
+        if !statements.is_empty() {
+            let list: Vec<String> = statements.iter().map(statement_ref).collect();
             parts.push(format!("statements: {}", list.join(", ")));
         }
         for e in &self.errors {
             parts.push(format!("error: {}", e.short()));
         }
         parts.join("; ")
+    }
+}
+
+/// Bucket policy first, then RCPs by id, each in document order: independent of the order
+/// in which the scan delivered the RCPs.
+pub(crate) fn statement_order(e: &crate::policy::Evidence) -> (u8, &str, usize) {
+    match &e.source {
+        crate::policy::PolicySource::BucketPolicy => (0, "", e.statement),
+        crate::policy::PolicySource::ResourceControlPolicy { policy_id, .. } => {
+            (1, policy_id.as_str(), e.statement)
+        }
     }
 }
 
@@ -253,14 +346,15 @@ pub struct Finding {
     /// Stable: `check/kind/resource-id` (shared with the controls it decides).
     pub id: Arc<str>,
     /// The check that produced it.
-    pub check: String,
+    pub check: Text,
     pub status: Status,
     pub severity: Severity,
-    pub resource: Resource,
+    /// Shared by the findings of every check about the same bucket.
+    pub resource: Arc<Resource>,
     /// What was found, in words.
-    pub message: String,
+    pub message: Text,
     /// Context that does not change the status (e.g. "AWS endpoints require TLS 1.2").
-    pub note: Option<String>,
+    pub note: Option<Text>,
     /// The bucket is read or written by Athena (result location or table data).
     pub athena_data_path: bool,
     pub evidence: Evidence,
@@ -268,15 +362,16 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(
-        check: &str,
+        check: &'static str,
         status: Status,
         severity: Severity,
-        resource: Resource,
-        message: impl Into<String>,
+        resource: impl Into<Arc<Resource>>,
+        message: impl Into<Text>,
     ) -> Finding {
+        let resource = resource.into();
         Finding {
             id: Arc::from(format!("{check}/{}/{}", resource.kind, resource.id)),
-            check: check.to_string(),
+            check: Cow::Borrowed(check),
             status,
             severity,
             resource,
@@ -287,7 +382,7 @@ impl Finding {
         }
     }
 
-    pub fn with_note(mut self, note: impl Into<String>) -> Finding {
+    pub fn with_note(mut self, note: impl Into<Text>) -> Finding {
         self.note = Some(note.into());
         self
     }

@@ -2,30 +2,31 @@
 //! export ask this index what a bucket, tunnel, link, endpoint, workgroup or account is; none
 //! of them decides it again.
 
-use std::collections::HashMap;
-
 use super::evaluate::CheckResult;
 use super::finding::{Finding, ResourceKind, Status};
 
-/// Findings by the resource they are about: `(kind, id)` → positions in the evaluation's
-/// check results.
+/// Findings by the resource they are about: positions `(check, finding)` in the evaluation's
+/// check results, ordered by the finding's `(kind, id)`; a lookup is a binary search.
 #[derive(Clone, Debug, Default)]
 pub struct ResourceIndex {
-    by_resource: HashMap<(ResourceKind, String), Vec<(usize, usize)>>,
+    entries: Vec<(u32, u32)>,
+}
+
+fn key(checks: &[CheckResult], (c, f): (u32, u32)) -> (ResourceKind, &str) {
+    let r = &checks[c as usize].findings[f as usize].resource;
+    (r.kind, r.id.as_str())
 }
 
 impl ResourceIndex {
     pub fn build(checks: &[CheckResult]) -> ResourceIndex {
-        let mut by_resource: HashMap<(ResourceKind, String), Vec<(usize, usize)>> = HashMap::new();
-        for (ci, c) in checks.iter().enumerate() {
-            for (fi, f) in c.findings.iter().enumerate() {
-                by_resource
-                    .entry((f.resource.kind, f.resource.id.clone()))
-                    .or_default()
-                    .push((ci, fi));
-            }
-        }
-        ResourceIndex { by_resource }
+        let mut entries: Vec<(u32, u32)> = checks
+            .iter()
+            .enumerate()
+            .flat_map(|(ci, c)| (0..c.findings.len() as u32).map(move |fi| (ci as u32, fi)))
+            .collect();
+        // Each check's findings are sorted by resource already: the sort merges the runs.
+        entries.sort_by(|&a, &b| key(checks, a).cmp(&key(checks, b)));
+        ResourceIndex { entries }
     }
 
     /// Every finding about one resource, worst first.
@@ -35,12 +36,12 @@ impl ResourceIndex {
         kind: ResourceKind,
         id: &str,
     ) -> Vec<&'a Finding> {
-        let mut out: Vec<&Finding> = self
-            .by_resource
-            .get(&(kind, id.to_string()))
-            .into_iter()
-            .flatten()
-            .filter_map(|&(c, f)| checks.get(c).and_then(|c| c.findings.get(f)))
+        let wanted = (kind, id);
+        let start = self.entries.partition_point(|&e| key(checks, e) < wanted);
+        let end = start + self.entries[start..].partition_point(|&e| key(checks, e) <= wanted);
+        let mut out: Vec<&Finding> = self.entries[start..end]
+            .iter()
+            .map(|&(c, f)| &checks[c as usize].findings[f as usize])
             .collect();
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id)));
         out

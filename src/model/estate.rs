@@ -2,6 +2,9 @@
 //! organization's resource control policies. Filled by a source (live AWS, the demo estate or
 //! a snapshot file); never holds AWS SDK types.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::Partition;
@@ -98,6 +101,84 @@ impl AthenaUsage {
     }
 }
 
+/// A bucket policy exactly as read. Buckets whose policies differ only in the bucket name
+/// share one text, the policy's template (see [`crate::policy::shape`]), rendered with each
+/// bucket's name when read.
+#[derive(Clone, Debug)]
+pub struct PolicyBody(Body);
+
+#[derive(Clone, Debug)]
+enum Body {
+    Own(String),
+    Shared { template: Arc<str>, name: Arc<str> },
+}
+
+impl PolicyBody {
+    /// A template shared with other buckets, for the bucket `name`.
+    pub fn shared(template: Arc<str>, name: Arc<str>) -> PolicyBody {
+        PolicyBody(Body::Shared { template, name })
+    }
+
+    /// The policy text.
+    pub fn text(&self) -> Cow<'_, str> {
+        match &self.0 {
+            Body::Own(text) => Cow::Borrowed(text),
+            Body::Shared { template, name } => {
+                Cow::Owned(crate::policy::shape::render(template, name))
+            }
+        }
+    }
+
+    /// The shared template, when the text is one.
+    pub fn template(&self) -> Option<&Arc<str>> {
+        match &self.0 {
+            Body::Own(_) => None,
+            Body::Shared { template, .. } => Some(template),
+        }
+    }
+}
+
+impl From<String> for PolicyBody {
+    fn from(text: String) -> PolicyBody {
+        PolicyBody(Body::Own(text))
+    }
+}
+
+impl From<&str> for PolicyBody {
+    fn from(text: &str) -> PolicyBody {
+        PolicyBody(Body::Own(text.to_string()))
+    }
+}
+
+impl PartialEq for PolicyBody {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (
+                Body::Shared { template, name },
+                Body::Shared {
+                    template: t,
+                    name: n,
+                },
+            ) if Arc::ptr_eq(template, t) => name == n,
+            _ => self.text() == other.text(),
+        }
+    }
+}
+
+impl Eq for PolicyBody {}
+
+impl Serialize for PolicyBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(PolicyBody(Body::Own(String::deserialize(d)?)))
+    }
+}
+
 /// Whether a bucket has a policy, as read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -105,7 +186,7 @@ pub enum PolicyText {
     /// `NoSuchBucketPolicy`: the bucket has no policy.
     None,
     Present {
-        text: String,
+        text: PolicyBody,
     },
     /// The read failed; the error is in `Bucket::errors`.
     Unreadable,

@@ -147,6 +147,11 @@ fn same_for_every_name(p: &str, start: &str) -> bool {
     !segment.contains(['*', '?', '$']) || segment == "*"
 }
 
+/// `text` (a template) with the marked name replaced by `name`.
+pub fn render(text: &str, name: &str) -> String {
+    text.replace(&marked_name(name.len()), name)
+}
+
 fn render_str<'a>(s: &'a str, marked: &str, name: &str) -> Cow<'a, str> {
     if s.contains(MARK) {
         Cow::Owned(s.replace(marked, name))
@@ -240,9 +245,13 @@ impl Tls {
 
     /// A shared analysis (for the marked name of `name`'s length) rendered as `name`'s.
     pub fn shared(analysis: Arc<Analysis>, name: &str) -> Tls {
+        Tls::shared_named(analysis, Arc::from(name))
+    }
+
+    pub fn shared_named(analysis: Arc<Analysis>, name: Arc<str>) -> Tls {
         Tls {
             analysis,
-            name: Some(Arc::from(name)),
+            name: Some(name),
         }
     }
 
@@ -287,6 +296,11 @@ impl Tls {
         })
     }
 
+    /// The gaps' words.
+    pub fn gap_messages(&self) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+        self.analysis.gaps.iter().map(|g| self.text(&g.message))
+    }
+
     /// The first gap's words.
     pub fn first_gap(&self) -> Option<Cow<'_, str>> {
         self.analysis.gaps.first().map(|g| self.text(&g.message))
@@ -298,6 +312,11 @@ impl Tls {
             statement: w.statement,
             message: self.text(&w.message).into_owned(),
         })
+    }
+
+    /// Whether the analysis warns of `kind`.
+    pub fn has_warning(&self, kind: super::analysis::WarningKind) -> bool {
+        self.analysis.warnings.iter().any(|w| w.kind == kind)
     }
 
     /// The deciding statements; their JSON is shared, rendered when read.

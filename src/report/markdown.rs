@@ -687,8 +687,8 @@ fn check_section(out: &mut String, index: usize, r: &CheckResult) {
         .iter()
         .enumerate()
         .filter(|(_, f)| {
-            !f.evidence.statements.is_empty()
-                || !f.evidence.gaps.is_empty()
+            !f.evidence.statements().is_empty()
+                || !f.evidence.gaps().is_empty()
                 || !f.evidence.errors.is_empty()
         })
         .collect();
@@ -709,7 +709,7 @@ fn check_section(out: &mut String, index: usize, r: &CheckResult) {
             resource_cell(f),
             md_escape(&f.resource.account_id)
         );
-        for g in &f.evidence.gaps {
+        for g in &f.evidence.gaps() {
             let _ = writeln!(out, "- Still accepted over plain HTTP: {}", md_escape(g));
         }
         for e in &f.evidence.errors {
@@ -721,7 +721,7 @@ fn check_section(out: &mut String, index: usize, r: &CheckResult) {
                 md_escape(&e.message)
             );
         }
-        for s in &f.evidence.statements {
+        for s in &f.evidence.statements() {
             let roles: Vec<String> = s
                 .roles
                 .iter()

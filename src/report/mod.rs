@@ -101,7 +101,7 @@ pub(crate) fn controls_of(evaluation: &Evaluation, finding: &Finding) -> Vec<Str
         .flat_map(|p| {
             p.controls
                 .iter()
-                .filter(|c| c.checks.contains(&finding.check))
+                .filter(|c| c.checks.iter().any(|x| *x == *finding.check))
                 .map(move |c| match c.cap {
                     Some(cap) => format!("{} {} (at best {cap})", p.id, c.id),
                     None => format!("{} {}", p.id, c.id),

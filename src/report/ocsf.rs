@@ -83,14 +83,14 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     let mut events: Vec<Value> = Vec::new();
     for f in ev.findings() {
         let check = ev.check(&f.check).map(|c| c.check);
-        let title = check.map(|c| c.title).unwrap_or(f.check.as_str());
+        let title = check.map(|c| c.title).unwrap_or(f.check.as_ref());
         let mut standards: Vec<String> = Vec::new();
         let mut requirements: Vec<String> = Vec::new();
         for p in &ev.programs {
             let mapped: Vec<&str> = p
                 .controls
                 .iter()
-                .filter(|c| c.checks.contains(&f.check))
+                .filter(|c| c.checks.iter().any(|x| *x == *f.check))
                 .map(|c| c.id.as_str())
                 .collect();
             if mapped.is_empty() {

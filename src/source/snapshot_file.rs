@@ -1,5 +1,5 @@
-//! Snapshot files on disk: pretty JSON, or the same JSON compressed with zstd when the file
-//! name ends in `.zst`. Reading recognises a compressed file by its first bytes, whatever its
+//! Snapshot files on disk: pretty JSON, or the same JSON compact and compressed with zstd when
+//! the file name ends in `.zst`. Reading recognises a compressed file by its first bytes, whatever its
 //! name, so `--snapshot` takes either.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -37,23 +37,29 @@ pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     }
 }
 
-/// Writes `value` as a snapshot: pretty JSON with every character a terminal could act on
-/// escaped (see [`JsonSafeWriter`]), compressed when `compress`, and a final newline.
+/// Writes `value` as a snapshot with every character a terminal could act on escaped (see
+/// [`JsonSafeWriter`]) and a final newline: pretty JSON to read, or, when `compress`, compact
+/// JSON compressed (half the text to parse again when it is loaded).
 pub fn write(out: &mut dyn Write, compress: bool, value: &impl Serialize) -> io::Result<()> {
     if compress {
         let mut encoder = zstd::Encoder::new(out, LEVEL)?;
-        write_json(&mut encoder, value)?;
+        write_json(&mut encoder, value, false)?;
         encoder.finish()?.flush()
     } else {
-        write_json(out, value)?;
+        write_json(out, value, true)?;
         out.flush()
     }
 }
 
-fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+fn write_json(out: &mut dyn Write, value: &impl Serialize, pretty: bool) -> io::Result<()> {
     // Buffered before escaping: the escaping sees large pieces, not every token.
     let mut safe = io::BufWriter::with_capacity(BUFFER, JsonSafeWriter::new(out));
-    serde_json::to_writer_pretty(&mut safe, value).map_err(io::Error::other)?;
+    if pretty {
+        serde_json::to_writer_pretty(&mut safe, value)
+    } else {
+        serde_json::to_writer(&mut safe, value)
+    }
+    .map_err(io::Error::other)?;
     safe.write_all(b"\n")?;
     safe.into_inner().map_err(|e| e.into_error())?.finish()
 }

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::model::{AthenaUsage, Bucket, Estate, Partition, PolicyText, ResourceControlPolicy};
+use crate::model::{
+    AthenaUsage, Bucket, Estate, Partition, PolicyBody, PolicyText, ResourceControlPolicy,
+};
 use crate::policy::shape::{self, marked_name};
 use crate::policy::{
     Analysis, Policy, PolicyInput, PolicySource, Target, Tls, Verdict, Warning, WarningKind,
@@ -60,7 +62,7 @@ pub fn bucket_tls(bucket: &Bucket, partition: Partition, rcps: &[ParsedRcp]) -> 
                 .map(|e| e.short())
                 .unwrap_or_else(|| "bucket policy could not be read".to_string()),
         ),
-        PolicyText::Present { text } => match parse_policy(text) {
+        PolicyText::Present { text } => match parse_policy(&text.text()) {
             Ok(p) => {
                 let parsed = p;
                 // Borrow-friendly: analyze here while `parsed` lives.
@@ -103,7 +105,7 @@ const MAX_SHAPES: usize = 20_000;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct ShapeKey {
     /// The bucket policy's template; `None`: the bucket has no policy.
-    template: Option<String>,
+    template: Option<Arc<str>>,
     partition: Partition,
     name_len: usize,
     /// The RCPs over the bucket's account (indices into the store's list).
@@ -143,22 +145,43 @@ pub fn bucket_tls_shared(
     shapes: &Shapes,
 ) -> Tls {
     match shared_analysis(bucket, partition, rcps, shapes) {
-        Some(a) => Tls::shared(a, &bucket.name),
+        Some((a, _)) => Tls::shared(a, &bucket.name),
         None => Tls::own(bucket_tls(bucket, partition, rcps)),
     }
 }
+
+/// Derives `bucket.tls` as [`bucket_tls_shared`] does; a bucket that shares its shape's
+/// analysis also keeps its policy text as the shape's template, rendered when read.
+pub fn derive_tls(bucket: &mut Bucket, partition: Partition, rcps: &[ParsedRcp], shapes: &Shapes) {
+    match shared_analysis(bucket, partition, rcps, shapes) {
+        Some((analysis, template)) => {
+            let name: Arc<str> = Arc::from(bucket.name.as_str());
+            if let (Some(template), PolicyText::Present { text }) = (template, &mut bucket.policy) {
+                *text = PolicyBody::shared(template, name.clone());
+            }
+            bucket.tls = Tls::shared_named(analysis, name);
+        }
+        None => bucket.tls = Tls::own(bucket_tls(bucket, partition, rcps)),
+    }
+}
+
+/// The shared analysis of the bucket's shape, with the shape's template.
+type Shared = (Arc<Analysis>, Option<Arc<str>>);
 
 fn shared_analysis(
     bucket: &Bucket,
     partition: Partition,
     rcps: &[ParsedRcp],
     shapes: &Shapes,
-) -> Option<Arc<Analysis>> {
+) -> Option<Shared> {
     if !shape::plain_name(&bucket.name) {
         return None;
     }
     let template = match &bucket.policy {
-        PolicyText::Present { text } => Some(shape::template(text, &bucket.name)?),
+        PolicyText::Present { text } => Some(match text.template() {
+            Some(t) => t.clone(),
+            None => Arc::from(shape::template(&text.text(), &bucket.name)?),
+        }),
         PolicyText::None => None,
         PolicyText::Pending | PolicyText::Unreadable => return None,
     };
@@ -177,15 +200,16 @@ fn shared_analysis(
         name_len: bucket.name.len(),
         rcps: covering,
     };
-    if let Some(known) = shapes.lock().get(&key) {
-        return known.clone();
+    if let Some((known, analysis)) = shapes.lock().get_key_value(&key) {
+        return Some((analysis.clone()?, known.template.clone()));
     }
     let analysis = analyze_shape(&key, rcps).map(Arc::new);
+    let template = key.template.clone();
     let mut map = shapes.lock();
     if map.len() < MAX_SHAPES {
         map.insert(key, analysis.clone());
     }
-    analysis
+    Some((analysis?, template))
 }
 
 /// The analysis of a shape for the marked name, when the shape can be shared.

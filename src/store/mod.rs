@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::watch;
 
-pub use derive::{ParsedRcp, Shapes, athena_usage, bucket_tls, bucket_tls_shared, parse_rcp};
+pub use derive::{
+    ParsedRcp, Shapes, athena_usage, bucket_tls, bucket_tls_shared, derive_tls, parse_rcp,
+};
 
 use crate::model::{
     Account, Bucket, DataCatalog, DxConnection, DxVirtualInterface, Estate, FetchError,
@@ -249,15 +251,13 @@ impl State {
                 && old.policy_error() == b.policy_error())
             .then(|| old.tls.clone())
         });
-        b.tls = match unchanged {
-            Some(tls) => tls,
-            None => bucket_tls_shared(
-                &b,
-                self.partition_of(&b.account_id),
-                &self.rcps,
-                &self.shapes,
-            ),
-        };
+        match unchanged {
+            Some(tls) => b.tls = tls,
+            None => {
+                let partition = self.partition_of(&b.account_id);
+                derive_tls(&mut b, partition, &self.rcps, &self.shapes);
+            }
+        }
         self.place(b);
     }
 
@@ -307,7 +307,7 @@ impl State {
             for (part, parts) in buckets.chunks_mut(chunk).zip(partitions.chunks(chunk)) {
                 scope.spawn(move || {
                     for (b, &partition) in part.iter_mut().zip(parts) {
-                        b.tls = bucket_tls_shared(b, partition, rcps, shapes);
+                        derive_tls(b, partition, rcps, shapes);
                     }
                 });
             }
@@ -357,11 +357,14 @@ impl State {
         // Shapes are keyed by the RCPs' places in the list, which just changed.
         self.shapes.clear();
         for i in 0..self.estate.buckets.len() {
-            let b = &self.estate.buckets[i];
-            if affected.contains(&b.account_id) {
-                let partition = self.partition_of(&b.account_id);
-                let tls = bucket_tls_shared(b, partition, &self.rcps, &self.shapes);
-                self.estate.buckets[i].tls = tls;
+            if affected.contains(&self.estate.buckets[i].account_id) {
+                let partition = self.partition_of(&self.estate.buckets[i].account_id);
+                derive_tls(
+                    &mut self.estate.buckets[i],
+                    partition,
+                    &self.rcps,
+                    &self.shapes,
+                );
                 self.stamp(i);
             }
         }

@@ -39,7 +39,7 @@ fn buckets_get_verdicts_and_versions_advance() {
         "111111111111",
         "good",
         PolicyText::Present {
-            text: CANONICAL.replace("NAME", "good"),
+            text: CANONICAL.replace("NAME", "good").into(),
         },
     ))));
     store.apply(Update::Bucket(Box::new(bucket(
@@ -257,7 +257,7 @@ fn auditor_context_arriving_later_keeps_the_verdict_and_its_evidence() {
         "111111111111",
         "good",
         PolicyText::Present {
-            text: CANONICAL.replace("NAME", "good"),
+            text: CANONICAL.replace("NAME", "good").into(),
         },
     );
     store.apply(Update::Bucket(Box::new(first.clone())));

@@ -91,7 +91,7 @@ pub enum Pol {
 pub fn bucket(account: &str, region: &str, name: &str, policy: Pol) -> Bucket {
     let (policy, errors) = match policy {
         Pol::None => (PolicyText::None, Vec::new()),
-        Pol::Text(text) => (PolicyText::Present { text }, Vec::new()),
+        Pol::Text(text) => (PolicyText::Present { text: text.into() }, Vec::new()),
         Pol::Unreadable => (
             PolicyText::Unreadable,
             vec![FetchError {

@@ -23,11 +23,11 @@ pub(super) fn workgroup_evidence(w: &crate::model::Workgroup) -> Evidence {
         .attr("enforce_configuration", w.enforce_configuration.to_string())
         .attr(
             "output_location",
-            w.output_location.as_deref().unwrap_or("none"),
+            w.output_location.as_deref().unwrap_or("none").to_string(),
         )
         .attr(
             "result_encryption",
-            w.result_encryption.as_deref().unwrap_or("none"),
+            w.result_encryption.as_deref().unwrap_or("none").to_string(),
         );
     if let Some(state) = &w.state {
         ev = ev.attr("state", state.clone());

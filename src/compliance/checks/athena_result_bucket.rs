@@ -67,12 +67,11 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                                     .into_iter()
                                     .filter(|a| a.name != "athena")
                                     .map(|mut a| {
-                                        a.name = format!("result_bucket.{}", a.name);
+                                        a.name = format!("result_bucket.{}", a.name).into();
                                         a
                                     }),
                             );
-                            evidence.statements = be.statements;
-                            evidence.gaps = be.gaps;
+                            evidence.bucket = be.bucket;
                             evidence.errors.extend(be.errors);
                             match b.tls.verdict() {
                                 Verdict::Enforced => (

@@ -57,10 +57,13 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             .collect();
         vifs.sort_by(|a, b| a.id.cmp(&b.id));
         let mut evidence = Evidence::default()
-            .attr("encryption_mode", mode)
+            .attr("encryption_mode", mode.to_string())
             .attr(
                 "port_encryption_status",
-                d.port_encryption_status.as_deref().unwrap_or("none"),
+                d.port_encryption_status
+                    .as_deref()
+                    .unwrap_or("none")
+                    .to_string(),
             )
             .attr("macsec_capable", d.macsec_capable.to_string())
             .attr("state", d.state.clone());

@@ -14,10 +14,11 @@ mod vpc_s3_endpoint;
 mod vpn_tunnels;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-use super::finding::{Evidence, Finding, Resource, ResourceKind, Severity, Status};
+use super::finding::{BucketPart, Evidence, Finding, Resource, ResourceKind, Severity, Status};
 use crate::model::{Bucket, Estate, FetchError, Partition, Workgroup};
 
 /// A check: what it asserts and the function that decides it.
@@ -56,10 +57,19 @@ pub fn run(check: &Check, estate: &Estate) -> Vec<Finding> {
 }
 
 pub(crate) fn run_with(check: &Check, ctx: &Context<'_>) -> Vec<Finding> {
-    let mut findings = (check.run)(ctx);
-    findings.sort_by(|a, b| a.resource.cmp(&b.resource).then(a.id.cmp(&b.id)));
-    findings.dedup_by(|a, b| a.id == b.id);
-    findings
+    let findings = (check.run)(ctx);
+    // Sorted as positions, then moved once: a finding is a few hundred bytes.
+    let mut order: Vec<u32> = (0..findings.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&findings[a as usize], &findings[b as usize]);
+        a.resource.cmp(&b.resource).then(a.id.cmp(&b.id))
+    });
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    let mut sorted: Vec<Finding> = Vec::with_capacity(order.len());
+    sorted.extend(order.iter().filter_map(|&i| slots[i as usize].take()));
+    sorted.dedup_by(|a, b| a.id == b.id);
+    sorted.shrink_to_fit();
+    sorted
 }
 
 /// The estate plus the lookups checks share.
@@ -68,6 +78,7 @@ pub struct Context<'a> {
     buckets: HashMap<&'a str, &'a Bucket>,
     partitions: HashMap<&'a str, Partition>,
     names: HashMap<&'a str, &'a str>,
+    bucket_resources: OnceLock<HashMap<&'a str, Arc<Resource>>>,
 }
 
 impl<'a> Context<'a> {
@@ -89,6 +100,7 @@ impl<'a> Context<'a> {
                 .iter()
                 .filter_map(|a| a.name.as_deref().map(|n| (a.id.as_str(), n)))
                 .collect(),
+            bucket_resources: OnceLock::new(),
         }
     }
 
@@ -141,7 +153,22 @@ impl<'a> Context<'a> {
             .collect()
     }
 
-    pub fn bucket_resource(&self, b: &Bucket) -> Resource {
+    /// The bucket as a finding's resource, one shared value per bucket for every check.
+    pub fn bucket_resource(&self, b: &Bucket) -> Arc<Resource> {
+        let all = self.bucket_resources.get_or_init(|| {
+            self.estate
+                .buckets
+                .iter()
+                .map(|b| (b.name.as_str(), Arc::new(self.new_bucket_resource(b))))
+                .collect()
+        });
+        match all.get(b.name.as_str()) {
+            Some(r) => r.clone(),
+            None => Arc::new(self.new_bucket_resource(b)),
+        }
+    }
+
+    fn new_bucket_resource(&self, b: &Bucket) -> Resource {
         Resource {
             kind: ResourceKind::S3Bucket,
             id: b.name.clone(),
@@ -199,7 +226,7 @@ impl<'a> Context<'a> {
     /// `operations`: the resources there were never seen, so nothing can be claimed for them.
     pub fn listing_failures(
         &self,
-        check: &str,
+        check: &'static str,
         severity: Severity,
         operations: &[&str],
         what: &str,
@@ -276,12 +303,7 @@ pub(crate) fn bucket_evidence(b: &Bucket) -> Evidence {
     if let Some(err) = tls.error() {
         ev = ev.attr("error", err.into_owned());
     }
-    ev.statements = tls.evidence().collect();
-    // Bucket policy first, then RCPs by id, each in document order: independent of the order
-    // in which the scan delivered the RCPs.
-    ev.statements
-        .sort_by(|a, b| statement_order(a).cmp(&statement_order(b)));
-    ev.gaps = tls.gaps().map(|g| g.message).collect();
+    ev.bucket = Some((tls.clone(), BucketPart::All));
     ev.errors = b
         .errors
         .iter()
@@ -289,15 +311,6 @@ pub(crate) fn bucket_evidence(b: &Bucket) -> Evidence {
         .cloned()
         .collect();
     ev
-}
-
-fn statement_order(e: &crate::policy::Evidence) -> (u8, &str, usize) {
-    match &e.source {
-        crate::policy::PolicySource::BucketPolicy => (0, "", e.statement),
-        crate::policy::PolicySource::ResourceControlPolicy { policy_id, .. } => {
-            (1, policy_id.as_str(), e.statement)
-        }
-    }
 }
 
 fn kind_name<T: Serialize>(kind: &T) -> String {

@@ -162,11 +162,11 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             }
             for e in a.evidence() {
                 let seen = evidence
-                    .statements
+                    .own_statements
                     .iter()
                     .any(|s| s.source == e.source && s.statement == e.statement);
                 if !seen {
-                    evidence.statements.push(e);
+                    evidence.own_statements.push(e);
                 }
             }
         }

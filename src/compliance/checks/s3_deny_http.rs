@@ -2,8 +2,8 @@
 //! by the bucket policy or by a resource control policy over its account.
 
 use super::{Check, Context, athena_path, bucket_evidence};
-use crate::compliance::finding::{Finding, ResourceKind, Severity, Status};
-use crate::policy::Verdict;
+use crate::compliance::finding::{Finding, ResourceKind, Severity, Status, Text};
+use crate::policy::{PolicySource, Verdict};
 
 pub const ID: &str = "s3.deny_http";
 
@@ -42,7 +42,14 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         } else {
             Severity::Medium
         };
-        let mut message = match tls.verdict() {
+        let message: Text = match tls.verdict() {
+            Verdict::Enforced
+                if matches!(tls.enforcing_sources()[..], [PolicySource::BucketPolicy]) =>
+            {
+                "Every plain-HTTP request to the bucket and its objects is denied (by the bucket \
+                 policy)."
+                    .into()
+            }
             Verdict::Enforced => {
                 let sources: Vec<String> =
                     tls.enforcing_sources().iter().map(|s| s.label()).collect();
@@ -54,6 +61,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                         format!("by the {}", sources.join(" and the "))
                     }
                 )
+                .into()
             }
             Verdict::Partial => {
                 let n = tls.gap_count();
@@ -63,28 +71,32 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                         g.trim_end_matches('.'),
                         n - 1,
                         if n == 2 { "" } else { "s" }
-                    ),
+                    )
+                    .into(),
                     Some(g) => format!(
                         "Some plain-HTTP requests are still accepted: {}.",
                         g.trim_end_matches('.')
-                    ),
-                    None => "Some plain-HTTP requests are still accepted.".to_string(),
+                    )
+                    .into(),
+                    None => "Some plain-HTTP requests are still accepted.".into(),
                 }
             }
             Verdict::NotEnforced => "No policy statement denies plain HTTP: any request an \
                 Allow grants is served without TLS."
-                .to_string(),
+                .into(),
             Verdict::Unknown => format!(
                 "The bucket's TLS enforcement could not be judged: {}.",
                 tls.error()
                     .as_deref()
                     .unwrap_or("the bucket policy was not read")
                     .trim_end_matches('.')
-            ),
+            )
+            .into(),
         };
-        if let Some(p) = &path {
-            message.push_str(&format!(" In the Athena data path ({p})."));
-        }
+        let message: Text = match &path {
+            Some(p) => format!("{message} In the Athena data path ({p}).").into(),
+            None => message,
+        };
         let mut f = Finding::new(ID, status, severity, ctx.bucket_resource(b), message)
             .with_evidence(bucket_evidence(b));
         f.athena_data_path = path.is_some();

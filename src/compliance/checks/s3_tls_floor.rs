@@ -4,8 +4,8 @@
 //! defence in depth and documents intent; its absence is a pass with a note.
 
 use super::{Check, Context, athena_path, bucket_evidence};
-use crate::compliance::finding::{Finding, ResourceKind, Severity, Status};
-use crate::policy::{Role, TlsVersion, Verdict, WarningKind};
+use crate::compliance::finding::{BucketPart, Finding, ResourceKind, Severity, Status, Text};
+use crate::policy::{TlsVersion, Verdict, WarningKind};
 
 pub const ID: &str = "s3.tls_floor";
 
@@ -30,18 +30,23 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for b in &ctx.estate.buckets {
         let tls = &b.tls;
-        let denies_all = tls.warnings().any(|w| w.kind == WarningKind::DeniesAllTls);
-        let (status, message, note) = match tls.min_tls() {
+        let denies_all = tls.has_warning(WarningKind::DeniesAllTls);
+        let (status, message, note): (Status, Text, _) = match tls.min_tls() {
+            Some(TlsVersion::V1_3) => (
+                Status::Pass,
+                "The bucket's policies deny every request over TLS older than 1.3.".into(),
+                None,
+            ),
             Some(v) if v >= TlsVersion::V1_2 => (
                 Status::Pass,
-                format!("The bucket's policies deny every request over TLS older than {v}."),
+                "The bucket's policies deny every request over TLS older than 1.2.".into(),
                 None,
             ),
             _ if denies_all => (
                 Status::Partial,
                 "The bucket's policies deny every TLS version, TLS 1.3 included: requests they \
                  cover cannot succeed at all."
-                    .to_string(),
+                    .into(),
                 None,
             ),
             _ if tls.verdict() == Verdict::Unknown => (
@@ -53,23 +58,21 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                         .as_deref()
                         .unwrap_or("the bucket policy was not read")
                         .trim_end_matches('.')
-                ),
+                )
+                .into(),
                 Some(ENDPOINT_FLOOR),
             ),
             _ => (
                 Status::Pass,
                 "No TLS floor in the bucket's policies; the AWS endpoint floor of TLS 1.2 \
                  applies."
-                    .to_string(),
+                    .into(),
                 Some(ENDPOINT_FLOOR),
             ),
         };
         let path = athena_path(b);
         let mut evidence = bucket_evidence(b);
-        evidence
-            .statements
-            .retain(|s| s.roles.contains(&Role::SetsTlsFloor));
-        evidence.gaps.clear();
+        evidence.bucket = Some((b.tls.clone(), BucketPart::TlsFloor));
         let mut f = Finding::new(ID, status, Severity::Low, ctx.bucket_resource(b), message)
             .with_evidence(evidence);
         if let Some(n) = note {

@@ -148,7 +148,7 @@ async fn read_verdict(ro: Arc<ReadOnly>, partition: Partition, l: Listed) -> Rea
     };
     let policy = match ro.s3_get_bucket_policy(&read_region, &l.name).await {
         Ok(out) => match policy_text(out.policy()) {
-            Ok(text) => PolicyText::Present { text },
+            Ok(text) => PolicyText::Present { text: text.into() },
             Err(why) => {
                 errors.push(ro.invalid_answer("s3:GetBucketPolicy", &read_region, &l.name, why));
                 PolicyText::Unreadable

@@ -279,7 +279,7 @@ impl Shape {
 }
 
 fn present(text: String) -> PolicyText {
-    PolicyText::Present { text }
+    PolicyText::Present { text: text.into() }
 }
 
 fn arn(bucket: &str) -> String {

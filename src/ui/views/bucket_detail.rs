@@ -135,6 +135,8 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
         .collect();
     match &b.policy {
         PolicyText::Present { text } => {
+            let text = text.text();
+            let text: &str = &text;
             doc.push(Line::from(vec![
                 Span::styled("Bucket policy", t.title),
                 Span::styled(

@@ -411,7 +411,8 @@ mod tests {
             PolicyText::Present {
                 text: format!(
                     r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::{name}","arn:aws:s3:::{name}/*"],"Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}"#
-                ),
+                )
+                .into(),
             }
         } else {
             PolicyText::None

@@ -91,7 +91,7 @@ pub fn finding_link(f: &Finding) -> Link {
             Link::Element(format!("tunnel:{vpn}:{ip}"))
         }
         ResourceKind::DxConnection => Link::Element(format!("dx:{}", r.id)),
-        ResourceKind::AccountRegion => match f.check.as_str() {
+        ResourceKind::AccountRegion => match f.check.as_ref() {
             "vpc.athena_endpoint" => Link::Element(format!("athena-ep:{}", r.id)),
             "vpc.s3_endpoint" => Link::Element(format!("s3-ep:{}", r.id)),
             "dx.link_encryption" => Link::Element(format!("dx-error:{}", r.id)),
@@ -619,10 +619,10 @@ pub fn finding_doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize
             doc.push(kv(&clean(&a.name), clean(&a.value), t));
         }
     }
-    if !ev.gaps.is_empty() {
+    if !ev.gaps().is_empty() {
         doc.blank();
         doc.heading("Still accepted over plain HTTP", t);
-        for g in &ev.gaps {
+        for g in &ev.gaps() {
             doc.para(&clean(g), w, "  • ", "    ", t.base);
         }
     }
