@@ -38,6 +38,24 @@ pub fn json_safe(json: String) -> String {
     String::from_utf8(bytes).unwrap_or(json)
 }
 
+/// Bytes that never begin a character [`JsonSafeWriter`] escapes: all but the C0 controls
+/// (line breaks and tabs pass), DEL and the lead bytes `C2` and `E2`.
+const PASSES: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = false;
+        b += 1;
+    }
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[0x7f] = false;
+    t[0xc2] = false;
+    t[0xe2] = false;
+    t
+};
+
 /// JSON written through it reaches `inner` with every character a terminal could act on
 /// escaped (see [`json_safe`]), byte for byte the same however the text is split into writes. Call
 /// [`JsonSafeWriter::finish`] at the end.
@@ -76,6 +94,13 @@ impl<W: Write> JsonSafeWriter<W> {
     fn put(&mut self, data: &[u8]) -> std::io::Result<()> {
         let (mut start, mut i) = (0, 0);
         while i < data.len() {
+            // Most bytes: skipped by one table lookup each.
+            while i < data.len() && PASSES[usize::from(data[i])] {
+                i += 1;
+            }
+            if i == data.len() {
+                break;
+            }
             let escape = match data[i] {
                 b'\n' | b'\r' | b'\t' => None,
                 b @ (0x00..=0x1f | 0x7f) => Some((u32::from(b), 1)),

@@ -1,6 +1,10 @@
 //! `--format json`: the evaluation as data, versioned by `schema`. Nothing is sanitized: it is
 //! data, and consumers escape for their own display.
 
+use std::io::{self, Write};
+
+use crate::text::JsonSafeWriter;
+
 use serde::Serialize;
 
 use super::{ReportInput, accounts, regions};
@@ -80,20 +84,149 @@ struct CheckSummary<'a> {
 }
 
 pub(super) fn render(input: &ReportInput<'_>) -> String {
-    with_report(input, |report| match serde_json::to_string_pretty(report) {
-        Ok(s) => s + "\n",
+    let mut out = Vec::new();
+    match write(input, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
         // Every field is a plain string, number or map with string keys: cannot fail.
         Err(e) => format!("{{\"schema\": \"{REPORT_SCHEMA}\", \"error\": \"{e}\"}}\n"),
+    }
+}
+
+/// [`render`] escaped as [`crate::text::json_safe`] escapes it, written to `out` as it is
+/// encoded: never the whole text in memory (an organization's report runs to hundreds of
+/// megabytes).
+pub(super) fn write_safe(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
+    // Buffered before escaping: the escaping sees large pieces, not every token.
+    let mut safe = io::BufWriter::with_capacity(1 << 16, JsonSafeWriter::new(out));
+    write(input, &mut safe)?;
+    safe.into_inner().map_err(|e| e.into_error())?.finish()
+}
+
+/// The report, the same bytes as serde_json's pretty printer gives the whole of it. The
+/// findings are encoded on every core, in chunks, while this thread writes (and `out`
+/// escapes) the chunks before them.
+fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
+    with_report(input, |r| {
+        out.write_all(b"{\n")?;
+        field(out, "schema", &r.schema, false)?;
+        field(out, "tool", &r.tool, false)?;
+        field(out, "scan", &r.scan, false)?;
+        field(out, "catalog", &r.catalog, false)?;
+        field(out, "summary", &r.summary, false)?;
+        field(out, "programs", &r.programs, false)?;
+        field(out, "checks", &r.checks, false)?;
+        out.write_all(b"  \"findings\": ")?;
+        findings(out, &r.findings)?;
+        out.write_all(b",\n")?;
+        field(out, "paths", &r.paths, true)?;
+        out.write_all(b"}\n")
     })
 }
 
-/// [`render`], written to `out` as it is encoded (the same bytes, never the whole text in
-/// memory: an organization's report runs to hundreds of megabytes).
-pub(super) fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    with_report(input, |report| {
-        serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
-        out.write_all(b"\n")
-    })
+/// `  "name": value` at the report's top level, pretty.
+fn field(out: &mut dyn Write, name: &str, value: &impl Serialize, last: bool) -> io::Result<()> {
+    write!(out, "  \"{name}\": ")?;
+    pretty(&mut *out, value, b"  ")?;
+    out.write_all(if last { b"\n" } else { b",\n" })
+}
+
+/// `value` pretty, every line after the first indented by `indent` more: what the pretty
+/// printer writes for the same value nested that deep (no JSON string holds a raw newline).
+fn pretty(out: &mut dyn Write, value: &impl Serialize, indent: &'static [u8]) -> io::Result<()> {
+    serde_json::to_writer_pretty(Indent { out, indent }, value).map_err(io::Error::other)
+}
+
+/// Indents every line after the first by `indent`.
+struct Indent<'a> {
+    out: &'a mut dyn Write,
+    indent: &'static [u8],
+}
+
+impl Write for Indent<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            self.out.write_all(&rest[..=i])?;
+            self.out.write_all(self.indent)?;
+            rest = &rest[i + 1..];
+        }
+        self.out.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Findings per chunk encoded by one thread.
+const CHUNK: usize = 512;
+
+/// The findings array, `[` to `]`, as the pretty printer writes it at the report's top level.
+fn findings(out: &mut dyn Write, findings: &[&Finding]) -> io::Result<()> {
+    if findings.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    let chunks: Vec<&[&Finding]> = findings.chunks(CHUNK).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(chunks.len());
+    std::thread::scope(|scope| {
+        let mut lanes = Vec::with_capacity(workers);
+        for w in 0..workers {
+            let (send, receive) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(2);
+            let mine: Vec<(usize, &[&Finding])> = chunks
+                .iter()
+                .enumerate()
+                .skip(w)
+                .step_by(workers)
+                .map(|(i, c)| (i, *c))
+                .collect();
+            scope.spawn(move || {
+                for (i, chunk) in mine {
+                    if send.send(encode_chunk(i == 0, chunk)).is_err() {
+                        return; // the writer stopped
+                    }
+                }
+            });
+            lanes.push(receive);
+        }
+        // In order: chunk i comes from lane i % workers.
+        for i in 0..chunks.len() {
+            let bytes = lanes[i % workers]
+                .recv()
+                .map_err(|_| io::Error::other("a findings encoder stopped"))??;
+            out.write_all(&bytes)?;
+        }
+        Ok::<(), io::Error>(())
+    })?;
+    out.write_all(b"\n  ]")
+}
+
+fn encode_chunk(first: bool, chunk: &[&Finding]) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(chunk.len() * 2048);
+    let mut text = Vec::with_capacity(4096);
+    for (j, f) in chunk.iter().enumerate() {
+        buf.extend_from_slice(if first && j == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        });
+        // Into a plain buffer, then indented in one pass: faster than indenting every piece
+        // the serializer writes.
+        text.clear();
+        serde_json::to_writer_pretty(&mut text, f).map_err(io::Error::other)?;
+        let mut lines = text.split(|&b| b == b'\n');
+        if let Some(line) = lines.next() {
+            buf.extend_from_slice(line);
+        }
+        for line in lines {
+            buf.extend_from_slice(b"\n    ");
+            buf.extend_from_slice(line);
+        }
+    }
+    Ok(buf)
 }
 
 fn with_report<R>(input: &ReportInput<'_>, f: impl FnOnce(&Report<'_>) -> R) -> R {

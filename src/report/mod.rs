@@ -80,13 +80,7 @@ pub fn write(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => {
-            // Buffered before escaping: the escaping sees large pieces, not every token.
-            let mut safe =
-                std::io::BufWriter::with_capacity(1 << 16, crate::text::JsonSafeWriter::new(out));
-            json::write(input, &mut safe)?;
-            safe.into_inner().map_err(|e| e.into_error())?.finish()
-        }
+        Format::Json => json::write_safe(input, out),
         other => out.write_all(render(other, input).as_bytes()),
     }
 }
