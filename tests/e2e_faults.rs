@@ -73,7 +73,7 @@ fn bad_answers_are_unknown_with_a_reason_that_names_the_answer() {
         let b = bucket(&s, name);
         assert_eq!(b.policy, PolicyText::Unreadable, "{name}");
         assert_eq!(b.tls.verdict().as_str(), "unknown", "{name}");
-        let why = b.tls.error().as_deref().unwrap_or_default();
+        let why = b.tls.error().unwrap_or_default();
         assert!(why.contains(reason), "{name}: {why}");
     };
     unknown("bench-00000", "s3:GetBucketPolicy: empty 200 response");
@@ -212,7 +212,7 @@ fn a_frozen_endpoint_opens_the_breaker_and_leaves_unknown() {
                 .is_some_and(|e| e.code == "EndpointNotAnswering")
         })
         .expect("a bucket the breaker stopped");
-    let why = b.tls.error().as_deref().unwrap_or_default();
+    let why = b.tls.error().unwrap_or_default();
     assert!(
         why.contains("stopped answering") && why.contains(&moto.url),
         "{why}"
@@ -259,11 +259,7 @@ fn the_scan_timeout_ends_the_scan_with_what_it_has() {
     assert!(s.scan.finished_at.is_some());
     let (timed_out, other) = policy_reads_failed_with(&s, "ScanTimeout");
     assert_eq!(timed_out, 8, "{other:?}");
-    let why = s.estate.buckets[0]
-        .tls
-        .error()
-        .as_deref()
-        .unwrap_or_default();
+    let why = s.estate.buckets[0].tls.error().unwrap_or_default();
     assert!(why.contains("time limit"), "{why}");
     assert!(took < Duration::from_secs(30), "{took:?}");
 }

@@ -165,7 +165,7 @@ fn scan_reports_the_seeded_estate() {
     // The policy text that is not JSON: unknown, and it says why.
     let bad = bucket(s, "it-invalid-json");
     assert_eq!(bad.tls.verdict().as_str(), "unknown");
-    let why = bad.tls.error().as_deref().unwrap_or_default();
+    let why = bad.tls.error().unwrap_or_default();
     assert!(
         why.contains("s3:GetBucketPolicy: 200 response is not a JSON document"),
         "{why}"
@@ -569,7 +569,7 @@ fn cli_scan_writes_a_v1_snapshot() {
     assert_eq!(
         bucket(&snapshot, "it-canonical-deny-http")
             .tls
-            .verdict
+            .verdict()
             .as_str(),
         "enforced"
     );
@@ -651,7 +651,7 @@ fn failures_are_recorded_and_the_scan_completes() {
     let denied = bucket(&s, "bench-00000");
     assert_eq!(denied.policy, PolicyText::Unreadable);
     assert_eq!(denied.tls.verdict().as_str(), "unknown");
-    let why = denied.tls.error().as_deref().unwrap_or_default();
+    let why = denied.tls.error().unwrap_or_default();
     assert!(why.contains("s3:GetBucketPolicy: AccessDenied"), "{why}");
     assert_eq!(denied.errors.len(), 1, "{:#?}", denied.errors);
     assert_eq!(denied.errors[0].short(), "s3:GetBucketPolicy: AccessDenied");

@@ -93,7 +93,6 @@ pub async fn read_bucket_context(store: Store, opts: AwsOptions, account_id: Str
 /// An account ready to be scanned.
 struct Target {
     ro: Arc<ReadOnly>,
-    partition: Partition,
     regions: Vec<String>,
 }
 
@@ -176,11 +175,7 @@ async fn prepare(
         name: None,
     }));
     let regions = regions(&ro, opts).await;
-    Ok(Target {
-        ro,
-        partition,
-        regions,
-    })
+    Ok(Target { ro, regions })
 }
 
 /// `arn:PARTITION:...`; an unknown partition is treated as `aws`.
@@ -225,13 +220,9 @@ async fn regions(ro: &ReadOnly, opts: &AwsOptions) -> Vec<String> {
 }
 
 async fn scan_account(target: Target, seen: Arc<organizations::Seen>) {
-    let Target {
-        ro,
-        partition,
-        regions,
-    } = target;
+    let Target { ro, regions } = target;
     let mut tasks = JoinSet::new();
-    tasks.spawn(s3::scan(ro.clone(), partition));
+    tasks.spawn(s3::scan(ro.clone()));
     for region in &regions {
         tasks.spawn(athena::scan(ro.clone(), region.clone()));
         tasks.spawn(network::scan(ro.clone(), region.clone()));

@@ -12,9 +12,8 @@ use tokio::task::JoinSet;
 use super::client::ReadOnly;
 use super::report_panics;
 use crate::model::{
-    Bucket, BucketEncryption, ContextRead, FetchError, Partition, PolicyText, PublicAccessBlock,
+    Bucket, BucketEncryption, ContextRead, FetchError, PolicyText, PublicAccessBlock,
 };
-use crate::policy::Analysis;
 use crate::store::Update;
 
 /// A bucket as `ListBuckets` returned it.
@@ -26,7 +25,7 @@ struct Listed {
 
 /// Lists every bucket (all pages) and reads each one in its own task; returns when all are
 /// read. A failed `ListBuckets` is an estate error.
-pub(super) async fn scan(ro: Arc<ReadOnly>, partition: Partition) {
+pub(super) async fn scan(ro: Arc<ReadOnly>) {
     let mut tasks = JoinSet::new();
     let mut token: Option<String> = None;
     loop {
@@ -56,14 +55,13 @@ pub(super) async fn scan(ro: Arc<ReadOnly>, partition: Partition) {
             let region = l.region.clone()?;
             Some(Update::Bucket(Box::new(bucket(
                 &ro,
-                partition,
                 l,
                 region,
                 PolicyText::Pending,
             ))))
         }));
         for l in listed {
-            tasks.spawn(read_verdict(ro.clone(), partition, l));
+            tasks.spawn(read_verdict(ro.clone(), l));
         }
         match page.continuation_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -92,13 +90,7 @@ struct Read {
     read_region: String,
 }
 
-fn bucket(
-    ro: &ReadOnly,
-    partition: Partition,
-    l: &Listed,
-    region: String,
-    policy: PolicyText,
-) -> Bucket {
+fn bucket(ro: &ReadOnly, l: &Listed, region: String, policy: PolicyText) -> Bucket {
     Bucket {
         account_id: ro.account_id().to_string(),
         name: l.name.clone(),
@@ -110,7 +102,7 @@ fn bucket(
         encryption: None,
         context: ContextRead::NotRead,
         // Recomputed by the store from the policy text and the RCPs.
-        tls: Analysis::unknown(&l.name, partition, "not analyzed"),
+        tls: crate::policy::Tls::default(),
         athena: Default::default(),
         errors: Vec::new(),
     }
@@ -128,7 +120,7 @@ pub(super) fn location_region(constraint: Option<&str>) -> String {
     }
 }
 
-async fn read_verdict(ro: Arc<ReadOnly>, partition: Partition, l: Listed) -> Read {
+async fn read_verdict(ro: Arc<ReadOnly>, l: Listed) -> Read {
     let mut errors: Vec<FetchError> = Vec::new();
     let region = match &l.region {
         Some(r) => r.clone(),
@@ -161,7 +153,7 @@ async fn read_verdict(ro: Arc<ReadOnly>, partition: Partition, l: Listed) -> Rea
             PolicyText::Unreadable
         }
     };
-    let mut bucket = bucket(&ro, partition, &l, region, policy);
+    let mut bucket = bucket(&ro, &l, region, policy);
     if ro.shared().reads_context() {
         bucket.context = ContextRead::Reading;
     }
