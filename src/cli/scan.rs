@@ -21,6 +21,7 @@ use crate::compliance::{Catalog, evaluate, paths::Path};
 use crate::model::Snapshot;
 use crate::source;
 use crate::store::Store;
+use crate::text::JsonSafeWriter;
 
 /// What `scan` writes: the snapshot, plus the end-to-end paths derived from it (like each
 /// bucket's `tls`, they are re-derived when the snapshot is loaded, never read back).
@@ -76,20 +77,21 @@ pub fn run(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let snapshot = store.snapshot();
+    // The scan is over: its store has no other handle, so the snapshot is moved out of it.
+    let snapshot = store.into_snapshot();
     let evaluation = evaluate(&Catalog::builtin(), &snapshot.estate);
     let output = ScanOutput {
         snapshot: &snapshot,
         paths: &evaluation.paths,
     };
-    let text = match serde_json::to_string_pretty(&output) {
-        Ok(t) => crate::text::json_safe(t) + "\n",
-        Err(e) => {
-            crate::say!("cannot encode the snapshot: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let written = super::write_output(args.out.as_deref(), &text, "snapshot");
+    // Encoded straight into the output, escaped on the way (like `report --format json`):
+    // no copy of the whole text, twice, after the scan.
+    let written = super::write_output_with(args.out.as_deref(), "snapshot", |out| {
+        let mut safe = std::io::BufWriter::with_capacity(1 << 16, JsonSafeWriter::new(out));
+        serde_json::to_writer_pretty(&mut safe, &output)?;
+        safe.write_all(b"\n")?;
+        safe.into_inner().map_err(|e| e.into_error())?.finish()
+    });
     if let Err(e) = written {
         crate::say!("{e}");
         return ExitCode::from(1);
@@ -108,6 +110,10 @@ pub fn run(args: &ScanArgs) -> ExitCode {
     if let Some(message) = message {
         crate::text::to_stderr(&message);
     }
+    // About to exit: freeing the estate and its findings piece by piece takes longer than
+    // the process's exit.
+    std::mem::forget(evaluation);
+    std::mem::forget(snapshot);
     ExitCode::from(code)
 }
 
