@@ -264,6 +264,41 @@ fn the_scan_timeout_ends_the_scan_with_what_it_has() {
     assert!(took < Duration::from_secs(30), "{took:?}");
 }
 
+/// The first ListBuckets page is asked together with GetCallerIdentity. When the identity
+/// fails, that failure is the scan's only error, as when the listing waited for it, and the
+/// page is dropped, not waited for (here it never answers: one ListBuckets budget is 15 s).
+#[test]
+fn a_failed_identity_is_the_only_error_and_the_listing_is_not_awaited() {
+    let moto = Moto::start();
+    moto.seed(&["--buckets", "2"]);
+    moto.side(
+        "POST",
+        "/_seed/faults",
+        &json!({"service": "sts", "operation": "GetCallerIdentity", "code": "AccessDenied",
+                "status": 403, "message": "not allowed"}),
+    );
+    moto.side(
+        "POST",
+        "/_seed/faults",
+        &json!({"service": "s3", "operation": "ListBuckets", "stall": true}),
+    );
+    let mut opts = options(&moto.url, &[]);
+    opts.regions = vec!["us-east-1".to_string()];
+    opts.call_timeout = Duration::from_secs(5);
+    let (result, s, took) = scan(opts);
+    let why = result.expect_err("no account can be reached").to_string();
+    assert!(
+        why.starts_with("no AWS account could be reached: sts:GetCallerIdentity: AccessDenied"),
+        "{why}"
+    );
+    let errors: Vec<String> = s.estate.errors.iter().map(|e| e.short()).collect();
+    assert_eq!(errors, ["sts:GetCallerIdentity: AccessDenied"]);
+    assert!(s.estate.accounts.is_empty(), "{:?}", s.estate.accounts);
+    assert!(s.estate.buckets.is_empty());
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert_eq!(moto.fault_hits()[0], 1);
+}
+
 /// `intransit scan` against the launcher: (exit code, stderr, snapshot).
 fn cli_scan(moto: &Moto, name: &str) -> (Option<i32>, String, Snapshot) {
     let out = e2e_support::scratch(name);

@@ -21,6 +21,7 @@ use aws_sdk_ec2 as ec2;
 use aws_sdk_organizations as organizations;
 use aws_sdk_s3 as s3;
 use aws_sdk_sts as sts;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -164,6 +165,7 @@ impl Shared {
             .operation_timeout(attempt * 3)
             .build();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https_client())
             .retry_config(RetryConfig::standard().with_max_attempts(5))
             .timeout_config(timeouts);
         if let Some(profile) = &opts.profile {
@@ -216,6 +218,31 @@ impl Shared {
     pub(super) fn base(self: &Arc<Self>) -> ReadOnly {
         ReadOnly::new(self.clone(), self.base.clone(), None)
     }
+}
+
+/// The one HTTP client of a scan, shared by every service client and credential provider.
+///
+/// Without it each SDK client (S3 and EC2 per region, STS, Athena, Direct Connect,
+/// Organizations) builds its own connector, TLS root store and connection pool on its first
+/// call, on the path of that call; with one client they share the pool, so a connection opened
+/// for STS serves ListBuckets, and every endpoint's connections are reused by every service.
+/// The connector is the SDK's default one (`aws-smithy-runtime`, `default-https-client`):
+/// rustls with aws-lc, the per-call connect timeout, and the proxy from the environment
+/// (`HTTPS_PROXY`, `NO_PROXY`), as the behavior version intransit uses asks.
+fn https_client() -> SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector =
+            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
 }
 
 /// The caller, as `sts:GetCallerIdentity` reports it.

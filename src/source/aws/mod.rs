@@ -94,6 +94,8 @@ pub async fn read_bucket_context(store: Store, opts: AwsOptions, account_id: Str
 struct Target {
     ro: Arc<ReadOnly>,
     regions: Vec<String>,
+    /// The first `ListBuckets` page, read while the account was identified.
+    first_page: s3::Page,
 }
 
 async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
@@ -160,12 +162,35 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
 }
 
 /// Identifies the caller in one account and decides its regions.
+///
+/// The first `ListBuckets` page is asked at the same time as `GetCallerIdentity`, not after
+/// it: every bucket read waits for that page, so the identity no longer costs the scan a
+/// round trip of its own. The page is held until the identity answers (bucket records and
+/// errors name the account) and dropped, unanswered or not, if the identity fails: that
+/// failure is then the account's only error, as when the listing was never asked.
 async fn prepare(
     ro: Arc<ReadOnly>,
     assumed_role: Option<String>,
     opts: &AwsOptions,
 ) -> Result<Target, FetchError> {
-    let identity = ro.identify().await?;
+    let (identity, first_page) = {
+        let listing = s3::first_page(&ro);
+        let identify = ro.identify();
+        tokio::pin!(listing, identify);
+        let mut answered = None;
+        let identity = loop {
+            tokio::select! {
+                identity = &mut identify => break identity?,
+                page = &mut listing, if answered.is_none() => answered = Some(page),
+            }
+        };
+        let mut page = match answered {
+            Some(page) => page,
+            None => listing.await,
+        };
+        s3::name_the_account(&mut page, &identity.account_id);
+        (identity, page)
+    };
     let partition = partition_of(&identity.arn);
     ro.store().apply(Update::Account(Account {
         id: identity.account_id.clone(),
@@ -175,7 +200,11 @@ async fn prepare(
         name: None,
     }));
     let regions = regions(&ro, opts).await;
-    Ok(Target { ro, regions })
+    Ok(Target {
+        ro,
+        regions,
+        first_page,
+    })
 }
 
 /// `arn:PARTITION:...`; an unknown partition is treated as `aws`.
@@ -220,9 +249,13 @@ async fn regions(ro: &ReadOnly, opts: &AwsOptions) -> Vec<String> {
 }
 
 async fn scan_account(target: Target, seen: Arc<organizations::Seen>) {
-    let Target { ro, regions } = target;
+    let Target {
+        ro,
+        regions,
+        first_page,
+    } = target;
     let mut tasks = JoinSet::new();
-    tasks.spawn(s3::scan(ro.clone()));
+    tasks.spawn(s3::scan(ro.clone(), first_page));
     for region in &regions {
         tasks.spawn(athena::scan(ro.clone(), region.clone()));
         tasks.spawn(network::scan(ro.clone(), region.clone()));

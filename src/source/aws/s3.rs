@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use aws_sdk_s3::operation::get_bucket_encryption::GetBucketEncryptionOutput;
 use aws_sdk_s3::operation::get_public_access_block::GetPublicAccessBlockOutput;
+use aws_sdk_s3::operation::list_buckets::ListBucketsOutput;
 use aws_smithy_types::date_time::Format;
 use tokio::task::JoinSet;
 
@@ -23,13 +24,36 @@ struct Listed {
     creation_date: Option<String>,
 }
 
-/// Lists every bucket (all pages) and reads each one in its own task; returns when all are
-/// read. A failed `ListBuckets` is an estate error.
-pub(super) async fn scan(ro: Arc<ReadOnly>) {
+/// One `ListBuckets` page as the call answered it.
+pub(super) type Page = Result<ListBucketsOutput, FetchError>;
+
+/// The first `ListBuckets` page, asked while the account is still being identified (see
+/// `prepare` in mod.rs): nothing is stored from it until `scan`, after the identity answered.
+pub(super) async fn first_page(ro: &ReadOnly) -> Page {
+    ro.s3_list_buckets(None).await
+}
+
+/// Once the account is known, a failed `first_page` names it, as it would had the call been
+/// made after `GetCallerIdentity`.
+pub(super) fn name_the_account(page: &mut Page, account_id: &str) {
+    if let Err(e) = page {
+        e.account_id.get_or_insert_with(|| account_id.to_string());
+    }
+}
+
+/// Lists every bucket (all pages, starting from `first`, the answer of `first_page`) and
+/// reads each one in its own task; returns when all are read. A failed `ListBuckets` is an
+/// estate error.
+pub(super) async fn scan(ro: Arc<ReadOnly>, first: Page) {
     let mut tasks = JoinSet::new();
     let mut token: Option<String> = None;
+    let mut first = Some(first);
     loop {
-        let page = match ro.s3_list_buckets(token.take()).await {
+        let answer = match first.take() {
+            Some(page) => page,
+            None => ro.s3_list_buckets(token.take()).await,
+        };
+        let page = match answer {
             Ok(page) => page,
             Err(e) => {
                 ro.store().apply(Update::Error(e));
