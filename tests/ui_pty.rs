@@ -246,6 +246,12 @@ fn big_snapshot(copies: usize) -> std::path::PathBuf {
             let mut b = b.clone();
             let name = format!("{}-{i:04}", b["name"].as_str().expect("name"));
             b["name"] = serde_json::Value::String(name);
+            // A JSON escape in the policy: the store cannot share its shape's analysis, so
+            // every bucket is analyzed on its own and the load takes its time.
+            if let Some(text) = b["policy"]["text"].as_str() {
+                let text = text.replacen("\"Version\"", "\"\\u0056ersion\"", 1);
+                b["policy"]["text"] = serde_json::Value::String(text);
+            }
             many.push(b);
         }
     }
