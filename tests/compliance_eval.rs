@@ -178,6 +178,35 @@ fn evaluation_is_deterministic_whatever_the_input_order() {
     assert_eq!(a, b);
 }
 
+/// An organization's estate is evaluated on several threads: the same findings, in the same
+/// order, as each check run on its own.
+#[test]
+fn a_large_estate_evaluated_on_threads_gives_each_check_its_own_findings() {
+    let mut e = intransit::source::demo::estate();
+    let originals = e.buckets.clone();
+    for i in 0..70 {
+        e.buckets.extend(originals.iter().map(|b| {
+            let mut b = b.clone();
+            b.name = format!("{}-{i:03}", b.name);
+            b
+        }));
+    }
+    assert!(e.buckets.len() > 6_000);
+    let evaluation = evaluate(&Catalog::builtin(), &e);
+    for c in &evaluation.checks {
+        assert!(c.findings == checks::run(&c.check, &e), "{}", c.check.id);
+    }
+    let reversed = {
+        let mut r = e.clone();
+        r.buckets.reverse();
+        r
+    };
+    assert_eq!(
+        serde_json::to_string(&evaluation).expect("json"),
+        serde_json::to_string(&evaluate(&Catalog::builtin(), &reversed)).expect("json")
+    );
+}
+
 // ---- s3.deny_http / s3.tls_floor -------------------------------------------------------------
 
 #[test]

@@ -197,15 +197,31 @@ impl Evaluation {
     }
 }
 
+/// From this many buckets the checks run on threads of their own.
+const PARALLEL_FROM: usize = 5_000;
+
 /// Runs every check the catalog maps over `estate` and judges every control and program.
 pub fn evaluate(catalog: &Catalog, estate: &Estate) -> Evaluation {
     let ctx = Context::new(estate);
-    let checks: Vec<CheckResult> = catalog
+    let mapped: Vec<&'static Check> = catalog
         .mapped_checks()
         .into_iter()
         .filter_map(checks::get)
-        .map(|check| CheckResult::new(*check, checks::run_with(check, &ctx)))
         .collect();
+    let run = |check: &Check| CheckResult::new(*check, checks::run_with(check, &ctx));
+    let checks: Vec<CheckResult> = if estate.buckets.len() < PARALLEL_FROM {
+        mapped.iter().map(|c| run(c)).collect()
+    } else {
+        // Independent of each other: each on its own thread (the bucket checks each do an
+        // organization's worth of work).
+        std::thread::scope(|scope| {
+            let running: Vec<_> = mapped.iter().map(|c| scope.spawn(move || run(c))).collect();
+            running
+                .into_iter()
+                .map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
     let by_id: BTreeMap<&str, &CheckResult> = checks.iter().map(|c| (c.check.id, c)).collect();
     let programs = catalog
         .programs
