@@ -31,8 +31,20 @@ pub struct CheckResult {
 
 impl CheckResult {
     fn new(check: Check, findings: Vec<Finding>) -> CheckResult {
+        // `findings` are sorted by resource and id (`run_with`): a stable sort by status and
+        // severity alone gives the whole `rank` order without comparing a name again.
         let mut worst_first: Vec<u32> = (0..findings.len() as u32).collect();
-        worst_first.sort_by(|&a, &b| rank(&findings[a as usize], &findings[b as usize]));
+        worst_first.sort_by_key(|&i| {
+            let f = &findings[i as usize];
+            (f.status, f.severity)
+        });
+        debug_assert!(
+            worst_first.windows(2).all(|w| rank(
+                &findings[w[0] as usize],
+                &findings[w[1] as usize]
+            )
+            .is_le())
+        );
         CheckResult {
             check,
             status: Status::worst(findings.iter().map(|f| f.status)),

@@ -79,6 +79,7 @@ pub struct Context<'a> {
     partitions: HashMap<&'a str, Partition>,
     names: HashMap<&'a str, &'a str>,
     bucket_resources: OnceLock<HashMap<&'a str, Arc<Resource>>>,
+    in_order: OnceLock<Vec<&'a Bucket>>,
 }
 
 impl<'a> Context<'a> {
@@ -101,6 +102,7 @@ impl<'a> Context<'a> {
                 .filter_map(|a| a.name.as_deref().map(|n| (a.id.as_str(), n)))
                 .collect(),
             bucket_resources: OnceLock::new(),
+            in_order: OnceLock::new(),
         }
     }
 
@@ -151,6 +153,18 @@ impl<'a> Context<'a> {
         self.active_workgroups()
             .map(|w| (w.account_id.as_str(), w.region.as_str()))
             .collect()
+    }
+
+    /// The buckets in the order of their findings' resources (name, account, region): the
+    /// bucket checks' findings come out sorted, and sorting them again is one pass.
+    pub fn buckets_in_order(&self) -> &[&'a Bucket] {
+        self.in_order.get_or_init(|| {
+            let mut v: Vec<&Bucket> = self.estate.buckets.iter().collect();
+            v.sort_by(|a, b| {
+                (&a.name, &a.account_id, &a.region).cmp(&(&b.name, &b.account_id, &b.region))
+            });
+            v
+        })
     }
 
     /// The bucket as a finding's resource, one shared value per bucket for every check.

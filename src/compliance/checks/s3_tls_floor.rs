@@ -28,7 +28,7 @@ pub const CHECK: Check = Check {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    for b in &ctx.estate.buckets {
+    for b in ctx.buckets_in_order() {
         let tls = &b.tls;
         let denies_all = tls.has_warning(WarningKind::DeniesAllTls);
         let (status, message, note): (Status, Text, _) = match tls.min_tls() {
