@@ -212,8 +212,8 @@ pub enum BucketPart {
 /// A bucket finding reads its statements and gaps from the bucket's analysis (shared by the
 /// buckets of one policy shape) when they are shown or written, instead of holding copies:
 /// read them with [`Evidence::statements`] and [`Evidence::gaps`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(into = "EvidenceData", from = "EvidenceData")]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(from = "EvidenceOwned")]
 pub struct Evidence {
     pub attributes: Vec<Attribute>,
     /// Statements of its own (an RCP judged alone), beside the bucket's.
@@ -227,29 +227,35 @@ pub struct Evidence {
 
 /// Evidence as written: every statement and gap spelled out.
 #[derive(Serialize, Deserialize)]
-struct EvidenceData {
-    attributes: Vec<Attribute>,
+struct EvidenceData<A, S, G, E> {
+    attributes: A,
     /// The statements that deny plain HTTP or set a TLS floor, exactly as the analyzer
     /// reported them (`source`, `statement` index, `sid`, `roles`, `summary`, `json`).
-    statements: Vec<crate::policy::Evidence>,
+    statements: S,
     /// What is still accepted over plain HTTP, in words (bucket checks).
-    gaps: Vec<String>,
-    errors: Vec<FetchError>,
+    gaps: G,
+    errors: E,
 }
 
-impl From<Evidence> for EvidenceData {
-    fn from(e: Evidence) -> EvidenceData {
+type EvidenceOwned =
+    EvidenceData<Vec<Attribute>, Vec<crate::policy::Evidence>, Vec<String>, Vec<FetchError>>;
+
+impl Serialize for Evidence {
+    /// Written without a copy of the evidence: only the bucket's statements and gaps are
+    /// rendered, for the time it takes to write them.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         EvidenceData {
-            statements: e.statements(),
-            gaps: e.gaps().into_iter().map(Cow::into_owned).collect(),
-            attributes: e.attributes,
-            errors: e.errors,
+            attributes: &self.attributes,
+            statements: self.statements(),
+            gaps: self.gaps(),
+            errors: &self.errors,
         }
+        .serialize(s)
     }
 }
 
-impl From<EvidenceData> for Evidence {
-    fn from(d: EvidenceData) -> Evidence {
+impl From<EvidenceOwned> for Evidence {
+    fn from(d: EvidenceOwned) -> Evidence {
         Evidence {
             attributes: d.attributes,
             own_statements: d.statements,
