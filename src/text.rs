@@ -38,6 +38,17 @@ pub fn json_safe(json: String) -> String {
     String::from_utf8(bytes).unwrap_or(json)
 }
 
+/// Runs `write` over a writer that reaches `out` escaped as [`json_safe`] escapes, buffered
+/// before the escaping (which then sees large pieces, not every token), and finishes it.
+pub fn write_json_safe(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut safe = std::io::BufWriter::with_capacity(1 << 16, JsonSafeWriter::new(out));
+    write(&mut safe)?;
+    safe.into_inner().map_err(|e| e.into_error())?.finish()
+}
+
 /// Bytes that never begin a character [`JsonSafeWriter`] escapes: all but the C0 controls
 /// (line breaks and tabs pass), DEL and the lead bytes `C2` and `E2`.
 const PASSES: [bool; 256] = {

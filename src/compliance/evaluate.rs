@@ -32,19 +32,15 @@ pub struct CheckResult {
 impl CheckResult {
     fn new(check: Check, findings: Vec<Finding>) -> CheckResult {
         // `findings` are sorted by resource and id (`run_with`): a stable sort by status and
-        // severity alone gives the whole `rank` order without comparing a name again.
+        // severity alone gives the whole listing order (`Finding::listing_order`) without comparing a name again.
         let mut worst_first: Vec<u32> = (0..findings.len() as u32).collect();
         worst_first.sort_by_key(|&i| {
             let f = &findings[i as usize];
             (f.status, f.severity)
         });
-        debug_assert!(
-            worst_first.windows(2).all(|w| rank(
-                &findings[w[0] as usize],
-                &findings[w[1] as usize]
-            )
-            .is_le())
-        );
+        debug_assert!(worst_first.windows(2).all(|w| {
+            Finding::listing_order(&findings[w[0] as usize], &findings[w[1] as usize]).is_le()
+        }));
         CheckResult {
             check,
             status: Status::worst(findings.iter().map(|f| f.status)),
@@ -64,11 +60,6 @@ impl CheckResult {
             .iter()
             .map(|&i| &self.findings[i as usize])
     }
-}
-
-/// Worst first, then by severity, resource and id: the order findings are listed in.
-fn rank(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id))
 }
 
 /// A control, judged.
@@ -164,7 +155,7 @@ impl Evaluation {
             .filter_map(|id| self.check(id))
             .flat_map(|c| &c.findings)
             .collect();
-        out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id)));
+        out.sort_by(|a, b| Finding::listing_order(a, b));
         out
     }
 
@@ -298,7 +289,7 @@ pub fn judge_control(c: &Control, checks: &BTreeMap<&str, &CheckResult>) -> Cont
         mapped.iter().flat_map(|r| r.with_status(status)).collect()
     };
     // Already sorted runs, one per check: the sort merges them.
-    deciding.sort_by(|a, b| rank(a, b));
+    deciding.sort_by(|a, b| Finding::listing_order(a, b));
     ControlResult {
         id: c.id.clone(),
         title: c.title.clone(),

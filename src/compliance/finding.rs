@@ -402,6 +402,11 @@ impl Finding {
     pub fn sort_key(&self) -> (Status, Severity, &Resource) {
         (self.status, self.severity, &self.resource)
     }
+
+    /// The order findings are listed in everywhere: [`Finding::sort_key`], then id.
+    pub fn listing_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+        a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id))
+    }
 }
 
 /// Findings per status.

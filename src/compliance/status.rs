@@ -43,7 +43,7 @@ impl ResourceIndex {
             .iter()
             .map(|&(c, f)| &checks[c as usize].findings[f as usize])
             .collect();
-        out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id)));
+        out.sort_by(|a, b| Finding::listing_order(a, b));
         out
     }
 }

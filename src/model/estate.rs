@@ -123,9 +123,7 @@ impl PolicyBody {
     pub fn text(&self) -> Cow<'_, str> {
         match &self.0 {
             Body::Own(text) => Cow::Borrowed(text),
-            Body::Shared { template, name } => {
-                Cow::Owned(crate::policy::shape::render(template, name))
-            }
+            Body::Shared { template, name } => crate::policy::shape::render(template, name),
         }
     }
 

@@ -147,31 +147,23 @@ fn same_for_every_name(p: &str, start: &str) -> bool {
     !segment.contains(['*', '?', '$']) || segment == "*"
 }
 
-/// `text` (a template) with the marked name replaced by `name`.
-pub fn render(text: &str, name: &str) -> String {
-    text.replace(&marked_name(name.len()), name)
-}
-
-fn render_str<'a>(s: &'a str, marked: &str, name: &str) -> Cow<'a, str> {
-    if s.contains(MARK) {
-        Cow::Owned(s.replace(marked, name))
+/// `text` (a template, or anything an analysis of one wrote) with the marked name replaced by
+/// `name`; borrowed when it holds no mark. The one rendering rule.
+pub fn render<'a>(text: &'a str, name: &str) -> Cow<'a, str> {
+    if text.contains(MARK) {
+        Cow::Owned(text.replace(&marked_name(name.len()), name))
     } else {
-        Cow::Borrowed(s)
+        Cow::Borrowed(text)
     }
 }
 
-fn render_value(v: &Value, marked: &str, name: &str) -> Value {
+fn render_value(v: &Value, name: &str) -> Value {
     match v {
-        Value::String(s) => Value::String(render_str(s, marked, name).into_owned()),
-        Value::Array(a) => Value::Array(a.iter().map(|x| render_value(x, marked, name)).collect()),
+        Value::String(s) => Value::String(render(s, name).into_owned()),
+        Value::Array(a) => Value::Array(a.iter().map(|x| render_value(x, name)).collect()),
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, x)| {
-                    (
-                        render_str(k, marked, name).into_owned(),
-                        render_value(x, marked, name),
-                    )
-                })
+                .map(|(k, x)| (render(k, name).into_owned(), render_value(x, name)))
                 .collect(),
         ),
         other => other.clone(),
@@ -202,7 +194,7 @@ impl StatementJson {
     pub fn value(&self) -> Cow<'_, Value> {
         match &self.name {
             None => Cow::Borrowed(&self.value),
-            Some(name) => Cow::Owned(render_value(&self.value, &marked_name(name.len()), name)),
+            Some(name) => Cow::Owned(render_value(&self.value, name)),
         }
     }
 }
@@ -244,14 +236,10 @@ impl Tls {
     }
 
     /// A shared analysis (for the marked name of `name`'s length) rendered as `name`'s.
-    pub fn shared(analysis: Arc<Analysis>, name: &str) -> Tls {
-        Tls::shared_named(analysis, Arc::from(name))
-    }
-
-    pub fn shared_named(analysis: Arc<Analysis>, name: Arc<str>) -> Tls {
+    pub fn shared(analysis: Arc<Analysis>, name: impl Into<Arc<str>>) -> Tls {
         Tls {
             analysis,
-            name: Some(name),
+            name: Some(name.into()),
         }
     }
 
@@ -274,8 +262,8 @@ impl Tls {
 
     fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
         match &self.name {
-            Some(name) if s.contains(MARK) => Cow::Owned(s.replace(&marked_name(name.len()), name)),
-            _ => Cow::Borrowed(s),
+            Some(name) => render(s, name),
+            None => Cow::Borrowed(s),
         }
     }
 

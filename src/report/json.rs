@@ -3,8 +3,6 @@
 
 use std::io::{self, Write};
 
-use crate::text::JsonSafeWriter;
-
 use serde::Serialize;
 
 use super::{ReportInput, accounts, regions};
@@ -96,10 +94,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
 /// encoded: never the whole text in memory (an organization's report runs to hundreds of
 /// megabytes).
 pub(super) fn write_safe(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
-    // Buffered before escaping: the escaping sees large pieces, not every token.
-    let mut safe = io::BufWriter::with_capacity(1 << 16, JsonSafeWriter::new(out));
-    write(input, &mut safe)?;
-    safe.into_inner().map_err(|e| e.into_error())?.finish()
+    crate::text::write_json_safe(out, |safe| write(input, safe))
 }
 
 /// The report, the same bytes as serde_json's pretty printer gives the whole of it. The

@@ -616,7 +616,7 @@ fn appendix(out: &mut String, ev: &Evaluation) {
 
 fn sorted(r: &CheckResult) -> Vec<&Finding> {
     let mut v: Vec<&Finding> = r.findings.iter().collect();
-    v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id)));
+    v.sort_by(|a, b| crate::compliance::Finding::listing_order(a, b));
     v
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::text::JsonSafeWriter;
+use crate::text::write_json_safe;
 
 /// Every zstd frame begins with these bytes.
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
@@ -38,7 +38,7 @@ pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
 }
 
 /// Writes `value` as a snapshot with every character a terminal could act on escaped (see
-/// [`JsonSafeWriter`]) and a final newline: pretty JSON to read, or, when `compress`, compact
+/// [`crate::text::JsonSafeWriter`]) and a final newline: pretty JSON to read, or, when `compress`, compact
 /// JSON compressed (half the text to parse again when it is loaded).
 pub fn write(out: &mut dyn Write, compress: bool, value: &impl Serialize) -> io::Result<()> {
     if compress {
@@ -52,16 +52,15 @@ pub fn write(out: &mut dyn Write, compress: bool, value: &impl Serialize) -> io:
 }
 
 fn write_json(out: &mut dyn Write, value: &impl Serialize, pretty: bool) -> io::Result<()> {
-    // Buffered before escaping: the escaping sees large pieces, not every token.
-    let mut safe = io::BufWriter::with_capacity(BUFFER, JsonSafeWriter::new(out));
-    if pretty {
-        serde_json::to_writer_pretty(&mut safe, value)
-    } else {
-        serde_json::to_writer(&mut safe, value)
-    }
-    .map_err(io::Error::other)?;
-    safe.write_all(b"\n")?;
-    safe.into_inner().map_err(|e| e.into_error())?.finish()
+    write_json_safe(out, |safe| {
+        if pretty {
+            serde_json::to_writer_pretty(&mut *safe, value)
+        } else {
+            serde_json::to_writer(&mut *safe, value)
+        }
+        .map_err(io::Error::other)?;
+        safe.write_all(b"\n")
+    })
 }
 
 /// Writes `value` as a snapshot file at `path` (compressed when it ends in `.zst`).

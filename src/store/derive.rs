@@ -137,21 +137,21 @@ impl Shapes {
     }
 }
 
-/// [`bucket_tls`], shared with every bucket of the same policy shape when that is exact.
+/// What [`derive_tls`] gives `bucket`, without changing it.
 pub fn bucket_tls_shared(
     bucket: &Bucket,
     partition: Partition,
     rcps: &[ParsedRcp],
     shapes: &Shapes,
 ) -> Tls {
-    match shared_analysis(bucket, partition, rcps, shapes) {
-        Some((a, _)) => Tls::shared(a, &bucket.name),
-        None => Tls::own(bucket_tls(bucket, partition, rcps)),
-    }
+    let mut b = bucket.clone();
+    derive_tls(&mut b, partition, rcps, shapes);
+    b.tls
 }
 
-/// Derives `bucket.tls` as [`bucket_tls_shared`] does; a bucket that shares its shape's
-/// analysis also keeps its policy text as the shape's template, rendered when read.
+/// Derives `bucket.tls`: [`bucket_tls`], shared with the buckets of its policy shape when that
+/// is exact. A bucket that shares its shape's analysis also keeps its policy text as the
+/// shape's template, rendered when read.
 pub fn derive_tls(bucket: &mut Bucket, partition: Partition, rcps: &[ParsedRcp], shapes: &Shapes) {
     match shared_analysis(bucket, partition, rcps, shapes) {
         Some((analysis, template)) => {
@@ -159,7 +159,7 @@ pub fn derive_tls(bucket: &mut Bucket, partition: Partition, rcps: &[ParsedRcp],
             if let (Some(template), PolicyText::Present { text }) = (template, &mut bucket.policy) {
                 *text = PolicyBody::shared(template, name.clone());
             }
-            bucket.tls = Tls::shared_named(analysis, name);
+            bucket.tls = Tls::shared(analysis, name);
         }
         None => bucket.tls = Tls::own(bucket_tls(bucket, partition, rcps)),
     }

@@ -146,7 +146,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                     let marked = shape::marked_name(name.len());
                     Arc::new(analyze(&Target::new(marked, partition), &inputs))
                 });
-                Tls::shared(shared.clone(), name)
+                Tls::shared(shared.clone(), *name)
             } else {
                 Tls::own(analyze(&Target::new(*name, partition), &inputs))
             };

@@ -448,7 +448,7 @@ fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w
         .flat_map(|c| &c.findings)
         .filter(|f| f.status.at_or_below(crate::compliance::Status::Partial))
         .collect();
-    open.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id)));
+    open.sort_by(|a, b| Finding::listing_order(a, b));
     let passing = NETWORK_CHECKS
         .iter()
         .filter_map(|c| eval.check(c))
