@@ -34,6 +34,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/intransit-latency.XXXXXX")
 cargo build --release --quiet --manifest-path "$ROOT/tests/e2e/latency_endpoint/Cargo.toml" \
     --target-dir "$TARGET/latency-endpoint"
 ENDPOINT_BIN="$TARGET/latency-endpoint/release/latency-endpoint"
+# shellcheck source=tests/e2e/ready.sh
+. "$ROOT/tests/e2e/ready.sh"
 
 EP_PID=
 cleanup() {
@@ -55,12 +57,7 @@ for run in $(seq 1 "$RUNS"); do
     "$ENDPOINT_BIN" --port 0 --latency-ms "$LATENCY_MS" --buckets "$BUCKETS" --regions "$REGIONS" \
         >"$WORK/ep.out" 2>"$WORK/ep.err" &
     EP_PID=$!
-    for _ in $(seq 1 100); do
-        grep -q '^READY ' "$WORK/ep.out" 2>/dev/null && break
-        sleep 0.05
-    done
-    ENDPOINT=$(awk '/^READY /{print $2}' "$WORK/ep.out")
-    [ -n "$ENDPOINT" ] || { echo "the latency endpoint did not start:" >&2; cat "$WORK/ep.err" >&2; exit 1; }
+    ENDPOINT=$(ready_endpoint "$WORK/ep.out" "$WORK/ep.err" "the latency endpoint" 100 0.05) || exit 1
 
     echo "== run $run/$RUNS: intransit scan against $ENDPOINT"
     # Exit 3 or 4 (reads failed) still writes the snapshot: the checks below say what failed.

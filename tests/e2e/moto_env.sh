@@ -11,12 +11,9 @@ trap cleanup EXIT
 
 "$PY" "$E2E/moto_launcher.py" --port 0 >"$WORK/moto.out" 2>"$WORK/moto.err" &
 MOTO_PID=$!
-for _ in $(seq 1 300); do
-    grep -q '^READY ' "$WORK/moto.out" 2>/dev/null && break
-    sleep 0.1
-done
-ENDPOINT=$(awk '/^READY /{print $2}' "$WORK/moto.out")
-[ -n "$ENDPOINT" ] || { echo "moto_launcher.py did not start:" >&2; cat "$WORK/moto.err" >&2; exit 1; }
+# shellcheck source=tests/e2e/ready.sh
+. "$E2E/ready.sh"
+ENDPOINT=$(ready_endpoint "$WORK/moto.out" "$WORK/moto.err" moto_launcher.py 300 0.1) || exit 1
 
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true

@@ -528,6 +528,15 @@ fn bucket_index(name: &str, state: &State) -> Option<usize> {
     (i < state.buckets).then_some(i)
 }
 
+fn no_such_bucket(bucket: &str) -> Response {
+    s3_error(
+        404,
+        "NoSuchBucket",
+        "The specified bucket does not exist",
+        bucket,
+    )
+}
+
 fn s3_error(status: u16, code: &str, message: &str, bucket: &str) -> Response {
     xml(
         status,
@@ -587,12 +596,7 @@ fn s3_answer(request: &Request, state: &State) -> (String, Response) {
     }
     if param("policy").is_some() {
         let response = match bucket_index(bucket, state) {
-            None => s3_error(
-                404,
-                "NoSuchBucket",
-                "The specified bucket does not exist",
-                bucket,
-            ),
+            None => no_such_bucket(bucket),
             Some(i) if i % 2 == 0 => Response {
                 status: 200,
                 content_type: "application/json",
@@ -610,12 +614,7 @@ fn s3_answer(request: &Request, state: &State) -> (String, Response) {
     }
     if param("location").is_some() {
         let response = match bucket_index(bucket, state) {
-            None => s3_error(
-                404,
-                "NoSuchBucket",
-                "The specified bucket does not exist",
-                bucket,
-            ),
+            None => no_such_bucket(bucket),
             Some(i) => {
                 let region = &state.regions[i % state.regions.len()];
                 let constraint = if region == "us-east-1" { "" } else { region };
