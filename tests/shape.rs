@@ -287,3 +287,63 @@ fn the_store_keeps_each_bucket_policy_exactly_as_read_when_its_shape_is_shared()
         }
     });
 }
+
+#[test]
+fn a_snapshot_read_back_shares_one_text_per_template_and_keeps_every_text_exactly() {
+    use intransit::model::{Mode, Snapshot};
+    use intransit::store::{Store, Update};
+    let (_, original, text, _) = corpus_cases().swap_remove(0);
+    // Same shape under three names; an escape and a mark (never shared); a text without the
+    // name (shared by identity); a name that is not plain (never shared).
+    let policies: Vec<(&str, String)> = vec![
+        ("first-bucket", text.replace(&original, "first-bucket")),
+        ("other-bucket", text.replace(&original, "other-bucket")),
+        ("x", text.replace(&original, "x")),
+        (
+            "escaped-bucket",
+            text.replace(&original, "escaped\\u002dbucket"),
+        ),
+        ("marked-bucket", text.replace(&original, "marked-bucket^")),
+        ("nameless-a", text.replace(&original, "elsewhere")),
+        ("nameless-b", text.replace(&original, "elsewhere")),
+        ("we*rd", text.replace(&original, "we*rd")),
+    ];
+    let store = Store::new(Mode::Snapshot);
+    store.apply_all(policies.iter().map(|(n, t)| {
+        Update::Bucket(Box::new(bucket(
+            n,
+            ACCOUNT,
+            PolicyText::Present {
+                text: t.as_str().into(),
+            },
+        )))
+    }));
+    let json = serde_json::to_vec(&store.snapshot()).unwrap();
+    let read = Snapshot::read_for_store("t.json", json.as_slice(), || None).unwrap();
+    let body = |name: &str| {
+        let b = read.estate.buckets.iter().find(|b| b.name == name).unwrap();
+        match &b.policy {
+            PolicyText::Present { text } => text.clone(),
+            other => panic!("{name}: {other:?}"),
+        }
+    };
+    for (n, t) in &policies {
+        assert_eq!(body(n).text(), t.as_str(), "{n}: the text as written");
+    }
+    let template = |n: &str| body(n).template().cloned();
+    let (first, other) = (
+        template("first-bucket").unwrap(),
+        template("other-bucket").unwrap(),
+    );
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &other),
+        "one text for the shape"
+    );
+    assert!(template("escaped-bucket").is_none() && template("marked-bucket").is_none());
+    assert!(template("we*rd").is_none());
+    let (a, b) = (
+        template("nameless-a").unwrap(),
+        template("nameless-b").unwrap(),
+    );
+    assert!(std::sync::Arc::ptr_eq(&a, &b), "identical texts are one");
+}

@@ -206,6 +206,16 @@ pub enum BucketPart {
     TlsFloor,
 }
 
+/// The bucket analysis a finding's statements and gaps come from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BucketEvidence {
+    pub tls: Tls,
+    pub part: BucketPart,
+    /// The analysis' facts (`verdict`, `min_tls`, each warning, the error) lead and close the
+    /// finding's attributes, read from the analysis instead of copied.
+    pub facts: bool,
+}
+
 /// What decided a finding: attributes of the resource, the policy statements (bucket policy,
 /// RCP) with their index and Sid, and the fetch errors behind an `unknown`.
 ///
@@ -221,8 +231,9 @@ pub struct Evidence {
     /// Gaps of its own, beside the bucket's.
     pub own_gaps: Vec<String>,
     pub errors: Vec<FetchError>,
-    /// The bucket analysis the statements and gaps come from.
-    pub bucket: Option<(Tls, BucketPart)>,
+    /// The bucket analysis the statements and gaps (and, with `facts`, the TLS attributes)
+    /// come from.
+    pub bucket: Option<BucketEvidence>,
 }
 
 /// Evidence as written: every statement and gap spelled out.
@@ -245,7 +256,7 @@ impl Serialize for Evidence {
     /// rendered, for the time it takes to write them.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         EvidenceData {
-            attributes: &self.attributes,
+            attributes: self.attributes(),
             statements: self.statements(),
             gaps: self.gaps(),
             errors: &self.errors,
@@ -275,11 +286,48 @@ impl Evidence {
         self
     }
 
+    /// The facts that decided the finding: a bucket's `verdict` and `min_tls`, then its own
+    /// attributes, then the bucket's warnings and error.
+    pub fn attributes(&self) -> Cow<'_, [Attribute]> {
+        let Some(BucketEvidence {
+            tls, facts: true, ..
+        }) = &self.bucket
+        else {
+            return Cow::Borrowed(&self.attributes);
+        };
+        let fact = |name: &'static str, value: Text| Attribute {
+            name: name.into(),
+            value,
+        };
+        let mut out = vec![
+            fact("verdict", tls.verdict().as_str().into()),
+            fact(
+                "min_tls",
+                tls.min_tls().map_or("none", |v| v.as_str()).into(),
+            ),
+        ];
+        out.extend(self.attributes.iter().cloned());
+        for w in tls.warnings() {
+            let kind = kind_name(&w.kind);
+            out.push(fact(
+                "warning",
+                match w.statement {
+                    Some(i) => format!("{kind} (statement {i})").into(),
+                    None => kind.into(),
+                },
+            ));
+        }
+        if let Some(err) = tls.error() {
+            out.push(fact("error", err.into_owned().into()));
+        }
+        Cow::Owned(out)
+    }
+
     /// The statements that deny plain HTTP or set a TLS floor; a bucket's in the order of
     /// [`statement_order`].
     pub fn statements(&self) -> Vec<crate::policy::Evidence> {
         let mut out = self.own_statements.clone();
-        if let Some((tls, part)) = &self.bucket {
+        if let Some(BucketEvidence { tls, part, .. }) = &self.bucket {
             out.extend(tls.evidence().filter(|e| {
                 *part == BucketPart::All || e.roles.contains(&crate::policy::Role::SetsTlsFloor)
             }));
@@ -295,7 +343,12 @@ impl Evidence {
             .iter()
             .map(|g| Cow::Borrowed(g.as_str()))
             .collect();
-        if let Some((tls, BucketPart::All)) = &self.bucket {
+        if let Some(BucketEvidence {
+            tls,
+            part: BucketPart::All,
+            ..
+        }) = &self.bucket
+        {
             out.extend(tls.gap_messages());
         }
         out
@@ -304,7 +357,7 @@ impl Evidence {
     /// One line for CSV and tables: `name=value; ...; statements 0 "Sid", 1`.
     pub fn pointer(&self) -> String {
         let mut parts: Vec<String> = self
-            .attributes
+            .attributes()
             .iter()
             .map(|a| format!("{}={}", a.name, a.value))
             .collect();
@@ -318,6 +371,14 @@ impl Evidence {
         }
         parts.join("; ")
     }
+}
+
+/// A warning kind's name as written (`denies_all_tls`).
+pub(crate) fn kind_name<T: Serialize>(kind: &T) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Bucket policy first, then RCPs by id, each in document order: independent of the order

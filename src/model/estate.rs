@@ -127,6 +127,14 @@ impl PolicyBody {
         }
     }
 
+    /// The bucket name a shared template is rendered with.
+    pub fn shared_name(&self) -> Option<&Arc<str>> {
+        match &self.0 {
+            Body::Own(_) => None,
+            Body::Shared { name, .. } => Some(name),
+        }
+    }
+
     /// The shared template, when the text is one.
     pub fn template(&self) -> Option<&Arc<str>> {
         match &self.0 {

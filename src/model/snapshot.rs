@@ -2,12 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::PolicyBody;
 use super::{
     Account, Bucket, BucketEncryption, Connectivity, ContextRead, DataCatalog, Estate, FetchError,
     PolicyText, PublicAccessBlock, ResourceControlPolicy, Table, Workgroup,
 };
 use crate::model::AthenaUsage;
 use crate::policy::Tls;
+use crate::policy::shape::Templates;
+use std::sync::Arc;
 
 pub const SNAPSHOT_SCHEMA: &str = "intransit.snapshot/v1";
 
@@ -185,11 +188,7 @@ impl Snapshot {
             scan: file.scan,
             estate: Estate {
                 accounts: file.accounts,
-                buckets: file
-                    .buckets
-                    .into_iter()
-                    .map(BucketIn::into_bucket)
-                    .collect(),
+                buckets: file.buckets,
                 workgroups: file.workgroups,
                 catalogs: file.catalogs,
                 tables: file.tables,
@@ -226,7 +225,8 @@ struct SnapshotIn {
     schema: String,
     scan: ScanMeta,
     accounts: Vec<Account>,
-    buckets: Vec<BucketIn>,
+    #[serde(deserialize_with = "buckets_sharing_templates")]
+    buckets: Vec<Bucket>,
     workgroups: Vec<Workgroup>,
     catalogs: Vec<DataCatalog>,
     tables: Vec<Table>,
@@ -250,6 +250,40 @@ struct BucketIn {
     #[serde(default)]
     context: ContextRead,
     errors: Vec<FetchError>,
+}
+
+/// The buckets of a file, each policy text shared with the buckets of its template as soon as
+/// the bucket is read: only one bucket's own copy is alive at a time.
+fn buckets_sharing_templates<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<Bucket>, D::Error> {
+    struct Buckets;
+    impl<'de> serde::de::Visitor<'de> for Buckets {
+        type Value = Vec<Bucket>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of buckets")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<Bucket>, A::Error> {
+            let mut templates = Templates::default();
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+            while let Some(b) = seq.next_element::<BucketIn>()? {
+                let mut b = b.into_bucket();
+                if let PolicyText::Present { text } = &mut b.policy
+                    && let Some(template) = templates.share(&text.text(), &b.name)
+                {
+                    *text = PolicyBody::shared(template, Arc::from(b.name.as_str()));
+                }
+                out.push(b);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Buckets)
 }
 
 impl BucketIn {

@@ -53,6 +53,26 @@ pub fn template(text: &str, bucket: &str) -> Option<String> {
     Some(text.replace(bucket, &marked_name(bucket.len())))
 }
 
+/// Policy texts read from a file, kept once per template: buckets whose policies differ only
+/// in their own name share one text from the moment they are read, so a large snapshot never
+/// holds a copy per bucket.
+#[derive(Default)]
+pub struct Templates(std::collections::HashSet<Arc<str>>);
+
+impl Templates {
+    /// The shared template of `text` for the bucket `name`, when it renders back to exactly
+    /// `text` (see [`template`]).
+    pub fn share(&mut self, text: &str, name: &str) -> Option<Arc<str>> {
+        let template = template(text, name)?;
+        if let Some(known) = self.0.get(template.as_str()) {
+            return Some(known.clone());
+        }
+        let template: Arc<str> = Arc::from(template);
+        self.0.insert(template.clone());
+        Some(template)
+    }
+}
+
 /// The marked name of `len` characters.
 pub fn marked_name(len: usize) -> String {
     std::iter::repeat_n(MARK, len).collect()

@@ -755,7 +755,7 @@ fn check_section(out: &mut String, index: usize, r: &CheckResult) {
 fn attributes_line(f: &Finding) -> String {
     let parts: Vec<String> = f
         .evidence
-        .attributes
+        .attributes()
         .iter()
         .map(|a| format!("{}={}", a.name, a.value))
         .collect();

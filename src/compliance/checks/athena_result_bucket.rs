@@ -4,7 +4,9 @@
 
 use super::athena_enforce_configuration::workgroup_evidence;
 use super::{Check, Context, bucket_evidence};
-use crate::compliance::finding::{Finding, ResourceKind, Severity, Status};
+use crate::compliance::finding::{
+    Attribute, BucketEvidence, Finding, ResourceKind, Severity, Status,
+};
 use crate::policy::Verdict;
 
 pub const ID: &str = "athena.result_bucket_https";
@@ -63,15 +65,16 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                         Some(b) => {
                             let be = bucket_evidence(b);
                             evidence.attributes.extend(
-                                be.attributes
-                                    .into_iter()
+                                be.attributes()
+                                    .iter()
                                     .filter(|a| a.name != "athena")
-                                    .map(|mut a| {
-                                        a.name = format!("result_bucket.{}", a.name).into();
-                                        a
+                                    .map(|a| Attribute {
+                                        name: format!("result_bucket.{}", a.name).into(),
+                                        value: a.value.clone(),
                                     }),
                             );
-                            evidence.bucket = be.bucket;
+                            evidence.bucket =
+                                be.bucket.map(|b| BucketEvidence { facts: false, ..b });
                             evidence.errors.extend(be.errors);
                             match b.tls.verdict() {
                                 Verdict::Enforced => (

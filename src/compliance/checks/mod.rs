@@ -18,7 +18,9 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-use super::finding::{BucketPart, Evidence, Finding, Resource, ResourceKind, Severity, Status};
+use super::finding::{
+    BucketEvidence, BucketPart, Evidence, Finding, Resource, ResourceKind, Severity, Status,
+};
 use crate::model::{Bucket, Estate, FetchError, Partition, Workgroup};
 
 /// A check: what it asserts and the function that decides it.
@@ -57,13 +59,17 @@ pub fn run(check: &Check, estate: &Estate) -> Vec<Finding> {
 }
 
 pub(crate) fn run_with(check: &Check, ctx: &Context<'_>) -> Vec<Finding> {
-    let findings = (check.run)(ctx);
+    let mut findings = (check.run)(ctx);
+    let in_order = |a: &Finding, b: &Finding| a.resource.cmp(&b.resource).then(a.id.cmp(&b.id));
+    if findings.is_sorted_by(|a, b| in_order(a, b).is_le()) {
+        // The bucket checks walk the buckets in resource order: no copy at all.
+        findings.dedup_by(|a, b| a.id == b.id);
+        findings.shrink_to_fit();
+        return findings;
+    }
     // Sorted as positions, then moved once: a finding is a few hundred bytes.
     let mut order: Vec<u32> = (0..findings.len() as u32).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&findings[a as usize], &findings[b as usize]);
-        a.resource.cmp(&b.resource).then(a.id.cmp(&b.id))
-    });
+    order.sort_by(|&a, &b| in_order(&findings[a as usize], &findings[b as usize]));
     let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
     let mut sorted: Vec<Finding> = Vec::with_capacity(order.len());
     sorted.extend(order.iter().filter_map(|&i| slots[i as usize].take()));
@@ -296,28 +302,15 @@ pub(crate) fn athena_path(b: &Bucket) -> Option<String> {
 
 /// Bucket facts shared by the bucket checks: verdict, deciding statements, gaps, warnings.
 pub(crate) fn bucket_evidence(b: &Bucket) -> Evidence {
-    let tls = &b.tls;
-    let mut ev = Evidence::default().attr("verdict", tls.verdict().as_str());
-    ev = ev.attr(
-        "min_tls",
-        tls.min_tls().map(|v| v.as_str()).unwrap_or("none"),
-    );
+    let mut ev = Evidence::default();
     if let Some(role) = athena_path(b) {
         ev = ev.attr("athena", role);
     }
-    for w in tls.warnings() {
-        ev = ev.attr(
-            "warning",
-            match w.statement {
-                Some(i) => format!("{} (statement {i})", kind_name(&w.kind)),
-                None => kind_name(&w.kind),
-            },
-        );
-    }
-    if let Some(err) = tls.error() {
-        ev = ev.attr("error", err.into_owned());
-    }
-    ev.bucket = Some((tls.clone(), BucketPart::All));
+    ev.bucket = Some(BucketEvidence {
+        tls: b.tls.clone(),
+        part: BucketPart::All,
+        facts: true,
+    });
     ev.errors = b
         .errors
         .iter()
@@ -325,11 +318,4 @@ pub(crate) fn bucket_evidence(b: &Bucket) -> Evidence {
         .cloned()
         .collect();
     ev
-}
-
-fn kind_name<T: Serialize>(kind: &T) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }

@@ -28,6 +28,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         &["s3:ListBuckets", "s3:ListAllMyBuckets"],
         "S3 buckets",
     );
+    out.reserve_exact(ctx.estate.buckets.len());
     for b in ctx.buckets_in_order() {
         let tls = &b.tls;
         let status = match tls.verdict() {

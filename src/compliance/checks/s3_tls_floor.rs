@@ -27,7 +27,7 @@ pub const CHECK: Check = Check {
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(ctx.estate.buckets.len());
     for b in ctx.buckets_in_order() {
         let tls = &b.tls;
         let denies_all = tls.has_warning(WarningKind::DeniesAllTls);
@@ -72,7 +72,9 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         };
         let path = athena_path(b);
         let mut evidence = bucket_evidence(b);
-        evidence.bucket = Some((b.tls.clone(), BucketPart::TlsFloor));
+        if let Some(bucket) = &mut evidence.bucket {
+            bucket.part = BucketPart::TlsFloor;
+        }
         let mut f = Finding::new(ID, status, Severity::Low, ctx.bucket_resource(b), message)
             .with_evidence(evidence);
         if let Some(n) = note {

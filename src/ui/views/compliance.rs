@@ -612,10 +612,11 @@ pub fn finding_doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize
         doc.push(kv("Region", clean(r), t));
     }
     let ev = &f.evidence;
-    if !ev.attributes.is_empty() {
+    let attributes = ev.attributes();
+    if !attributes.is_empty() {
         doc.blank();
         doc.heading("Evidence", t);
-        for a in &ev.attributes {
+        for a in attributes.iter() {
             doc.push(kv(&clean(&a.name), clean(&a.value), t));
         }
     }
