@@ -39,6 +39,18 @@ fn mb(bytes: usize) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
+/// Peak resident set so far, from `/proc/self/status` (Linux).
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "?".to_string())
+}
+
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: memory SNAPSHOT");
@@ -52,10 +64,11 @@ fn main() {
     let store = runtime.block_on(scan.finish()).expect("loaded");
     let loaded = LIVE.load(Ordering::Relaxed);
     println!(
-        "load: {:.2} s, live {}, peak {}",
+        "load: {:.2} s, live {}, peak {}, peak RSS {}",
         t.elapsed().as_secs_f64(),
         mb(loaded),
-        mb(PEAK.load(Ordering::Relaxed))
+        mb(PEAK.load(Ordering::Relaxed)),
+        peak_rss()
     );
     println!(
         "  sizes: finding {} B, resource {} B, evidence {} B, bucket {} B",
@@ -86,16 +99,29 @@ fn main() {
                 added / findings.len().max(1),
                 t.elapsed().as_secs_f64() * 1e3
             );
+            let owned = |t: &Option<std::borrow::Cow<'static, str>>| match t {
+                Some(std::borrow::Cow::Owned(s)) => s.len(),
+                _ => 0,
+            };
+            let messages: usize = findings.iter().map(|f| owned(&f.stored_message)).sum();
+            let ids: usize = findings.iter().map(|f| f.id.len()).sum();
+            println!(
+                "  {:<30} ids {}, messages written for the finding {}",
+                "",
+                mb(ids),
+                mb(messages)
+            );
         }
         PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
         let before = LIVE.load(Ordering::Relaxed);
         let t = Instant::now();
         let evaluation = evaluate(&Catalog::builtin(), &s.estate);
         println!(
-            "evaluate: {:.2} s, adds {} (peak {} above the estate)",
+            "evaluate: {:.2} s, adds {} (peak {} above the estate), peak RSS {}",
             t.elapsed().as_secs_f64(),
             mb(LIVE.load(Ordering::Relaxed) - before),
-            mb(PEAK.load(Ordering::Relaxed) - before)
+            mb(PEAK.load(Ordering::Relaxed) - before),
+            peak_rss()
         );
         std::mem::forget(evaluation);
     });

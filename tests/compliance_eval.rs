@@ -17,7 +17,7 @@ fn run(check: &str, estate: &Estate) -> Vec<Finding> {
 fn by_resource(findings: &[Finding]) -> BTreeMap<String, Status> {
     findings
         .iter()
-        .map(|f| (f.resource.id.clone(), f.status))
+        .map(|f| (f.resource.id.to_string(), f.status))
         .collect()
 }
 
@@ -222,25 +222,25 @@ fn bucket_findings_follow_the_verdict_and_rank_the_athena_data_path_higher() {
     assert_eq!(s["lake-euw1"], Status::Pass);
     let results = f
         .iter()
-        .find(|f| f.resource.id == "results-euw1")
+        .find(|f| &*f.resource.id == "results-euw1")
         .expect("finding");
     assert!(results.athena_data_path);
     assert_eq!(results.severity, Severity::High);
     assert!(
         results
-            .message
+            .message()
             .contains("query results of workgroup eu-west-1/adhoc"),
         "{}",
-        results.message
+        results.message()
     );
     let lake = f
         .iter()
-        .find(|f| f.resource.id == "lake-euw1")
+        .find(|f| &*f.resource.id == "lake-euw1")
         .expect("finding");
     assert!(
-        lake.message.contains("resource control policy"),
+        lake.message().contains("resource control policy"),
         "{}",
-        lake.message
+        lake.message()
     );
     assert_eq!(lake.evidence.statements().len(), 1);
     assert_eq!(
@@ -249,7 +249,7 @@ fn bucket_findings_follow_the_verdict_and_rank_the_athena_data_path_higher() {
     );
     let locked = f
         .iter()
-        .find(|f| f.resource.id == "locked-use1")
+        .find(|f| &*f.resource.id == "locked-use1")
         .expect("finding");
     assert_eq!(locked.evidence.errors.len(), 1);
     assert_eq!(
@@ -258,7 +258,7 @@ fn bucket_findings_follow_the_verdict_and_rank_the_athena_data_path_higher() {
     );
     let partial = f
         .iter()
-        .find(|f| f.resource.id == "data-use1")
+        .find(|f| &*f.resource.id == "data-use1")
         .expect("finding");
     assert!(!partial.evidence.gaps().is_empty());
     assert_eq!(partial.evidence.statements()[0].statement, 0);
@@ -270,7 +270,7 @@ fn a_missing_tls_floor_passes_with_a_note() {
     let f = run("s3.tls_floor", &e);
     let with = f
         .iter()
-        .find(|f| f.resource.id == "results-use1")
+        .find(|f| &*f.resource.id == "results-use1")
         .expect("finding");
     assert_eq!(with.status, Status::Pass);
     assert!(with.note.is_none());
@@ -285,7 +285,7 @@ fn a_missing_tls_floor_passes_with_a_note() {
     );
     let without = f
         .iter()
-        .find(|f| f.resource.id == "results-euw1")
+        .find(|f| &*f.resource.id == "results-euw1")
         .expect("finding");
     assert_eq!(without.status, Status::Pass);
     assert!(
@@ -356,9 +356,9 @@ fn listing_failures_make_a_region_unknown() {
         .expect("finding");
     assert_eq!(u.evidence.errors.len(), 1);
     assert!(
-        u.message.contains("athena:ListWorkGroups: AccessDenied"),
+        u.message().contains("athena:ListWorkGroups: AccessDenied"),
         "{}",
-        u.message
+        u.message()
     );
 }
 
@@ -425,9 +425,9 @@ fn tunnel_status(t: VpnTunnel, other: VpnTunnel) -> (Status, String) {
     let f = run("vpn.tunnels", &e);
     let first = f
         .iter()
-        .find(|f| f.resource.id == "vpn-1/192.0.2.1")
+        .find(|f| &*f.resource.id == "vpn-1/192.0.2.1")
         .expect("finding");
-    (first.status, first.message.to_string())
+    (first.status, first.message().to_string())
 }
 
 #[test]
@@ -540,12 +540,12 @@ fn dx_links_need_macsec_must_encrypt() {
     assert_eq!(s[&format!("{A}/ap-southeast-2")], Status::Unknown);
     let none = f
         .iter()
-        .find(|f| f.resource.id == "dx-none")
+        .find(|f| &*f.resource.id == "dx-none")
         .expect("finding");
     assert!(
-        none.message.contains("relies on TLS end to end"),
+        none.message().contains("relies on TLS end to end"),
         "{}",
-        none.message
+        none.message()
     );
     assert!(
         none.evidence
@@ -584,7 +584,11 @@ fn the_rcp_check_judges_each_account_on_its_rcps_alone() {
     });
     let f = run("org.rcp_tls", &empty);
     assert_eq!(f[0].status, Status::Pass);
-    assert!(f[0].message.contains("no bucket yet"), "{}", f[0].message);
+    assert!(
+        f[0].message().contains("no bucket yet"),
+        "{}",
+        f[0].message()
+    );
 }
 
 // ---- the demo -----------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ fn every_console_status_is_the_reports_worst_finding() {
 
 fn report_status_of(eval: &Evaluation, check: &str, id: &str) -> Status {
     eval.check(check)
-        .and_then(|c| c.findings.iter().find(|f| f.resource.id == id))
+        .and_then(|c| c.findings.iter().find(|f| *f.resource.id == *id))
         .map(|f| f.status)
         .unwrap_or_else(|| panic!("{check} judges {id}"))
 }
@@ -152,7 +152,7 @@ fn check_status(eval: &Evaluation, check: &str, p: &Place) -> Option<Status> {
     eval.check(check)?
         .findings
         .iter()
-        .find(|f| f.resource.id == p.key())
+        .find(|f| *f.resource.id == *p.key())
         .map(|f| f.status)
 }
 

@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use thin_vec::ThinVec;
 
 use crate::model::FetchError;
 use crate::policy::Tls;
@@ -171,20 +172,21 @@ impl fmt::Display for ResourceKind {
     }
 }
 
-/// The resource a finding is about.
+/// The resource a finding is about. Its words are shared: a bucket's name with its analysis,
+/// account ids and regions with every resource of the estate.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Resource {
     pub kind: ResourceKind,
     /// Unique within its kind: bucket name, `region/workgroup`, `vpn-id/outside-ip`, `dxcon-id`,
     /// account id, `account/region`.
-    pub id: String,
-    pub account_id: String,
+    pub id: Arc<str>,
+    pub account_id: Arc<str>,
     /// `None` for account-wide resources.
-    pub region: Option<String>,
+    pub region: Option<Arc<str>>,
     /// The ARN, when the resource has one.
-    pub arn: Option<String>,
+    pub arn: Option<Arc<str>>,
     /// A friendly name (VPN connection name, DX connection name, account name).
-    pub name: Option<String>,
+    pub name: Option<Arc<str>>,
 }
 
 /// Words of a finding: most are the same for thousands of resources and are not copied.
@@ -225,12 +227,12 @@ pub struct BucketEvidence {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(from = "EvidenceOwned")]
 pub struct Evidence {
-    pub attributes: Vec<Attribute>,
+    pub attributes: ThinVec<Attribute>,
     /// Statements of its own (an RCP judged alone), beside the bucket's.
-    pub own_statements: Vec<crate::policy::Evidence>,
+    pub own_statements: ThinVec<crate::policy::Evidence>,
     /// Gaps of its own, beside the bucket's.
-    pub own_gaps: Vec<String>,
-    pub errors: Vec<FetchError>,
+    pub own_gaps: ThinVec<String>,
+    pub errors: ThinVec<FetchError>,
     /// The bucket analysis the statements and gaps (and, with `facts`, the TLS attributes)
     /// come from.
     pub bucket: Option<BucketEvidence>,
@@ -259,7 +261,7 @@ impl Serialize for Evidence {
             attributes: self.attributes(),
             statements: self.statements(),
             gaps: self.gaps(),
-            errors: &self.errors,
+            errors: &self.errors[..],
         }
         .serialize(s)
     }
@@ -268,10 +270,10 @@ impl Serialize for Evidence {
 impl From<EvidenceOwned> for Evidence {
     fn from(d: EvidenceOwned) -> Evidence {
         Evidence {
-            attributes: d.attributes,
-            own_statements: d.statements,
-            own_gaps: d.gaps,
-            errors: d.errors,
+            attributes: d.attributes.into(),
+            own_statements: d.statements.into(),
+            own_gaps: d.gaps.into(),
+            errors: d.errors.into(),
             bucket: None,
         }
     }
@@ -293,7 +295,7 @@ impl Evidence {
             tls, facts: true, ..
         }) = &self.bucket
         else {
-            return Cow::Borrowed(&self.attributes);
+            return Cow::Borrowed(&self.attributes[..]);
         };
         let fact = |name: &'static str, value: Text| Attribute {
             name: name.into(),
@@ -326,7 +328,7 @@ impl Evidence {
     /// The statements that deny plain HTTP or set a TLS floor; a bucket's in the order of
     /// [`statement_order`].
     pub fn statements(&self) -> Vec<crate::policy::Evidence> {
-        let mut out = self.own_statements.clone();
+        let mut out = self.own_statements.to_vec();
         if let Some(BucketEvidence { tls, part, .. }) = &self.bucket {
             out.extend(tls.evidence().filter(|e| {
                 *part == BucketPart::All || e.roles.contains(&crate::policy::Role::SetsTlsFloor)
@@ -408,7 +410,7 @@ pub fn statement_ref(e: &crate::policy::Evidence) -> String {
 }
 
 /// One check's verdict on one resource.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Finding {
     /// Stable: `check/kind/resource-id` (shared with the controls it decides).
     pub id: Arc<str>,
@@ -418,8 +420,10 @@ pub struct Finding {
     pub severity: Severity,
     /// Shared by the findings of every check about the same bucket.
     pub resource: Arc<Resource>,
-    /// What was found, in words.
-    pub message: Text,
+    /// What was found, in words; `None` when the check says it from the bucket's analysis
+    /// each time it is read. Read it with [`Finding::message`].
+    #[serde(rename = "message")]
+    pub stored_message: Option<Text>,
     /// Context that does not change the status (e.g. "AWS endpoints require TLS 1.2").
     pub note: Option<Text>,
     /// The bucket is read or written by Athena (result location or table data).
@@ -442,10 +446,37 @@ impl Finding {
             status,
             severity,
             resource,
-            message: message.into(),
+            stored_message: Some(message.into()),
             note: None,
             athena_data_path: false,
             evidence: Evidence::default(),
+        }
+    }
+
+    /// A bucket check's finding whose message the check says from the bucket's analysis
+    /// (`evidence.bucket`) when it is read, instead of holding a copy per bucket.
+    pub fn from_analysis(
+        check: &'static str,
+        status: Status,
+        severity: Severity,
+        resource: impl Into<Arc<Resource>>,
+        evidence: Evidence,
+    ) -> Finding {
+        debug_assert!(evidence.bucket.is_some(), "{check}: a bucket's analysis");
+        let mut f = Finding::new(check, status, severity, resource, "").with_evidence(evidence);
+        f.stored_message = None;
+        f
+    }
+
+    /// What was found, in words.
+    pub fn message(&self) -> Cow<'_, str> {
+        match (&self.stored_message, &self.evidence.bucket) {
+            (Some(m), _) => Cow::Borrowed(m),
+            (None, Some(b)) => {
+                let athena = self.evidence.attributes.iter().find(|a| a.name == "athena");
+                super::checks::bucket_message(&self.check, &b.tls, athena.map(|a| &*a.value))
+            }
+            (None, None) => Cow::Borrowed(""),
         }
     }
 
@@ -467,6 +498,24 @@ impl Finding {
     /// The order findings are listed in everywhere: [`Finding::sort_key`], then id.
     pub fn listing_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
         a.sort_key().cmp(&b.sort_key()).then(a.id.cmp(&b.id))
+    }
+}
+
+impl Serialize for Finding {
+    /// The fields in their order, the message said when written.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Finding", 9)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("check", &self.check)?;
+        st.serialize_field("status", &self.status)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("resource", &self.resource)?;
+        st.serialize_field("message", &self.message())?;
+        st.serialize_field("note", &self.note)?;
+        st.serialize_field("athena_data_path", &self.athena_data_path)?;
+        st.serialize_field("evidence", &self.evidence)?;
+        st.end()
     }
 }
 

@@ -182,7 +182,7 @@ fn from_finding(kind: HopKind, id: String, f: Option<&Finding>, missing: &str) -
             kind,
             id,
             verdict: f.status,
-            reason: f.message.to_string(),
+            reason: f.message().into_owned(),
             finding: Some(f.id.to_string()),
         },
         None => Hop {
@@ -269,7 +269,7 @@ fn links(
                 },
                 id: format!("unreadable:{}", f.resource.id),
                 verdict: f.status,
-                reason: f.message.to_string(),
+                reason: f.message().into_owned(),
                 finding: Some(f.id.to_string()),
             };
             let name = format!("{noun} (could not be listed)");

@@ -14,7 +14,7 @@ pub struct ResourceIndex {
 
 fn key(checks: &[CheckResult], (c, f): (u32, u32)) -> (ResourceKind, &str) {
     let r = &checks[c as usize].findings[f as usize].resource;
-    (r.kind, r.id.as_str())
+    (r.kind, &*r.id)
 }
 
 impl ResourceIndex {

@@ -264,6 +264,11 @@ impl Tls {
     }
 
     /// Whether this analysis is shared with other buckets.
+    /// The bucket name a shared analysis is rendered with.
+    pub fn shared_name(&self) -> Option<&Arc<str>> {
+        self.name.as_ref()
+    }
+
     pub fn is_shared(&self) -> bool {
         self.name.is_some()
     }

@@ -66,7 +66,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
                 &f.resource.account_id,
                 f.resource.region.as_deref().unwrap_or(""),
                 f.resource.arn.as_deref().unwrap_or(""),
-                &f.message,
+                &f.message(),
                 f.note.as_deref().unwrap_or(""),
                 &evidence,
                 &controls,

@@ -653,7 +653,7 @@ fn check_section(out: &mut String, index: usize, r: &CheckResult) {
         }
     }
     for (n, f) in findings.iter().enumerate() {
-        let mut message = md_escape(&f.message);
+        let mut message = md_escape(&f.message());
         if let Some(i) = f
             .note
             .as_deref()

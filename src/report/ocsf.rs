@@ -105,7 +105,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         let (status_id, status) = compliance_status(f.status);
         let (severity_id, severity_name) = severity(f);
         let r = &f.resource;
-        let known = accounts.get(r.account_id.as_str());
+        let known = accounts.get(&*r.account_id);
         let partition = known.map_or("aws", |a| a.partition.as_str());
         let mut account = json!({
             "uid": r.account_id,
@@ -139,7 +139,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
             cloud["region"] = json!(region);
             resource["region"] = json!(region);
         }
-        let mut details = vec![f.message.clone()];
+        let mut details = vec![f.message().clone()];
         details.extend(f.note.clone());
         let mut compliance = json!({
             "control": f.check,
@@ -182,7 +182,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
             "status_id": 1,
             "status": "New",
             "time": time,
-            "message": f.message,
+            "message": f.message(),
             "metadata": {
                 "version": OCSF_VERSION,
                 "uid": f.id,

@@ -32,7 +32,7 @@ pub(super) fn workgroup_evidence(w: &crate::model::Workgroup) -> Evidence {
     if let Some(state) = &w.state {
         ev = ev.attr("state", state.clone());
     }
-    ev.errors = w.errors.clone();
+    ev.errors = w.errors.as_slice().into();
     ev
 }
 

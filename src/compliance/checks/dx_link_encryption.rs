@@ -25,17 +25,20 @@ pub const CHECK: Check = Check {
 fn resource(ctx: &Context<'_>, d: &DxConnection) -> Resource {
     Resource {
         kind: ResourceKind::DxConnection,
-        id: d.id.clone(),
-        account_id: d.account_id.clone(),
-        region: Some(d.region.clone()),
-        arn: Some(format!(
-            "arn:{}:directconnect:{}:{}:dxcon/{}",
-            ctx.partition(&d.account_id),
-            d.region,
-            d.account_id,
-            d.id
-        )),
-        name: Some(d.name.clone()),
+        id: d.id.as_str().into(),
+        account_id: d.account_id.as_str().into(),
+        region: Some(d.region.as_str().into()),
+        arn: Some(
+            format!(
+                "arn:{}:directconnect:{}:{}:dxcon/{}",
+                ctx.partition(&d.account_id),
+                d.region,
+                d.account_id,
+                d.id
+            )
+            .into(),
+        ),
+        name: Some(d.name.as_str().into()),
     }
 }
 

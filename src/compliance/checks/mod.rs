@@ -19,9 +19,10 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 
 use super::finding::{
-    BucketEvidence, BucketPart, Evidence, Finding, Resource, ResourceKind, Severity, Status,
+    BucketEvidence, BucketPart, Evidence, Finding, Resource, ResourceKind, Severity, Status, Text,
 };
 use crate::model::{Bucket, Estate, FetchError, Partition, Workgroup};
+use crate::policy::Tls;
 
 /// A check: what it asserts and the function that decides it.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -76,6 +77,21 @@ pub(crate) fn run_with(check: &Check, ctx: &Context<'_>) -> Vec<Finding> {
     sorted.dedup_by(|a, b| a.id == b.id);
     sorted.shrink_to_fit();
     sorted
+}
+
+/// Words many resources repeat (account ids, regions), kept once.
+#[derive(Default)]
+struct Words(std::collections::HashSet<Arc<str>>);
+
+impl Words {
+    fn get(&mut self, word: &str) -> Arc<str> {
+        if let Some(known) = self.0.get(word) {
+            return known.clone();
+        }
+        let word: Arc<str> = Arc::from(word);
+        self.0.insert(word.clone());
+        word
+    }
 }
 
 /// The estate plus the lookups checks share.
@@ -176,29 +192,35 @@ impl<'a> Context<'a> {
     /// The bucket as a finding's resource, one shared value per bucket for every check.
     pub fn bucket_resource(&self, b: &Bucket) -> Arc<Resource> {
         let all = self.bucket_resources.get_or_init(|| {
+            let mut words = Words::default();
             self.estate
                 .buckets
                 .iter()
-                .map(|b| (b.name.as_str(), Arc::new(self.new_bucket_resource(b))))
+                .map(|b| {
+                    (
+                        b.name.as_str(),
+                        Arc::new(self.new_bucket_resource(b, &mut words)),
+                    )
+                })
                 .collect()
         });
         match all.get(b.name.as_str()) {
             Some(r) => r.clone(),
-            None => Arc::new(self.new_bucket_resource(b)),
+            None => Arc::new(self.new_bucket_resource(b, &mut Words::default())),
         }
     }
 
-    fn new_bucket_resource(&self, b: &Bucket) -> Resource {
+    fn new_bucket_resource(&self, b: &Bucket, words: &mut Words) -> Resource {
+        let name = match b.tls.shared_name() {
+            Some(n) if **n == *b.name => n.clone(),
+            _ => Arc::from(b.name.as_str()),
+        };
         Resource {
             kind: ResourceKind::S3Bucket,
-            id: b.name.clone(),
-            account_id: b.account_id.clone(),
-            region: Some(b.region.clone()),
-            arn: Some(format!(
-                "arn:{}:s3:::{}",
-                self.partition(&b.account_id),
-                b.name
-            )),
+            id: name,
+            account_id: words.get(&b.account_id),
+            region: Some(words.get(&b.region)),
+            arn: Some(format!("arn:{}:s3:::{}", self.partition(&b.account_id), b.name).into()),
             name: None,
         }
     }
@@ -206,39 +228,42 @@ impl<'a> Context<'a> {
     pub fn workgroup_resource(&self, w: &Workgroup) -> Resource {
         Resource {
             kind: ResourceKind::AthenaWorkgroup,
-            id: format!("{}/{}/{}", w.account_id, w.region, w.name),
-            account_id: w.account_id.clone(),
-            region: Some(w.region.clone()),
-            arn: Some(format!(
-                "arn:{}:athena:{}:{}:workgroup/{}",
-                self.partition(&w.account_id),
-                w.region,
-                w.account_id,
-                w.name
-            )),
-            name: Some(w.name.clone()),
+            id: format!("{}/{}/{}", w.account_id, w.region, w.name).into(),
+            account_id: w.account_id.as_str().into(),
+            region: Some(w.region.as_str().into()),
+            arn: Some(
+                format!(
+                    "arn:{}:athena:{}:{}:workgroup/{}",
+                    self.partition(&w.account_id),
+                    w.region,
+                    w.account_id,
+                    w.name
+                )
+                .into(),
+            ),
+            name: Some(w.name.as_str().into()),
         }
     }
 
     pub fn region_resource(&self, account_id: &str, region: &str) -> Resource {
         Resource {
             kind: ResourceKind::AccountRegion,
-            id: format!("{account_id}/{region}"),
-            account_id: account_id.to_string(),
-            region: Some(region.to_string()),
+            id: format!("{account_id}/{region}").into(),
+            account_id: account_id.into(),
+            region: Some(region.into()),
             arn: None,
-            name: self.account_name(account_id).map(str::to_string),
+            name: self.account_name(account_id).map(Arc::from),
         }
     }
 
     pub fn account_resource(&self, account_id: &str) -> Resource {
         Resource {
             kind: ResourceKind::Account,
-            id: account_id.to_string(),
-            account_id: account_id.to_string(),
+            id: account_id.into(),
+            account_id: account_id.into(),
             region: None,
             arn: None,
-            name: self.account_name(account_id).map(str::to_string),
+            name: self.account_name(account_id).map(Arc::from),
         }
     }
 
@@ -298,6 +323,16 @@ pub(crate) fn athena_path(b: &Bucket) -> Option<String> {
         ));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// The message of a bucket check's finding, said from the bucket's analysis (and, for
+/// `s3.deny_http`, its role in the Athena data path) when it is read.
+pub(crate) fn bucket_message(check: &str, tls: &Tls, athena: Option<&str>) -> Text {
+    match check {
+        s3_deny_http::ID => s3_deny_http::message(tls, athena),
+        s3_tls_floor::ID => s3_tls_floor::message(tls),
+        _ => Text::Borrowed(""),
+    }
 }
 
 /// Bucket facts shared by the bucket checks: verdict, deciding statements, gaps, warnings.

@@ -86,7 +86,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         let resource = ctx.account_resource(account);
         if parsed.is_empty() {
             let (status, message) = if !org_errors.is_empty() {
-                evidence.errors = org_errors.clone();
+                evidence.errors = org_errors.as_slice().into();
                 let mut shorts: Vec<String> = org_errors.iter().map(|e| e.short()).collect();
                 shorts.dedup();
                 (

@@ -3,7 +3,7 @@
 
 use super::{Check, Context, athena_path, bucket_evidence};
 use crate::compliance::finding::{Finding, ResourceKind, Severity, Status, Text};
-use crate::policy::{PolicySource, Verdict};
+use crate::policy::{PolicySource, Tls, Verdict};
 
 pub const ID: &str = "s3.deny_http";
 
@@ -43,65 +43,73 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         } else {
             Severity::Medium
         };
-        let message: Text = match tls.verdict() {
-            Verdict::Enforced
-                if matches!(tls.enforcing_sources()[..], [PolicySource::BucketPolicy]) =>
-            {
-                "Every plain-HTTP request to the bucket and its objects is denied (by the bucket \
-                 policy)."
-                    .into()
-            }
-            Verdict::Enforced => {
-                let sources: Vec<String> =
-                    tls.enforcing_sources().iter().map(|s| s.label()).collect();
-                format!(
-                    "Every plain-HTTP request to the bucket and its objects is denied ({}).",
-                    if sources.is_empty() {
-                        "by its policies".to_string()
-                    } else {
-                        format!("by the {}", sources.join(" and the "))
-                    }
-                )
-                .into()
-            }
-            Verdict::Partial => {
-                let n = tls.gap_count();
-                match tls.first_gap() {
-                    Some(g) if n > 1 => format!(
-                        "Some plain-HTTP requests are still accepted: {} (and {} more gap{}).",
-                        g.trim_end_matches('.'),
-                        n - 1,
-                        if n == 2 { "" } else { "s" }
-                    )
-                    .into(),
-                    Some(g) => format!(
-                        "Some plain-HTTP requests are still accepted: {}.",
-                        g.trim_end_matches('.')
-                    )
-                    .into(),
-                    None => "Some plain-HTTP requests are still accepted.".into(),
-                }
-            }
-            Verdict::NotEnforced => "No policy statement denies plain HTTP: any request an \
-                Allow grants is served without TLS."
-                .into(),
-            Verdict::Unknown => format!(
-                "The bucket's TLS enforcement could not be judged: {}.",
-                tls.error()
-                    .as_deref()
-                    .unwrap_or("the bucket policy was not read")
-                    .trim_end_matches('.')
-            )
-            .into(),
-        };
-        let message: Text = match &path {
-            Some(p) => format!("{message} In the Athena data path ({p}).").into(),
-            None => message,
-        };
-        let mut f = Finding::new(ID, status, severity, ctx.bucket_resource(b), message)
-            .with_evidence(bucket_evidence(b));
+        let mut f = Finding::from_analysis(
+            ID,
+            status,
+            severity,
+            ctx.bucket_resource(b),
+            bucket_evidence(b),
+        );
         f.athena_data_path = path.is_some();
         out.push(f);
     }
     out
+}
+
+/// The finding's message, from the bucket's analysis and its place in the Athena data path.
+pub(super) fn message(tls: &Tls, path: Option<&str>) -> Text {
+    let message: Text = match tls.verdict() {
+        Verdict::Enforced
+            if matches!(tls.enforcing_sources()[..], [PolicySource::BucketPolicy]) =>
+        {
+            "Every plain-HTTP request to the bucket and its objects is denied (by the bucket \
+             policy)."
+                .into()
+        }
+        Verdict::Enforced => {
+            let sources: Vec<String> = tls.enforcing_sources().iter().map(|s| s.label()).collect();
+            format!(
+                "Every plain-HTTP request to the bucket and its objects is denied ({}).",
+                if sources.is_empty() {
+                    "by its policies".to_string()
+                } else {
+                    format!("by the {}", sources.join(" and the "))
+                }
+            )
+            .into()
+        }
+        Verdict::Partial => {
+            let n = tls.gap_count();
+            match tls.first_gap() {
+                Some(g) if n > 1 => format!(
+                    "Some plain-HTTP requests are still accepted: {} (and {} more gap{}).",
+                    g.trim_end_matches('.'),
+                    n - 1,
+                    if n == 2 { "" } else { "s" }
+                )
+                .into(),
+                Some(g) => format!(
+                    "Some plain-HTTP requests are still accepted: {}.",
+                    g.trim_end_matches('.')
+                )
+                .into(),
+                None => "Some plain-HTTP requests are still accepted.".into(),
+            }
+        }
+        Verdict::NotEnforced => "No policy statement denies plain HTTP: any request an \
+            Allow grants is served without TLS."
+            .into(),
+        Verdict::Unknown => format!(
+            "The bucket's TLS enforcement could not be judged: {}.",
+            tls.error()
+                .as_deref()
+                .unwrap_or("the bucket policy was not read")
+                .trim_end_matches('.')
+        )
+        .into(),
+    };
+    match path {
+        Some(p) => format!("{message} In the Athena data path ({p}).").into(),
+        None => message,
+    }
 }

@@ -5,7 +5,7 @@
 
 use super::{Check, Context, athena_path, bucket_evidence};
 use crate::compliance::finding::{BucketPart, Finding, ResourceKind, Severity, Status, Text};
-use crate::policy::{TlsVersion, Verdict, WarningKind};
+use crate::policy::{Tls, TlsVersion, Verdict, WarningKind};
 
 pub const ID: &str = "s3.tls_floor";
 
@@ -30,53 +30,14 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::with_capacity(ctx.estate.buckets.len());
     for b in ctx.buckets_in_order() {
         let tls = &b.tls;
-        let denies_all = tls.has_warning(WarningKind::DeniesAllTls);
-        let (status, message, note): (Status, Text, _) = match tls.min_tls() {
-            Some(TlsVersion::V1_3) => (
-                Status::Pass,
-                "The bucket's policies deny every request over TLS older than 1.3.".into(),
-                None,
-            ),
-            Some(v) if v >= TlsVersion::V1_2 => (
-                Status::Pass,
-                "The bucket's policies deny every request over TLS older than 1.2.".into(),
-                None,
-            ),
-            _ if denies_all => (
-                Status::Partial,
-                "The bucket's policies deny every TLS version, TLS 1.3 included: requests they \
-                 cover cannot succeed at all."
-                    .into(),
-                None,
-            ),
-            _ if tls.verdict() == Verdict::Unknown => (
-                Status::Pass,
-                format!(
-                    "The bucket's policies could not be judged ({}); whatever they say, the AWS \
-                     endpoint floor of TLS 1.2 applies.",
-                    tls.error()
-                        .as_deref()
-                        .unwrap_or("the bucket policy was not read")
-                        .trim_end_matches('.')
-                )
-                .into(),
-                Some(ENDPOINT_FLOOR),
-            ),
-            _ => (
-                Status::Pass,
-                "No TLS floor in the bucket's policies; the AWS endpoint floor of TLS 1.2 \
-                 applies."
-                    .into(),
-                Some(ENDPOINT_FLOOR),
-            ),
-        };
+        let (status, _, note) = judge(tls);
         let path = athena_path(b);
         let mut evidence = bucket_evidence(b);
         if let Some(bucket) = &mut evidence.bucket {
             bucket.part = BucketPart::TlsFloor;
         }
-        let mut f = Finding::new(ID, status, Severity::Low, ctx.bucket_resource(b), message)
-            .with_evidence(evidence);
+        let mut f =
+            Finding::from_analysis(ID, status, Severity::Low, ctx.bucket_resource(b), evidence);
         if let Some(n) = note {
             f = f.with_note(n);
         }
@@ -84,4 +45,53 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         out.push(f);
     }
     out
+}
+
+/// The finding's message, from the bucket's analysis.
+pub(super) fn message(tls: &Tls) -> Text {
+    judge(tls).1
+}
+
+/// Status, message and note of a bucket's TLS floor.
+fn judge(tls: &Tls) -> (Status, Text, Option<&'static str>) {
+    let denies_all = tls.has_warning(WarningKind::DeniesAllTls);
+    match tls.min_tls() {
+        Some(TlsVersion::V1_3) => (
+            Status::Pass,
+            "The bucket's policies deny every request over TLS older than 1.3.".into(),
+            None,
+        ),
+        Some(v) if v >= TlsVersion::V1_2 => (
+            Status::Pass,
+            "The bucket's policies deny every request over TLS older than 1.2.".into(),
+            None,
+        ),
+        _ if denies_all => (
+            Status::Partial,
+            "The bucket's policies deny every TLS version, TLS 1.3 included: requests they \
+             cover cannot succeed at all."
+                .into(),
+            None,
+        ),
+        _ if tls.verdict() == Verdict::Unknown => (
+            Status::Pass,
+            format!(
+                "The bucket's policies could not be judged ({}); whatever they say, the AWS \
+                 endpoint floor of TLS 1.2 applies.",
+                tls.error()
+                    .as_deref()
+                    .unwrap_or("the bucket policy was not read")
+                    .trim_end_matches('.')
+            )
+            .into(),
+            Some(ENDPOINT_FLOOR),
+        ),
+        _ => (
+            Status::Pass,
+            "No TLS floor in the bucket's policies; the AWS endpoint floor of TLS 1.2 \
+             applies."
+                .into(),
+            Some(ENDPOINT_FLOOR),
+        ),
+    }
 }

@@ -2,6 +2,8 @@
 //! tunnel *permits* is judged, not what it negotiated last: a tunnel that allows SHA-1 can be
 //! brought down to SHA-1 by the customer gateway's proposal.
 
+use std::sync::Arc;
+
 use super::{Check, Context};
 use crate::compliance::finding::{Evidence, Finding, Resource, ResourceKind, Severity, Status};
 use crate::model::{VpnConnection, VpnTunnel};
@@ -122,17 +124,20 @@ fn judge_algorithms(t: &VpnTunnel) -> (Vec<String>, Vec<String>, Vec<String>, Ev
 fn resource(ctx: &Context<'_>, v: &VpnConnection, t: &VpnTunnel) -> Resource {
     Resource {
         kind: ResourceKind::VpnTunnel,
-        id: format!("{}/{}", v.id, t.outside_ip),
-        account_id: v.account_id.clone(),
-        region: Some(v.region.clone()),
-        arn: Some(format!(
-            "arn:{}:ec2:{}:{}:vpn-connection/{}",
-            ctx.partition(&v.account_id),
-            v.region,
-            v.account_id,
-            v.id
-        )),
-        name: v.name.clone(),
+        id: format!("{}/{}", v.id, t.outside_ip).into(),
+        account_id: v.account_id.as_str().into(),
+        region: Some(v.region.as_str().into()),
+        arn: Some(
+            format!(
+                "arn:{}:ec2:{}:{}:vpn-connection/{}",
+                ctx.partition(&v.account_id),
+                v.region,
+                v.account_id,
+                v.id
+            )
+            .into(),
+        ),
+        name: v.name.as_deref().map(Arc::from),
     }
 }
 

@@ -84,8 +84,8 @@ pub fn programs(eval: Option<&Evaluation>) -> Option<Vec<ProgramSummary>> {
 pub fn finding_link(f: &Finding) -> Link {
     let r = &f.resource;
     match r.kind {
-        ResourceKind::S3Bucket => Link::Bucket(r.id.clone()),
-        ResourceKind::AthenaWorkgroup => Link::Workgroup(r.id.clone()),
+        ResourceKind::S3Bucket => Link::Bucket(r.id.to_string()),
+        ResourceKind::AthenaWorkgroup => Link::Workgroup(r.id.to_string()),
         ResourceKind::VpnTunnel => {
             let (vpn, ip) = r.id.split_once('/').unwrap_or((&r.id, ""));
             Link::Element(format!("tunnel:{vpn}:{ip}"))
@@ -149,7 +149,7 @@ pub fn worst_findings(eval: Option<&Evaluation>, n: usize) -> Vec<FindingSummary
             label: f.status.label().to_string(),
             severity: f.severity.to_string(),
             resource: resource_text(f),
-            message: clean(&f.message),
+            message: clean(&f.message()),
             link: finding_link(f),
         })
         .collect()
@@ -212,7 +212,7 @@ pub fn controls_for(
                 .iter()
                 .filter_map(|ch| eval.check(ch))
                 .flat_map(|ch| &ch.findings)
-                .filter(|f| f.resource.kind == kind && f.resource.id == id)
+                .filter(|f| f.resource.kind == kind && *f.resource.id == *id)
                 .map(|f| f.status)
                 .filter(|s| *s != compliance::Status::NotApplicable)
                 .min();
@@ -349,7 +349,7 @@ impl ComplianceView {
                                 f.resource.id,
                                 f.resource.account_id,
                                 f.resource.region.as_deref().unwrap_or(""),
-                                f.message
+                                f.message()
                             ))
                         })
                         .map(Row::Finding)
@@ -568,7 +568,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, _state: &State, view: &Com
                 4 => vec![Span::raw(clean(
                     f.resource.region.as_deref().unwrap_or("—"),
                 ))],
-                5 => vec![Span::styled(clean(&f.message), t.muted)],
+                5 => vec![Span::styled(clean(&f.message()), t.muted)],
                 _ => Vec::new(),
             },
         }
@@ -596,7 +596,7 @@ pub fn finding_doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize
         Span::styled(format!("  {}", resource_text(f)), t.title),
     ]));
     doc.blank();
-    doc.para(&clean(&f.message), w, "  ", "  ", t.base);
+    doc.para(&clean(&f.message()), w, "  ", "  ", t.base);
     if let Some(n) = &f.note {
         doc.para(&clean(n), w, "  ", "  ", t.muted);
     }

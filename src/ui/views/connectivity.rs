@@ -90,12 +90,7 @@ pub fn places(state: &State, eval: Option<&Evaluation>) -> Vec<Place> {
                 .iter()
                 .flat_map(|c| &c.findings)
                 .filter(|f| f.resource.kind == ResourceKind::AccountRegion)
-                .filter_map(|f| {
-                    Some((
-                        f.resource.account_id.as_str(),
-                        f.resource.region.as_deref()?,
-                    ))
-                }),
+                .filter_map(|f| Some((&*f.resource.account_id, f.resource.region.as_deref()?))),
         );
     }
     // Distinct first: an estate has many buckets and few account regions, so a short list

@@ -86,7 +86,7 @@ fn finding_line(doc: &mut Doc, t: &Theme, w: usize, f: &Finding) {
         ]),
         Link::Finding(f.id.to_string()),
     );
-    doc.para(&clean(&f.message), w, "    ", "    ", t.muted);
+    doc.para(&clean(&f.message()), w, "    ", "    ", t.muted);
 }
 
 fn findings_of(

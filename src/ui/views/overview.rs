@@ -465,7 +465,7 @@ fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w
     for f in open {
         let what = match &f.resource.name {
             Some(n) if *n != f.resource.id => format!("{} ({n})", f.resource.id),
-            _ => f.resource.id.clone(),
+            _ => f.resource.id.to_string(),
         };
         doc.link(
             Line::from(vec![
@@ -473,7 +473,7 @@ fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w
                 status_span(ui_status(f.status), format!("{:<7}", f.status.label()), t),
                 Span::raw(format!(" {:<20} ", f.check)),
                 Span::raw(truncate(&clean(&what), 40).into_owned()),
-                Span::styled(format!("  {}", clean(&f.message)), t.muted),
+                Span::styled(format!("  {}", clean(&f.message())), t.muted),
             ]),
             finding_link(f),
         );
