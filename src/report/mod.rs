@@ -72,7 +72,7 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
     }
 }
 
-/// [`render`], written to `out`. JSON is encoded straight into `out` (through
+/// [`render`], written to `out`. JSON and OCSF are encoded straight into `out` (through
 /// [`crate::text::JsonSafeWriter`]); the other formats are rendered whole, then written.
 pub fn write(
     format: Format,
@@ -81,6 +81,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => json::write_safe(input, out),
+        Format::Ocsf => crate::text::write_json_safe(out, |w| ocsf::write(input, w)),
         other => out.write_all(render(other, input).as_bytes()),
     }
 }

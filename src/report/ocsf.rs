@@ -67,148 +67,185 @@ fn severity(f: &Finding) -> (u32, &'static str) {
 }
 
 pub(super) fn render(input: &ReportInput<'_>) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and serde_json writes UTF-8.
+    let _ = write(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// What every event of one report shares.
+struct Common<'a> {
+    time: u64,
+    version: String,
+    accounts: HashMap<&'a str, &'a crate::model::Account>,
+    /// Per check: the programs that map it (`standards`) and their controls (`requirements`).
+    mapped: HashMap<&'a str, (Vec<String>, Vec<String>)>,
+}
+
+/// The events, one per line, each encoded and written before the next is built: an
+/// organization's 200,000 findings never exist as JSON values at once.
+pub(super) fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let ev = input.evaluation;
-    let time = scan_time_ms(input);
-    let version = if input.meta.tool_version.is_empty() {
-        env!("CARGO_PKG_VERSION").to_string()
-    } else {
-        input.meta.tool_version.clone()
+    let common = Common {
+        time: scan_time_ms(input),
+        version: if input.meta.tool_version.is_empty() {
+            env!("CARGO_PKG_VERSION").to_string()
+        } else {
+            input.meta.tool_version.clone()
+        },
+        accounts: input
+            .estate
+            .accounts
+            .iter()
+            .map(|a| (a.id.as_str(), a))
+            .collect(),
+        mapped: ev
+            .checks
+            .iter()
+            .map(|c| (c.check.id, mapped(ev, c.check.id)))
+            .collect(),
     };
-    let accounts: HashMap<&str, &crate::model::Account> = input
-        .estate
-        .accounts
-        .iter()
-        .map(|a| (a.id.as_str(), a))
-        .collect();
-    let mut events: Vec<Value> = Vec::new();
+    let mut any = false;
     for f in ev.findings() {
-        let check = ev.check(&f.check).map(|c| c.check);
-        let title = check.map(|c| c.title).unwrap_or(f.check.as_ref());
-        let mut standards: Vec<String> = Vec::new();
-        let mut requirements: Vec<String> = Vec::new();
-        for p in &ev.programs {
-            let mapped: Vec<&str> = p
-                .controls
-                .iter()
-                .filter(|c| c.checks.iter().any(|x| *x == *f.check))
-                .map(|c| c.id.as_str())
-                .collect();
-            if mapped.is_empty() {
-                continue;
-            }
-            let standard = format!("{} {}", p.name, p.version);
-            for c in mapped {
-                requirements.push(format!("{standard} {c}"));
-            }
-            standards.push(standard);
+        out.write_all(if any { b",\n" } else { b"[\n" })?;
+        any = true;
+        serde_json::to_writer(&mut *out, &event(input, &common, f))?;
+    }
+    out.write_all(if any { b"\n]\n" } else { b"[]\n" })
+}
+
+/// The programs that map `check`, and their controls.
+fn mapped(ev: &crate::compliance::Evaluation, check: &str) -> (Vec<String>, Vec<String>) {
+    let mut standards: Vec<String> = Vec::new();
+    let mut requirements: Vec<String> = Vec::new();
+    for p in &ev.programs {
+        let controls: Vec<&str> = p
+            .controls
+            .iter()
+            .filter(|c| c.checks.iter().any(|x| x == check))
+            .map(|c| c.id.as_str())
+            .collect();
+        if controls.is_empty() {
+            continue;
         }
-        let (status_id, status) = compliance_status(f.status);
-        let (severity_id, severity_name) = severity(f);
-        let r = &f.resource;
-        let known = accounts.get(&*r.account_id);
-        let partition = known.map_or("aws", |a| a.partition.as_str());
-        let mut account = json!({
-            "uid": r.account_id,
-            "type": "AWS Account",
-            "type_id": AWS_ACCOUNT,
-        });
-        if let Some(n) = known.and_then(|a| a.name.as_deref()) {
-            account["name"] = json!(n);
+        let standard = format!("{} {}", p.name, p.version);
+        for c in controls {
+            requirements.push(format!("{standard} {c}"));
         }
-        let mut cloud = json!({
-            "provider": "AWS",
-            "account": account.clone(),
-            "cloud_partition": partition,
-        });
-        let mut resource = json!({
-            "uid": r.arn.clone().unwrap_or_else(|| r.id.clone()),
-            "name": r.name.clone().unwrap_or_else(|| r.id.clone()),
-            "type": r.kind.aws_type(),
-            "role_id": 1,
-            "role": "Target",
-            "owner": { "account": account },
-            "cloud_partition": partition,
-            "data": {
-                "intransit_resource_kind": r.kind,
-                "intransit_resource_id": r.id,
-                "athena_data_path": f.athena_data_path,
-                "evidence": f.evidence,
-            },
-        });
-        if let Some(region) = &r.region {
-            cloud["region"] = json!(region);
-            resource["region"] = json!(region);
+        standards.push(standard);
+    }
+    (standards, requirements)
+}
+
+/// One finding's event.
+fn event(input: &ReportInput<'_>, common: &Common<'_>, f: &Finding) -> Value {
+    let ev = input.evaluation;
+    let (time, version, accounts) = (common.time, &common.version, &common.accounts);
+    let check = ev.check(&f.check).map(|c| c.check);
+    let title = check.map(|c| c.title).unwrap_or(f.check.as_ref());
+    let computed;
+    let (standards, requirements) = match common.mapped.get(f.check.as_ref()) {
+        Some(m) => m,
+        None => {
+            computed = mapped(ev, &f.check);
+            &computed
         }
-        let mut details = vec![f.message().clone()];
-        details.extend(f.note.clone());
-        let mut compliance = json!({
-            "control": f.check,
-            "standards": standards,
-            "requirements": requirements,
-            "status": status,
-            "status_id": status_id,
-            "status_code": f.status.as_str(),
-            "status_details": details,
-        });
-        if let Some(c) = check {
-            compliance["desc"] = json!(c.description);
-        }
-        let mut finding_info = json!({
+    };
+    let (status_id, status) = compliance_status(f.status);
+    let (severity_id, severity_name) = severity(f);
+    let r = &f.resource;
+    let known = accounts.get(&*r.account_id);
+    let partition = known.map_or("aws", |a| a.partition.as_str());
+    let mut account = json!({
+        "uid": r.account_id,
+        "type": "AWS Account",
+        "type_id": AWS_ACCOUNT,
+    });
+    if let Some(n) = known.and_then(|a| a.name.as_deref()) {
+        account["name"] = json!(n);
+    }
+    let mut cloud = json!({
+        "provider": "AWS",
+        "account": account.clone(),
+        "cloud_partition": partition,
+    });
+    let mut resource = json!({
+        "uid": r.arn.clone().unwrap_or_else(|| r.id.clone()),
+        "name": r.name.clone().unwrap_or_else(|| r.id.clone()),
+        "type": r.kind.aws_type(),
+        "role_id": 1,
+        "role": "Target",
+        "owner": { "account": account },
+        "cloud_partition": partition,
+        "data": {
+            "intransit_resource_kind": r.kind,
+            "intransit_resource_id": r.id,
+            "athena_data_path": f.athena_data_path,
+            "evidence": f.evidence,
+        },
+    });
+    if let Some(region) = &r.region {
+        cloud["region"] = json!(region);
+        resource["region"] = json!(region);
+    }
+    let mut details = vec![f.message().clone()];
+    details.extend(f.note.clone());
+    let mut compliance = json!({
+        "control": f.check,
+        "standards": standards,
+        "requirements": requirements,
+        "status": status,
+        "status_id": status_id,
+        "status_code": f.status.as_str(),
+        "status_details": details,
+    });
+    if let Some(c) = check {
+        compliance["desc"] = json!(c.description);
+    }
+    let mut finding_info = json!({
+        "uid": f.id,
+        "title": title,
+        "desc": details.join(" "),
+        "types": ["Data in transit"],
+        "analytic": {
+            "uid": f.check,
+            "name": title,
+            "type": "Rule",
+            "type_id": 1,
+        },
+    });
+    if time > 0 {
+        finding_info["created_time"] = json!(time);
+    }
+    json!({
+        "activity_id": ACTIVITY_CREATE,
+        "activity_name": "Create",
+        "category_uid": CATEGORY_UID,
+        "category_name": "Findings",
+        "class_uid": CLASS_UID,
+        "class_name": "Compliance Finding",
+        "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE,
+        "type_name": "Compliance Finding: Create",
+        "severity_id": severity_id,
+        "severity": severity_name,
+        "status_id": 1,
+        "status": "New",
+        "time": time,
+        "message": f.message(),
+        "metadata": {
+            "version": OCSF_VERSION,
             "uid": f.id,
-            "title": title,
-            "desc": details.join(" "),
-            "types": ["Data in transit"],
-            "analytic": {
-                "uid": f.check,
-                "name": title,
-                "type": "Rule",
-                "type_id": 1,
+            "profiles": ["cloud"],
+            "log_provider": "intransit",
+            "product": {
+                "name": "intransit",
+                "vendor_name": "intransit",
+                "version": version,
             },
-        });
-        if time > 0 {
-            finding_info["created_time"] = json!(time);
-        }
-        let event = json!({
-            "activity_id": ACTIVITY_CREATE,
-            "activity_name": "Create",
-            "category_uid": CATEGORY_UID,
-            "category_name": "Findings",
-            "class_uid": CLASS_UID,
-            "class_name": "Compliance Finding",
-            "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE,
-            "type_name": "Compliance Finding: Create",
-            "severity_id": severity_id,
-            "severity": severity_name,
-            "status_id": 1,
-            "status": "New",
-            "time": time,
-            "message": f.message(),
-            "metadata": {
-                "version": OCSF_VERSION,
-                "uid": f.id,
-                "profiles": ["cloud"],
-                "log_provider": "intransit",
-                "product": {
-                    "name": "intransit",
-                    "vendor_name": "intransit",
-                    "version": version,
-                },
-            },
-            "cloud": cloud,
-            "finding_info": finding_info,
-            "compliance": compliance,
-            "resources": [resource],
-        });
-        events.push(event);
-    }
-    // A JSON array with one event per line: valid JSON, and diff- and grep-friendly.
-    let lines: Vec<String> = events
-        .iter()
-        .filter_map(|e| serde_json::to_string(e).ok())
-        .collect();
-    if lines.is_empty() {
-        "[]\n".to_string()
-    } else {
-        format!("[\n{}\n]\n", lines.join(",\n"))
-    }
+        },
+        "cloud": cloud,
+        "finding_info": finding_info,
+        "compliance": compliance,
+        "resources": [resource],
+    })
 }
