@@ -462,7 +462,12 @@ impl Finding {
         resource: impl Into<Arc<Resource>>,
         evidence: Evidence,
     ) -> Finding {
-        debug_assert!(evidence.bucket.is_some(), "{check}: a bucket's analysis");
+        debug_assert!(
+            evidence.bucket.as_ref().is_some_and(|b| {
+                !super::checks::bucket_message(check, &b.tls, None).is_empty()
+            }),
+            "{check}: a bucket's analysis, and a check that says its message from it"
+        );
         let mut f = Finding::new(check, status, severity, resource, "").with_evidence(evidence);
         f.stored_message = None;
         f
