@@ -227,6 +227,8 @@ pub struct BucketEvidence {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(from = "EvidenceOwned")]
 pub struct Evidence {
+    /// Attributes of its own; a bucket finding's TLS facts come from `bucket`. Read them all
+    /// with [`Evidence::attributes`].
     pub attributes: ThinVec<Attribute>,
     /// Statements of its own (an RCP judged alone), beside the bucket's.
     pub own_statements: ThinVec<crate::policy::Evidence>,
