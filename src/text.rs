@@ -309,3 +309,19 @@ mod tests {
         assert_eq!(sanitize("trailing\u{1b}"), "trailing");
     }
 }
+
+/// Strings many values repeat (account ids, regions, policy templates), each kept once.
+#[derive(Default)]
+pub struct Interned(std::collections::HashSet<std::sync::Arc<str>>);
+
+impl Interned {
+    /// The one shared copy of `word`.
+    pub fn get(&mut self, word: &str) -> std::sync::Arc<str> {
+        if let Some(known) = self.0.get(word) {
+            return known.clone();
+        }
+        let word: std::sync::Arc<str> = std::sync::Arc::from(word);
+        self.0.insert(word.clone());
+        word
+    }
+}

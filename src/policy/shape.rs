@@ -57,19 +57,13 @@ pub fn template(text: &str, bucket: &str) -> Option<String> {
 /// in their own name share one text from the moment they are read, so a large snapshot never
 /// holds a copy per bucket.
 #[derive(Default)]
-pub struct Templates(std::collections::HashSet<Arc<str>>);
+pub struct Templates(crate::text::Interned);
 
 impl Templates {
     /// The shared template of `text` for the bucket `name`, when it renders back to exactly
     /// `text` (see [`template`]).
     pub fn share(&mut self, text: &str, name: &str) -> Option<Arc<str>> {
-        let template = template(text, name)?;
-        if let Some(known) = self.0.get(template.as_str()) {
-            return Some(known.clone());
-        }
-        let template: Arc<str> = Arc::from(template);
-        self.0.insert(template.clone());
-        Some(template)
+        Some(self.0.get(&template(text, name)?))
     }
 }
 

@@ -23,6 +23,7 @@ use super::finding::{
 };
 use crate::model::{Bucket, Estate, FetchError, Partition, Workgroup};
 use crate::policy::Tls;
+use crate::text::Interned;
 
 /// A check: what it asserts and the function that decides it.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -77,21 +78,6 @@ pub(crate) fn run_with(check: &Check, ctx: &Context<'_>) -> Vec<Finding> {
     sorted.dedup_by(|a, b| a.id == b.id);
     sorted.shrink_to_fit();
     sorted
-}
-
-/// Words many resources repeat (account ids, regions), kept once.
-#[derive(Default)]
-struct Words(std::collections::HashSet<Arc<str>>);
-
-impl Words {
-    fn get(&mut self, word: &str) -> Arc<str> {
-        if let Some(known) = self.0.get(word) {
-            return known.clone();
-        }
-        let word: Arc<str> = Arc::from(word);
-        self.0.insert(word.clone());
-        word
-    }
 }
 
 /// The estate plus the lookups checks share.
@@ -192,7 +178,7 @@ impl<'a> Context<'a> {
     /// The bucket as a finding's resource, one shared value per bucket for every check.
     pub fn bucket_resource(&self, b: &Bucket) -> Arc<Resource> {
         let all = self.bucket_resources.get_or_init(|| {
-            let mut words = Words::default();
+            let mut words = Interned::default();
             self.estate
                 .buckets
                 .iter()
@@ -206,11 +192,11 @@ impl<'a> Context<'a> {
         });
         match all.get(b.name.as_str()) {
             Some(r) => r.clone(),
-            None => Arc::new(self.new_bucket_resource(b, &mut Words::default())),
+            None => Arc::new(self.new_bucket_resource(b, &mut Interned::default())),
         }
     }
 
-    fn new_bucket_resource(&self, b: &Bucket, words: &mut Words) -> Resource {
+    fn new_bucket_resource(&self, b: &Bucket, words: &mut Interned) -> Resource {
         let name = match b.tls.shared_name() {
             Some(n) if **n == *b.name => n.clone(),
             _ => Arc::from(b.name.as_str()),
