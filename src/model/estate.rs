@@ -240,6 +240,21 @@ pub struct Bucket {
 }
 
 impl Bucket {
+    /// The bucket's name as one shared string: the one its analysis or its policy text is
+    /// already rendered with, else a new one.
+    pub fn name_shared(&self) -> Arc<str> {
+        let policy = match &self.policy {
+            PolicyText::Present { text } => text.shared_name(),
+            _ => None,
+        };
+        self.tls
+            .shared_name()
+            .or(policy)
+            .filter(|n| ***n == *self.name)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(self.name.as_str()))
+    }
+
     /// A bucket as listed, with `policy` and nothing else read: no context, no usage, no
     /// error, its verdict not derived yet (the store derives it).
     pub fn new(account_id: &str, name: &str, region: &str, policy: PolicyText) -> Bucket {

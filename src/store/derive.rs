@@ -155,12 +155,7 @@ pub fn bucket_tls_shared(
 pub fn derive_tls(bucket: &mut Bucket, partition: Partition, rcps: &[ParsedRcp], shapes: &Shapes) {
     match shared_analysis(bucket, partition, rcps, shapes) {
         Some((analysis, template)) => {
-            let name: Arc<str> = match &bucket.policy {
-                PolicyText::Present { text } => text.shared_name().cloned(),
-                _ => None,
-            }
-            .filter(|n| **n == *bucket.name)
-            .unwrap_or_else(|| Arc::from(bucket.name.as_str()));
+            let name = bucket.name_shared();
             if let (Some(template), PolicyText::Present { text }) = (template, &mut bucket.policy) {
                 *text = PolicyBody::shared(template, name.clone());
             }

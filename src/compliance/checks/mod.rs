@@ -197,13 +197,9 @@ impl<'a> Context<'a> {
     }
 
     fn new_bucket_resource(&self, b: &Bucket, words: &mut Interned) -> Resource {
-        let name = match b.tls.shared_name() {
-            Some(n) if **n == *b.name => n.clone(),
-            _ => Arc::from(b.name.as_str()),
-        };
         Resource {
             kind: ResourceKind::S3Bucket,
-            id: name,
+            id: b.name_shared(),
             account_id: words.get(&b.account_id),
             region: Some(words.get(&b.region)),
             arn: Some(format!("arn:{}:s3:::{}", self.partition(&b.account_id), b.name).into()),
