@@ -27,13 +27,11 @@ fn synthetic() -> Store {
     let accounts = ["111122223333", "444455556666", "777788889999"];
     let regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
     store.apply_all(accounts.iter().map(|id| {
-        Update::Account(Account {
-            id: id.to_string(),
-            partition: Partition::Aws,
-            caller_arn: format!("arn:aws:sts::{id}:assumed-role/Audit/bench"),
-            assumed_role: None,
-            name: None,
-        })
+        Update::Account(Account::entered(
+            id,
+            Partition::Aws,
+            &format!("arn:aws:sts::{id}:assumed-role/Audit/bench"),
+        ))
     }));
     let updates = (0..N).map(|i| {
         let name = format!("bucket-{i:06}-{}", ["data", "logs", "results", "lake"][i % 4]);

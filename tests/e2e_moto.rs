@@ -112,12 +112,10 @@ fn scan_reports_the_seeded_estate() {
         accounts[SECOND_ACCOUNT].assumed_role.as_deref(),
         Some(SECOND_ROLE)
     );
+    let caller = accounts[SECOND_ACCOUNT].caller_arn.as_deref();
     assert!(
-        accounts[SECOND_ACCOUNT]
-            .caller_arn
-            .contains(":assumed-role/intransit-audit/"),
-        "{}",
-        accounts[SECOND_ACCOUNT].caller_arn
+        caller.is_some_and(|arn| arn.contains(":assumed-role/intransit-audit/")),
+        "{caller:?}"
     );
     let mut regions: Vec<&str> = REGIONS.to_vec();
     regions.sort();
@@ -772,4 +770,31 @@ fn all_regions_come_from_describe_regions() {
     );
     assert_eq!(s.estate.buckets.len(), 3);
     assert!(s.estate.errors.is_empty(), "{:#?}", s.estate.errors);
+}
+
+/// The member role's template (docs/member-role.cfn.yaml) grants exactly what the scan reads
+/// inside an account: every action of the published policy but STS (the role needs none to
+/// be entered) and Organizations (read in the management account only).
+#[test]
+fn the_member_role_grants_the_account_reads_and_nothing_else() {
+    let path = e2e_support::manifest_dir()
+        .join("docs")
+        .join("member-role.cfn.yaml");
+    let text = std::fs::read_to_string(&path).expect("docs/member-role.cfn.yaml");
+    let granted: BTreeSet<String> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .filter(|a| {
+            a.split_once(':')
+                .is_some_and(|(s, n)| !s.contains(' ') && n.starts_with(char::is_uppercase))
+        })
+        .map(str::to_string)
+        .collect();
+    let needed: BTreeSet<String> = OPERATIONS
+        .iter()
+        .flat_map(|(_, actions)| actions.iter().map(|a| a.to_string()))
+        .filter(|a| !a.starts_with("sts:") && !a.starts_with("organizations:"))
+        .collect();
+    assert_eq!(granted, needed);
 }

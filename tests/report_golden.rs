@@ -2,8 +2,10 @@
 //! the properties each format promises (valid JSON, RFC 4180 rows, OCSF classes, escaping).
 
 mod compliance_support;
+mod csv_support;
 
 use compliance_support::*;
+use csv_support::parse_csv;
 use intransit::compliance::{Catalog, Evaluation, evaluate};
 use intransit::model::{Estate, Mode, ScanMeta};
 use intransit::report::{
@@ -54,44 +56,6 @@ async fn demo() -> (Estate, ScanMeta) {
 
 fn small() -> (Estate, ScanMeta) {
     (small_estate(), fixed_meta(Mode::Snapshot))
-}
-
-/// A minimal RFC 4180 reader: fields, quoted fields with doubled quotes, CRLF records.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                c => field.push(c),
-            }
-        } else {
-            match c {
-                '"' => quoted = true,
-                ',' => row.push(std::mem::take(&mut field)),
-                '\r' => {
-                    assert_eq!(chars.next(), Some('\n'), "CR without LF");
-                    row.push(std::mem::take(&mut field));
-                    rows.push(std::mem::take(&mut row));
-                }
-                '\n' => panic!("bare LF outside quotes"),
-                c => field.push(c),
-            }
-        }
-    }
-    assert!(
-        field.is_empty() && row.is_empty(),
-        "last record not terminated"
-    );
-    rows
 }
 
 fn check_properties(r: &Rendered, evaluation: &Evaluation) {

@@ -5,15 +5,16 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::source::{AwsOptions, SourceSpec};
+use crate::source::{AwsOptions, OrgScope, SourceSpec};
 
 #[derive(Debug, Args, Clone, Default)]
+#[command(group = clap::ArgGroup::new("assume").args(["role_arn", "org_role"]).multiple(true))]
 pub struct SourceArgs {
     /// Use the embedded demo estate: no AWS account, no network.
-    #[arg(long, conflicts_with_all = ["snapshot", "profile", "region", "all_regions", "role_arn", "endpoint_url"])]
+    #[arg(long, conflicts_with_all = ["snapshot", "profile", "region", "all_regions", "role_arn", "org_role", "endpoint_url"])]
     pub demo: bool,
     /// Load a snapshot written by `intransit scan` (offline).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "region", "all_regions", "role_arn", "endpoint_url"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "region", "all_regions", "role_arn", "org_role", "endpoint_url"])]
     pub snapshot: Option<PathBuf>,
     /// AWS profile from the shared config files (default: AWS_PROFILE or "default").
     #[arg(long)]
@@ -28,8 +29,34 @@ pub struct SourceArgs {
     /// only the roles' accounts are scanned (add a role in the base account to include it).
     #[arg(long, value_name = "ARN")]
     pub role_arn: Vec<String>,
-    /// External id for --role-arn.
-    #[arg(long, requires = "role_arn")]
+    /// Scan every account of the AWS Organization: the base credentials (the management
+    /// account or a delegated administrator) list the accounts, their OUs and tags, and this
+    /// role is assumed in each active member account; the base credentials' own account is
+    /// read with them. Suspended and closing accounts are listed, not scanned.
+    #[arg(long, value_name = "NAME", conflicts_with = "role_arn")]
+    pub org_role: Option<String>,
+    /// With --org-role: scan only these accounts.
+    #[arg(
+        long,
+        value_name = "ID,...",
+        value_delimiter = ',',
+        requires = "org_role"
+    )]
+    pub accounts: Vec<String>,
+    /// With --org-role: leave these accounts out.
+    #[arg(
+        long,
+        value_name = "ID,...",
+        value_delimiter = ',',
+        requires = "org_role"
+    )]
+    pub exclude_accounts: Vec<String>,
+    /// With --org-role: scan only this OU's subtree, by id (ou-..., r-...) or path
+    /// (Root/Workloads).
+    #[arg(long, value_name = "OU", requires = "org_role")]
+    pub ou: Option<String>,
+    /// External id for --role-arn or --org-role.
+    #[arg(long, requires = "assume")]
     pub external_id: Option<String>,
     /// Custom AWS endpoint, e.g. a local emulator (S3 then uses path-style addressing).
     /// Falls back to AWS_ENDPOINT_URL when scanning AWS; --demo and --snapshot ignore it.
@@ -71,6 +98,12 @@ impl SourceArgs {
             regions: self.region.clone(),
             all_regions: self.all_regions,
             role_arns: self.role_arn.clone(),
+            org: self.org_role.as_ref().map(|role| OrgScope {
+                role_name: role.clone(),
+                accounts: self.accounts.clone(),
+                exclude_accounts: self.exclude_accounts.clone(),
+                ou: self.ou.clone(),
+            }),
             external_id: self.external_id.clone(),
             endpoint_url: self.endpoint_url.clone().or_else(|| {
                 std::env::var("AWS_ENDPOINT_URL")

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::Partition;
+use super::Account;
 use crate::policy::Tls;
 
 /// A failed read, recorded on the resource it belongs to (or on the estate for a whole
@@ -45,19 +45,6 @@ impl FetchError {
             _ => format!("{}: {}", self.operation, self.code),
         }
     }
-}
-
-/// An account the scan looked at, and how it got there.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Account {
-    pub id: String,
-    pub partition: Partition,
-    /// The identity the scan ran as in this account (`sts:GetCallerIdentity`).
-    pub caller_arn: String,
-    /// The role assumed to reach this account, when not the base credentials.
-    pub assumed_role: Option<String>,
-    /// A friendly name, when known (demo estate, Organizations).
-    pub name: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

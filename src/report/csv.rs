@@ -4,10 +4,12 @@
 //! cell that starts with `=`, `+`, `-` or `@` gets a leading `'` so spreadsheets do not run it
 //! as a formula.
 
-use super::{ReportInput, controls_of};
+use std::collections::HashMap;
+
+use super::{ReportInput, accounts, controls_of, tags_cell};
 use crate::text::sanitize;
 
-pub const CSV_HEADER: [&str; 15] = [
+pub const CSV_HEADER: [&str; 18] = [
     "finding_id",
     "check",
     "status",
@@ -23,6 +25,9 @@ pub const CSV_HEADER: [&str; 15] = [
     "note",
     "evidence",
     "controls",
+    "account_name",
+    "ou_path",
+    "account_tags",
 ];
 
 /// One CSV field, quoted when RFC 4180 requires it.
@@ -47,11 +52,22 @@ fn row(out: &mut String, cells: &[&str]) {
 
 pub(super) fn render(input: &ReportInput<'_>) -> String {
     let ev = input.evaluation;
+    let accounts: HashMap<&str, (&str, &str, String)> = accounts(input.estate)
+        .into_iter()
+        .map(|a| {
+            let name = a.name.as_deref().unwrap_or("");
+            let ou = a.ou_path.as_deref().unwrap_or("");
+            (a.id.as_str(), (name, ou, tags_cell(a)))
+        })
+        .collect();
+    let unknown = ("", "", String::new());
     let mut out = String::new();
     row(&mut out, &CSV_HEADER);
     for f in ev.findings() {
         let controls = controls_of(ev, f).join("; ");
         let evidence = f.evidence.pointer();
+        let (account_name, ou_path, tags) =
+            accounts.get(&*f.resource.account_id).unwrap_or(&unknown);
         row(
             &mut out,
             &[
@@ -70,6 +86,9 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
                 f.note.as_deref().unwrap_or(""),
                 &evidence,
                 &controls,
+                account_name,
+                ou_path,
+                tags,
             ],
         );
     }

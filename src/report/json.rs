@@ -44,6 +44,10 @@ struct Account<'a> {
     id: &'a str,
     name: Option<&'a str>,
     partition: &'static str,
+    ou_path: Option<&'a str>,
+    tags: &'a std::collections::BTreeMap<String, String>,
+    scan_state: &'static str,
+    scan_error: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -249,10 +253,14 @@ fn with_report<R>(input: &ReportInput<'_>, f: impl FnOnce(&Report<'_>) -> R) -> 
             regions: regions(meta),
             accounts: accounts(input.estate)
                 .into_iter()
-                .map(|(id, name, partition)| Account {
-                    id,
-                    name,
-                    partition,
+                .map(|a| Account {
+                    id: &a.id,
+                    name: a.name.as_deref(),
+                    partition: a.partition.as_str(),
+                    ou_path: a.ou_path.as_deref(),
+                    tags: &a.tags,
+                    scan_state: a.scan_state.as_str(),
+                    scan_error: a.scan_error.as_deref(),
                 })
                 .collect(),
         },

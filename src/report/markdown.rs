@@ -176,9 +176,21 @@ fn header(out: &mut String, input: &ReportInput<'_>) {
     );
     let accts: Vec<String> = accounts(input.estate)
         .into_iter()
-        .map(|(id, name, partition)| match name {
-            Some(n) => format!("{} ({}, {partition})", md_escape(id), md_escape(n)),
-            None => format!("{} ({partition})", md_escape(id)),
+        .map(|a| {
+            let partition = a.partition.as_str();
+            let mut said = match &a.name {
+                Some(n) => format!("{} ({}, {partition}", md_escape(&a.id), md_escape(n)),
+                None => format!("{} ({partition}", md_escape(&a.id)),
+            };
+            if let Some(ou) = &a.ou_path {
+                said.push_str(&format!(", {}", md_escape(ou)));
+            }
+            if a.scan_state != crate::model::ScanState::Scanned {
+                let why = a.scan_error.as_deref().unwrap_or("no reason recorded");
+                said.push_str(&format!(", **{}**: {}", a.scan_state, md_escape(why)));
+            }
+            said.push(')');
+            said
         })
         .collect();
     let _ = writeln!(

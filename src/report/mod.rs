@@ -105,16 +105,22 @@ pub(crate) fn controls_of(evaluation: &Evaluation, finding: &Finding) -> Vec<Str
         .collect()
 }
 
-/// Accounts as `(id, name, partition)`, sorted by id.
-pub(crate) fn accounts(estate: &Estate) -> Vec<(&str, Option<&str>, &'static str)> {
-    let mut out: Vec<_> = estate
-        .accounts
-        .iter()
-        .map(|a| (a.id.as_str(), a.name.as_deref(), a.partition.as_str()))
-        .collect();
-    out.sort();
-    out.dedup_by(|a, b| a.0 == b.0);
+/// The accounts, sorted by id, each once.
+pub(crate) fn accounts(estate: &Estate) -> Vec<&crate::model::Account> {
+    let mut out: Vec<_> = estate.accounts.iter().collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.dedup_by(|a, b| a.id == b.id);
     out
+}
+
+/// An account's tags as one cell: `key=value; key=value`, by key.
+pub(crate) fn tags_cell(account: &crate::model::Account) -> String {
+    account
+        .tags
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Regions of the scan, sorted.

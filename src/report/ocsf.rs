@@ -161,8 +161,21 @@ fn event(input: &ReportInput<'_>, common: &Common<'_>, f: &Finding) -> Value {
         "type": "AWS Account",
         "type_id": AWS_ACCOUNT,
     });
-    if let Some(n) = known.and_then(|a| a.name.as_deref()) {
-        account["name"] = json!(n);
+    if let Some(a) = known {
+        if let Some(n) = a.name.as_deref() {
+            account["name"] = json!(n);
+        }
+        if let Some(ou) = a.ou_path.as_deref() {
+            account["labels"] = json!([format!("ou_path:{ou}")]);
+        }
+        if !a.tags.is_empty() {
+            let tags: Vec<_> = a
+                .tags
+                .iter()
+                .map(|(k, v)| json!({"name": k, "value": v}))
+                .collect();
+            account["tags"] = json!(tags);
+        }
     }
     let mut cloud = json!({
         "provider": "AWS",

@@ -13,12 +13,14 @@ use std::path::PathBuf;
 
 use tokio::task::JoinHandle;
 
-pub use options::AwsOptions;
+pub use options::{AwsOptions, OrgScope};
 
 use crate::model::{Mode, Snapshot, SnapshotError};
 use crate::store::Store;
 
 /// Which source to read.
+// One per run: boxing the AWS options would save nothing anyone could measure.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum SourceSpec {
     /// The embedded demo estate; `latency` simulates API round trips so progress is visible.

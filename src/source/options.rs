@@ -10,6 +10,8 @@ pub struct AwsOptions {
     pub all_regions: bool,
     /// Roles to assume, one scan per account; empty means the base credentials' account only.
     pub role_arns: Vec<String>,
+    /// Scan the accounts of the AWS Organization the base credentials can list.
+    pub org: Option<OrgScope>,
     pub external_id: Option<String>,
     /// A custom endpoint (e.g. a local emulator); S3 then uses path-style addressing.
     pub endpoint_url: Option<String>,
@@ -31,6 +33,7 @@ impl Default for AwsOptions {
             regions: Vec::new(),
             all_regions: false,
             role_arns: Vec::new(),
+            org: None,
             external_id: None,
             endpoint_url: None,
             concurrency: 16,
@@ -39,4 +42,17 @@ impl Default for AwsOptions {
             context: false,
         }
     }
+}
+
+/// Which accounts of an organization to scan, and how to enter them (`--org-role`).
+#[derive(Clone, Debug, Default)]
+pub struct OrgScope {
+    /// The role assumed in every member account: `arn:{partition}:iam::{account}:role/NAME`.
+    pub role_name: String,
+    /// Only these accounts (empty: every account).
+    pub accounts: Vec<String>,
+    /// Never these accounts.
+    pub exclude_accounts: Vec<String>,
+    /// Only the subtree of this OU: an OU or root id (`ou-…`, `r-…`) or a path (`Root/Workloads`).
+    pub ou: Option<String>,
 }

@@ -227,6 +227,8 @@ impl State {
             Update::Finished { at, duration_ms } => {
                 self.meta.finished_at = Some(at);
                 self.meta.duration_ms = Some(duration_ms);
+                crate::model::settle_scan_states(&mut self.estate);
+                self.accounts_stamp = self.version + 1;
             }
         }
     }

@@ -86,18 +86,22 @@ fn too_small(frame: &mut Frame, area: Rect, app: &App) {
 
 /// Who the scan ran as: the session name of the base identity.
 pub fn caller(state: &State) -> Option<String> {
-    let base = state
-        .estate
-        .accounts
-        .iter()
+    let entered = || {
+        state
+            .estate
+            .accounts
+            .iter()
+            .filter(|a| a.caller_arn.is_some())
+    };
+    let base = entered()
         .find(|a| a.assumed_role.is_none())
-        .or_else(|| state.estate.accounts.first())?;
-    let who = base
-        .caller_arn
+        .or_else(|| entered().next())?;
+    let arn = base.caller_arn.as_deref().unwrap_or_default();
+    let who = arn
         .rsplit('/')
         .next()
         .filter(|s| !s.is_empty())
-        .unwrap_or(&base.caller_arn);
+        .unwrap_or(arn);
     let account = match &base.name {
         Some(n) => format!("{} {}", base.id, n),
         None => base.id.clone(),

@@ -16,11 +16,12 @@ pub const EUW1: &str = "eu-west-1";
 
 pub fn account(id: &str, name: &str) -> Account {
     Account {
-        id: id.to_string(),
-        partition: Partition::Aws,
-        caller_arn: format!("arn:aws:sts::{id}:assumed-role/Audit/test"),
-        assumed_role: None,
         name: Some(name.to_string()),
+        ..Account::entered(
+            id,
+            Partition::Aws,
+            &format!("arn:aws:sts::{id}:assumed-role/Audit/test"),
+        )
     }
 }
 

@@ -939,6 +939,8 @@ def _seed_dispatch(method: str, path: str, body: dict[str, Any]) -> Any:
 #
 #   POST /_seed/faults        {"service": "s3", "operation": "GetBucketPolicy",
 #                              "bucket": "it-x" (S3 only, optional),
+#                              "params": {"RoleArn": "arn:..."} (Query protocol
+#                              parameters the request must carry, optional),
 #                              "code": "AccessDenied", "status": 403,
 #                              "message": "...", "times": 1 (omit = every time),
 #                              "delay": 2.5 (seconds to wait first; without
@@ -963,6 +965,20 @@ _S3_GET_SUBRESOURCES = {
     "tagging": "GetBucketTagging",
     "versioning": "GetBucketVersioning",
 }
+
+
+def _request_params(environ: dict[str, Any]) -> dict[str, str]:
+    """The query and form parameters of a Query-protocol request (STS, EC2), first values;
+    reads and restores the body."""
+    from urllib.parse import parse_qs
+
+    params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if length and not environ.get("HTTP_X_AMZ_TARGET"):
+        raw = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(raw)
+        params.update({k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()})
+    return params
 
 
 def _request_identity(environ: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
@@ -1041,6 +1057,10 @@ def _match_fault(environ: dict[str, Any]) -> tuple[float, tuple[str, list, bytes
                 continue
             if f.get("bucket") and f["bucket"] != bucket:
                 continue
+            if f.get("params"):
+                given = _request_params(environ)
+                if any(given.get(k) != v for k, v in f["params"].items()):
+                    continue
             f["hits"] += 1
             response = None
             if f.get("code") or f.get("status"):
@@ -1089,10 +1109,12 @@ def _faults_endpoint(method: str, path: str, body: dict[str, Any]) -> Any:
             return {"faults": [dict(f) for f in _FAULTS]}
         if path == "/_seed/faults" and method == "POST":
             known = {"service", "operation", "bucket", "code", "status", "message", "times", "delay",
-                     "answer", "stall"}
+                     "answer", "stall", "params"}
             unknown = set(body) - known
             if unknown:
                 raise SeedError(400, f"unknown fault fields {sorted(unknown)}")
+            if not isinstance(body.get("params", {}), dict):
+                raise SeedError(400, "params must be an object of parameter names and values")
             if body.get("answer") not in (None, "empty", "html", "truncated", "half"):
                 raise SeedError(400, "answer must be one of empty, html, truncated, half")
             _UNSTALL.clear()

@@ -17,6 +17,13 @@ docs/POLICY-ANALYSIS.md: only explicit Deny statements with
 aws:SecureTransport=false that cover principal *, every S3 action, the bucket
 ARN and all objects, with no undecidable condition, make "enforced").
 
+--org seeds an AWS Organization instead, managed from 123456789012: 12 member
+accounts under Root/Security, Root/Workloads, Root/Workloads/Prod and
+Root/Sandbox, tagged, most holding buckets (and two an Athena workgroup) of
+their own; one of them ("legacy-billing") is the account whose role the test
+then refuses, one ("old-marketing") is closed (SUSPENDED). The member role is
+arn:aws:iam::ACCOUNT:role/OrganizationAccountAccessRole.
+
 --buckets N only creates N buckets (round robin over the three regions), the
 even-numbered half with the canonical deny-HTTP policy: for benchmarks.
 """
@@ -60,6 +67,20 @@ class Clients:
                 service, region_name=region, endpoint_url=self.endpoint, config=self._cfg, **self.creds
             )
         return self._cache[key]
+
+
+def assume(c: Clients, role_arn: str, account: str) -> Clients:
+    """Clients with the credentials of `role_arn`, checked to land in `account`."""
+    cr = c("sts").assume_role(RoleArn=role_arn, RoleSessionName="intransit-e2e-seed")["Credentials"]
+    other = Clients(c.endpoint, {
+        "aws_access_key_id": cr["AccessKeyId"],
+        "aws_secret_access_key": cr["SecretAccessKey"],
+        "aws_session_token": cr["SessionToken"],
+    })
+    got = other("sts").get_caller_identity()["Account"]
+    if got != account:
+        raise SystemExit(f"assumed role landed in account {got}, expected {account}")
+    return other
 
 
 def assume_second_account(c: Clients) -> Clients:
@@ -511,6 +532,81 @@ def seed_organizations(c: Clients, expect: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------------------
+# organization mode (--org)
+# ---------------------------------------------------------------------------
+ORG_ROLE = "OrganizationAccountAccessRole"
+
+# (name, OU path, tags, buckets: (suffix, region, canonical deny-HTTP policy?), workgroup?, fate)
+ORG_MEMBERS: list[tuple[str, str, dict[str, str], list[tuple[str, str, bool]], bool, str]] = [
+    ("security-tooling", "Root/Security", {"team": "secops", "env": "prod"},
+     [("findings", "us-east-1", True)], False, "scanned"),
+    ("log-archive", "Root/Security", {"team": "secops", "env": "prod", "data-class": "restricted"},
+     [("cloudtrail", "us-east-1", True), ("access-logs", "eu-west-1", False)], False, "scanned"),
+    ("payments-prod", "Root/Workloads/Prod", {"team": "payments", "env": "prod", "cost-center": "cc-410"},
+     [("ledger", "us-east-1", True), ("athena-results", "us-east-1", True)], True, "scanned"),
+    ("analytics-prod", "Root/Workloads/Prod", {"team": "analytics", "env": "prod"},
+     [("lake-raw", "us-east-1", False), ("athena-results", "us-east-1", False)], True, "scanned"),
+    ("data-lake", "Root/Workloads/Prod", {"team": "analytics", "env": "prod", "data-class": "restricted"},
+     [("curated", "eu-west-1", True)], False, "scanned"),
+    ("payments-dev", "Root/Workloads", {"team": "payments", "env": "dev"},
+     [("scratch", "us-east-1", False)], False, "scanned"),
+    ("analytics-dev", "Root/Workloads", {"team": "analytics", "env": "dev"}, [], False, "scanned"),
+    ("ml-research", "Root/Workloads", {"team": "ml", "env": "dev"},
+     [("features", "ap-southeast-2", True)], False, "scanned"),
+    ("sandbox-alice", "Root/Sandbox", {"env": "sandbox", "owner": "alice"},
+     [("tmp", "us-east-1", False)], False, "scanned"),
+    ("sandbox-bob", "Root/Sandbox", {"env": "sandbox", "owner": "bob"}, [], False, "scanned"),
+    ("legacy-billing", "Root/Workloads", {"team": "billing", "env": "prod"},
+     [("invoices", "us-east-1", False)], False, "refused"),
+    ("old-marketing", "Root/Sandbox", {"team": "marketing"}, [], False, "suspended"),
+]
+
+
+def seed_org(c: Clients, expect: dict[str, Any]) -> None:
+    org = c("organizations", HOME)
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    ous: dict[str, str] = {"Root": root}
+    for path in ["Root/Security", "Root/Workloads", "Root/Workloads/Prod", "Root/Sandbox"]:
+        parent, name = path.rsplit("/", 1)
+        ous[path] = org.create_organizational_unit(ParentId=ous[parent], Name=name)["OrganizationalUnit"]["Id"]
+    accounts: dict[str, Any] = {
+        MAIN_ACCOUNT: {"name": org.describe_account(AccountId=MAIN_ACCOUNT)["Account"]["Name"],
+                       "ou_path": "Root", "tags": {}, "fate": "scanned", "buckets": {}},
+    }
+    mgmt_bucket = "org-management-trail"
+    c("s3").create_bucket(Bucket=mgmt_bucket)
+    c("s3").put_bucket_policy(Bucket=mgmt_bucket, Policy=canonical(mgmt_bucket))
+    accounts[MAIN_ACCOUNT]["buckets"][mgmt_bucket] = "enforced"
+    for name, path, tags, buckets, workgroup, fate in ORG_MEMBERS:
+        status = org.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
+        account = status["AccountId"]
+        org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ous[path])
+        org.tag_resource(ResourceId=account, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+        member = assume(c, f"arn:{PARTITION}:iam::{account}:role/{ORG_ROLE}", account)
+        seeded: dict[str, str] = {}
+        for suffix, region, deny in buckets:
+            bucket = f"org-{name}-{suffix}"
+            create_bucket(member, bucket, region)
+            if deny:
+                member("s3", region).put_bucket_policy(Bucket=bucket, Policy=canonical(bucket))
+            seeded[bucket] = "enforced" if deny else "not_enforced"
+        workgroups = []
+        if workgroup:
+            wg = f"{name}-analysts"
+            member("athena", HOME).create_work_group(Name=wg, Configuration={
+                "ResultConfiguration": {"OutputLocation": f"s3://org-{name}-athena-results/"},
+                "EnforceWorkGroupConfiguration": True,
+            })
+            workgroups.append(wg)
+        if fate == "suspended":
+            org.close_account(AccountId=account)
+        accounts[account] = {"name": name, "ou_path": path, "tags": tags, "fate": fate,
+                             "buckets": seeded, "workgroups": workgroups}
+    expect["org"] = {"root": root, "ous": ous, "role": ORG_ROLE, "accounts": accounts}
+
+
+# ---------------------------------------------------------------------------
 # benchmark mode
 # ---------------------------------------------------------------------------
 def seed_bench(c: Clients, n: int, expect: dict[str, Any], workers: int) -> None:
@@ -539,6 +635,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--expect", help="write the seeded expectations (JSON) to this file")
     ap.add_argument("--buckets", type=int, help="benchmark mode: only create N buckets (half canonical policy)")
     ap.add_argument("--workers", type=int, default=8, help="parallel requests in --buckets mode")
+    ap.add_argument("--org", action="store_true", help="seed an organization of 13 accounts instead")
     args = ap.parse_args(argv)
 
     t0 = time.monotonic()
@@ -554,6 +651,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.buckets is not None:
         expect["mode"] = "bench"
         seed_bench(c, args.buckets, expect, args.workers)
+    elif args.org:
+        expect["mode"] = "org"
+        seed_org(c, expect)
     else:
         expect["mode"] = "estate"
         other = assume_second_account(c)

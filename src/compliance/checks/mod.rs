@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::finding::{
     BucketEvidence, BucketPart, Evidence, Finding, Resource, ResourceKind, Severity, Status, Text,
 };
-use crate::model::{Bucket, Estate, FetchError, Partition, Workgroup};
+use crate::model::{Account, Bucket, Estate, FetchError, Partition, Workgroup};
 use crate::policy::Tls;
 use crate::text::Interned;
 
@@ -62,6 +62,7 @@ pub fn run(check: &Check, estate: &Estate) -> Vec<Finding> {
 
 pub(crate) fn run_with(check: &Check, ctx: &Context<'_>) -> Vec<Finding> {
     let mut findings = (check.run)(ctx);
+    not_scanned_accounts(check, ctx, &mut findings);
     let in_order = |a: &Finding, b: &Finding| a.resource.cmp(&b.resource).then(a.id.cmp(&b.id));
     if findings.is_sorted_by(|a, b| in_order(a, b).is_le()) {
         // The bucket checks walk the buckets in resource order: no copy at all.
@@ -78,6 +79,42 @@ pub(crate) fn run_with(check: &Check, ctx: &Context<'_>) -> Vec<Finding> {
     sorted.dedup_by(|a, b| a.id == b.id);
     sorted.shrink_to_fit();
     sorted
+}
+
+/// An account the scan could not enter passes nothing: whatever a check said of it (from
+/// the organization's side, say) gives way to one `unknown` finding that says why.
+fn not_scanned_accounts(check: &Check, ctx: &Context<'_>, findings: &mut Vec<Finding>) {
+    let refused: Vec<&Account> = ctx
+        .estate
+        .accounts
+        .iter()
+        .filter(|a| !a.entered_by_scan())
+        .collect();
+    if refused.is_empty() {
+        return;
+    }
+    findings.retain(|f| !refused.iter().any(|a| *f.resource.account_id == *a.id));
+    for a in refused {
+        let why = a.scan_error.as_deref().unwrap_or("no reason was recorded");
+        let message = format!(
+            "The account {} could not be scanned ({why}): nothing in it was read, so nothing \
+             in it can pass.",
+            a.label()
+        );
+        let evidence = Evidence::default()
+            .attr("scan_state", a.scan_state.as_str())
+            .attr("scan_error", why.to_string());
+        findings.push(
+            Finding::new(
+                check.id,
+                Status::Unknown,
+                Severity::High,
+                ctx.account_resource(&a.id),
+                message,
+            )
+            .with_evidence(evidence),
+        );
+    }
 }
 
 /// The estate plus the lookups checks share.

@@ -113,6 +113,11 @@ pub const OPERATIONS: &[(&str, &[&str])] = &[
         "organizations:DescribeOrganization",
         &["organizations:DescribeOrganization"],
     ),
+    ("organizations:ListRoots", &["organizations:ListRoots"]),
+    (
+        "organizations:ListTagsForResource",
+        &["organizations:ListTagsForResource"],
+    ),
 ];
 
 /// The IAM actions `operation` (`s3:GetPublicAccessBlock`) needs, if the scan ever calls it.
@@ -137,6 +142,9 @@ const EC2_MAX_TGW_RESULTS: i32 = 1000;
 pub(super) struct Shared {
     store: Store,
     permits: Semaphore,
+    /// Calls one account may have in flight: half the scan's when it reads several accounts,
+    /// so one account with 100,000 buckets leaves the other half to the rest.
+    account_cap: usize,
     breakers: Breakers,
     /// The custom endpoint, when every service is reached through one.
     endpoint_url: Option<String>,
@@ -183,9 +191,16 @@ impl Shared {
             .map(|r| r.to_string())
             .unwrap_or_else(|| "us-east-1".to_string());
         let deadline = opts.scan_timeout.map(|t| tokio::time::Instant::now() + t);
+        let concurrency = opts.concurrency.max(1);
+        let several = opts.org.is_some() || opts.role_arns.len() > 1;
         Arc::new(Shared {
             store,
-            permits: Semaphore::new(opts.concurrency.max(1)),
+            permits: Semaphore::new(concurrency),
+            account_cap: if several {
+                concurrency.div_ceil(2)
+            } else {
+                concurrency
+            },
             breakers: Breakers::new(deadline),
             endpoint_url: base.endpoint_url().map(str::to_string),
             context: opts.context,
@@ -254,6 +269,8 @@ pub(super) struct Identity {
 /// Read-only access to one account: lazily built per-region clients over one credential set.
 pub(super) struct ReadOnly {
     shared: Arc<Shared>,
+    /// This account's share of the scan's calls in flight (`Shared::account_cap`).
+    permits: Semaphore,
     config: SdkConfig,
     assumed_role: Option<String>,
     account_id: OnceLock<String>,
@@ -278,6 +295,7 @@ fn cached<C: Clone>(
 impl ReadOnly {
     fn new(shared: Arc<Shared>, config: SdkConfig, assumed_role: Option<String>) -> ReadOnly {
         ReadOnly {
+            permits: Semaphore::new(shared.account_cap),
             shared,
             config,
             assumed_role,
@@ -450,9 +468,14 @@ impl ReadOnly {
         if let Err(stop) = breakers.check(&endpoint) {
             return Err(not_sent(stop));
         }
-        // The semaphore is never closed; without a permit the call would still be correct.
+        // The semaphores are never closed; without a permit the call would still be correct.
+        // The account's permit first: an account at its cap queues no more calls for the
+        // scan's permits, so the others' calls are not stuck behind its thousands.
         let permit = tokio::select! {
-            permit = self.shared.permits.acquire() => permit.ok(),
+            permits = async {
+                let account = self.permits.acquire().await.ok();
+                (account, self.shared.permits.acquire().await.ok())
+            } => permits,
             stop = breakers.stopped(&endpoint) => return Err(not_sent(stop)),
         };
         progress(Progress::Started);
@@ -522,7 +545,11 @@ impl ReadOnly {
         role_arn: &str,
         external_id: Option<&str>,
     ) -> Result<ReadOnly, FetchError> {
-        let ctx = self.ctx(Some(&self.shared.home_region), Some(role_arn));
+        let mut ctx = self.ctx(Some(&self.shared.home_region), Some(role_arn));
+        // The failure is the role's account's: it is that account that could not be entered.
+        if let Some(account) = role_arn.split(':').nth(4).filter(|a| !a.is_empty()) {
+            ctx.account_id = Some(account.to_string());
+        }
         let mut request = self
             .sts()
             .assume_role()
@@ -1061,6 +1088,50 @@ impl ReadOnly {
         self.call(
             "organizations:ListOrganizationalUnitsForParent",
             self.ctx(None, Some(parent_id)),
+            &[],
+            request,
+        )
+        .await
+    }
+    /// The organization's root (one per organization), for the OU tree.
+    pub(super) async fn org_list_roots(
+        &self,
+        token: Option<String>,
+    ) -> Result<organizations::operation::list_roots::ListRootsOutput, FetchError> {
+        let request = || {
+            self.organizations()
+                .list_roots()
+                .set_next_token(token)
+                .send()
+        };
+        self.call(
+            "organizations:ListRoots",
+            self.ctx(None, None),
+            &[],
+            request,
+        )
+        .await
+    }
+
+    /// One page of an account's tags in Organizations.
+    pub(super) async fn org_list_tags_for_resource(
+        &self,
+        resource_id: &str,
+        token: Option<String>,
+    ) -> Result<
+        organizations::operation::list_tags_for_resource::ListTagsForResourceOutput,
+        FetchError,
+    > {
+        let request = || {
+            self.organizations()
+                .list_tags_for_resource()
+                .resource_id(resource_id)
+                .set_next_token(token)
+                .send()
+        };
+        self.call(
+            "organizations:ListTagsForResource",
+            self.ctx(None, Some(resource_id)),
             &[],
             request,
         )

@@ -15,6 +15,7 @@ mod breaker;
 mod client;
 mod errors;
 mod network;
+mod org_accounts;
 mod organizations;
 mod recorder;
 mod s3;
@@ -28,8 +29,9 @@ use tokio::task::JoinSet;
 pub use client::{OPERATIONS, iam_actions};
 
 use self::client::{ReadOnly, Shared};
-use super::{AwsOptions, SourceError};
-use crate::model::{Account, FetchError, Partition};
+use self::org_accounts::Plan;
+use super::{AwsOptions, OrgScope, SourceError};
+use crate::model::{Account, FetchError, Partition, ScanState};
 use crate::store::{Store, Update};
 
 fn now() -> String {
@@ -98,38 +100,52 @@ struct Target {
     first_page: s3::Page,
 }
 
+/// How the scan enters one account; `org` is its record in the organization, when listed.
+enum Entry {
+    /// With the base credentials.
+    Direct(Option<Account>),
+    /// Through a role.
+    Assume(String, Option<Account>),
+}
+
+/// An account that could not be entered: its record (if known) and the failure.
+struct Refused {
+    account: Option<Account>,
+    role: Option<String>,
+    error: FetchError,
+}
+
 async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
     let shared = Shared::load(store.clone(), opts).await;
     let base = Arc::new(shared.base());
 
-    // Which accounts: with role ARNs, exactly the accounts of those roles (one scan each);
-    // the base credentials are then only the identity that assumes them (often a hub or
-    // security-tooling account that holds no data of its own), so the base account is not
-    // scanned. Without role ARNs, the base credentials' own account is scanned.
-    let mut reached: JoinSet<Result<Target, FetchError>> = JoinSet::new();
-    if opts.role_arns.is_empty() {
+    // Which accounts: with --org-role, the organization's accounts in scope (the base
+    // credentials' own account read with them); with role ARNs, exactly the accounts of
+    // those roles (the base credentials are then only the identity that assumes them, often
+    // a hub account holding no data); otherwise the base credentials' own account.
+    let entries = match &opts.org {
+        Some(scope) => org_entries(&base, scope).await?,
+        None if opts.role_arns.is_empty() => vec![Entry::Direct(None)],
+        None => opts
+            .role_arns
+            .iter()
+            .map(|role| Entry::Assume(role.clone(), None))
+            .collect(),
+    };
+    let mut reached: JoinSet<Result<Target, Refused>> = JoinSet::new();
+    for entry in entries {
         let base = base.clone();
         let opts = opts.clone();
-        reached.spawn(async move { prepare(base, None, &opts).await });
-    } else {
-        for role in &opts.role_arns {
-            let base = base.clone();
-            let role = role.clone();
-            let opts = opts.clone();
-            reached.spawn(async move {
-                let ro = base.assume_role(&role, opts.external_id.as_deref()).await?;
-                prepare(Arc::new(ro), Some(role), &opts).await
-            });
-        }
+        reached.spawn(async move { enter(base, entry, &opts).await });
     }
     let mut targets: Vec<Target> = Vec::new();
     let mut failures: Vec<FetchError> = Vec::new();
     while let Some(joined) = reached.join_next().await {
         match joined {
             Ok(Ok(target)) => targets.push(target),
-            Ok(Err(e)) => {
-                store.apply(Update::Error(e.clone()));
-                failures.push(e);
+            Ok(Err(refused)) => {
+                record_refused(store, &refused);
+                failures.push(refused.error);
             }
             Err(e) => store.apply(Update::Error(panicked("sts", &e))),
         }
@@ -161,6 +177,116 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
     Ok(())
 }
 
+/// Enters one account: assumes its role if it has one, then identifies the caller there.
+async fn enter(base: Arc<ReadOnly>, entry: Entry, opts: &AwsOptions) -> Result<Target, Refused> {
+    let (ro, role, org) = match entry {
+        Entry::Direct(org) => (base, None, org),
+        Entry::Assume(role, org) => {
+            match base.assume_role(&role, opts.external_id.as_deref()).await {
+                Ok(ro) => (Arc::new(ro), Some(role), org),
+                Err(error) => {
+                    return Err(Refused {
+                        account: org,
+                        role: Some(role),
+                        error,
+                    });
+                }
+            }
+        }
+    };
+    prepare(ro, role.clone(), org.clone(), opts)
+        .await
+        .map_err(|error| Refused {
+            account: org,
+            role,
+            error,
+        })
+}
+
+/// Records an account that could not be entered as `not_scanned`, with the failed call as
+/// its reason, and the failure itself among the estate's errors.
+fn record_refused(store: &Store, refused: &Refused) {
+    let account = refused.account.clone().or_else(|| {
+        let id = refused.role.as_deref().and_then(account_of_arn)?;
+        Some(Account {
+            id: id.to_string(),
+            partition: refused
+                .role
+                .as_deref()
+                .map(partition_of)
+                .unwrap_or_default(),
+            ..Account::default()
+        })
+    });
+    if let Some(account) = account {
+        let why = refused.error.short();
+        store.apply(Update::Account(org_accounts::not_scanned(
+            account,
+            refused.role.clone(),
+            why,
+        )));
+    }
+    store.apply(Update::Error(refused.error.clone()));
+}
+
+/// The accounts of the organization that this scan enters; the rest of those listed are
+/// recorded as `not_scanned` with the reason (suspended, closing), those out of scope not
+/// at all.
+async fn org_entries(base: &Arc<ReadOnly>, scope: &OrgScope) -> Result<Vec<Entry>, SourceError> {
+    let unreachable = |what: &str, e: &FetchError| {
+        base.store().apply(Update::Error(e.clone()));
+        SourceError::Aws(format!("{what}: {} ({})", e.short(), e.message))
+    };
+    let identity = base
+        .identify()
+        .await
+        .map_err(|e| unreachable("the base credentials could not be identified", &e))?;
+    let partition = partition_of(&identity.arn);
+    let members = org_accounts::discover(base, partition).await.map_err(|e| {
+        unreachable(
+            "--org-role lists the organization's accounts, which needs the management \
+             account or a delegated administrator",
+            &e,
+        )
+    })?;
+    if scope.ou.is_some() && members.iter().all(|m| m.account.ou_path.is_none()) {
+        return Err(SourceError::Aws(
+            "--ou needs the organization's OU tree, which could not be read (see the errors)"
+                .to_string(),
+        ));
+    }
+    let mut entries = Vec::new();
+    for m in &members {
+        match org_accounts::plan(m, &identity.account_id, scope) {
+            Plan::Direct => entries.push(Entry::Direct(Some(m.account.clone()))),
+            Plan::Assume(role) => entries.push(Entry::Assume(role, Some(m.account.clone()))),
+            Plan::Skip(why) => base
+                .store()
+                .apply(Update::Account(org_accounts::not_scanned(
+                    m.account.clone(),
+                    None,
+                    why,
+                ))),
+            Plan::Out => {}
+        }
+    }
+    for id in &scope.accounts {
+        if !members.iter().any(|m| &m.account.id == id) {
+            base.store()
+                .apply(Update::Account(org_accounts::not_scanned(
+                    Account {
+                        id: id.clone(),
+                        partition,
+                        ..Account::default()
+                    },
+                    None,
+                    "not an account of the organization: not scanned".to_string(),
+                )));
+        }
+    }
+    Ok(entries)
+}
+
 /// Identifies the caller in one account and decides its regions.
 ///
 /// The first `ListBuckets` page is asked at the same time as `GetCallerIdentity`, not after
@@ -171,6 +297,7 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
 async fn prepare(
     ro: Arc<ReadOnly>,
     assumed_role: Option<String>,
+    org: Option<Account>,
     opts: &AwsOptions,
 ) -> Result<Target, FetchError> {
     let (identity, first_page) = {
@@ -192,19 +319,28 @@ async fn prepare(
         (identity, page)
     };
     let partition = partition_of(&identity.arn);
-    ro.store().apply(Update::Account(Account {
-        id: identity.account_id.clone(),
-        partition,
-        caller_arn: identity.arn.clone(),
-        assumed_role,
-        name: None,
-    }));
+    // What the organization says of the account (name, OU, tags), the scan's own facts over it.
+    let mut record = org.unwrap_or_default();
+    record.id = identity.account_id.clone();
+    record.partition = partition;
+    record.caller_arn = Some(identity.arn.clone());
+    record.assumed_role = assumed_role;
+    record.scan_state = ScanState::Scanned;
+    record.scan_error = None;
+    ro.store().apply(Update::Account(record));
     let regions = regions(&ro, opts).await;
     Ok(Target {
         ro,
         regions,
         first_page,
     })
+}
+
+/// The account id in an ARN (`arn:aws:iam::123456789012:role/x`), when it has one.
+fn account_of_arn(arn: &str) -> Option<&str> {
+    arn.split(':')
+        .nth(4)
+        .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `arn:PARTITION:...`; an unknown partition is treated as `aws`.
@@ -303,7 +439,17 @@ mod tests {
         assert_eq!(partition_of("garbage"), Partition::Aws);
     }
 
-    const SOURCES: [(&str, &str); 8] = [
+    #[test]
+    fn account_ids_of_arns() {
+        assert_eq!(
+            account_of_arn("arn:aws:iam::123456789012:role/x"),
+            Some("123456789012")
+        );
+        assert_eq!(account_of_arn("arn:aws:s3:::bucket"), None);
+        assert_eq!(account_of_arn("garbage"), None);
+    }
+
+    const SOURCES: [(&str, &str); 9] = [
         ("mod.rs", include_str!("mod.rs")),
         ("client.rs", include_str!("client.rs")),
         ("recorder.rs", include_str!("recorder.rs")),
@@ -312,6 +458,7 @@ mod tests {
         ("athena.rs", include_str!("athena.rs")),
         ("network.rs", include_str!("network.rs")),
         ("organizations.rs", include_str!("organizations.rs")),
+        ("org_accounts.rs", include_str!("org_accounts.rs")),
     ];
 
     /// Method calls `.verb_rest(` in `text`, as (verb, whole name).

@@ -26,14 +26,15 @@ const SCANNER_ROLE: &str = "IntransitReadOnly";
 pub fn accounts() -> Vec<Account> {
     vec![
         Account {
-            id: ANALYTICS_PROD.to_string(),
-            partition: Partition::Aws,
-            // The base credentials: an SSO session, no role assumed.
-            caller_arn: format!(
-                "arn:aws:sts::{ANALYTICS_PROD}:assumed-role/AWSReservedSSO_SecurityAudit_5f1e2d3c4b5a6978/dana.reyes@northwind.example"
-            ),
-            assumed_role: None,
             name: Some("analytics-prod".to_string()),
+            // The base credentials: an SSO session, no role assumed.
+            ..Account::entered(
+                ANALYTICS_PROD,
+                Partition::Aws,
+                &format!(
+                    "arn:aws:sts::{ANALYTICS_PROD}:assumed-role/AWSReservedSSO_SecurityAudit_5f1e2d3c4b5a6978/dana.reyes@northwind.example"
+                ),
+            )
         },
         member(DATA_LAKE, "data-lake-shared"),
         member(SANDBOX, "sandbox"),
@@ -42,11 +43,13 @@ pub fn accounts() -> Vec<Account> {
 
 fn member(id: &str, name: &str) -> Account {
     Account {
-        id: id.to_string(),
-        partition: Partition::Aws,
-        caller_arn: format!("arn:aws:sts::{id}:assumed-role/{SCANNER_ROLE}/intransit"),
         assumed_role: Some(format!("arn:aws:iam::{id}:role/{SCANNER_ROLE}")),
         name: Some(name.to_string()),
+        ..Account::entered(
+            id,
+            Partition::Aws,
+            &format!("arn:aws:sts::{id}:assumed-role/{SCANNER_ROLE}/intransit"),
+        )
     }
 }
 

@@ -460,11 +460,12 @@ mod tests {
         store.read(|s| view.set_filter("payments".into(), s));
         assert!(rows(&mut view, &store).is_empty());
         store.apply(Update::Account(Account {
-            id: "111111111111".into(),
-            partition: Partition::Aws,
-            caller_arn: "arn:aws:sts::111111111111:assumed-role/a/b".into(),
-            assumed_role: None,
             name: Some("Payments".into()),
+            ..Account::entered(
+                "111111111111",
+                Partition::Aws,
+                "arn:aws:sts::111111111111:assumed-role/a/b",
+            )
         }));
         assert_eq!(
             rows(&mut view, &store),

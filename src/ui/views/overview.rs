@@ -152,6 +152,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             Link::Top(Top::Compliance),
         ),
     }
+    accounts_lines(&mut doc, state, t);
     doc.blank();
 
     // ---- TLS verdict counts. ----
@@ -360,6 +361,55 @@ const NETWORK_CHECKS: [&str; 4] = [
 ];
 
 /// "On-premises to Athena: 2 of 5 paths fully encrypted; weakest: …", opening that path.
+/// Accounts the scan could not enter, or read only in part, after the three answers: those
+/// answers say nothing of what such accounts hold. Each line opens the Errors view.
+fn accounts_lines(doc: &mut Doc, state: &State, t: &Theme) {
+    use crate::model::ScanState;
+    let all = &state.estate.accounts;
+    let of = |s: ScanState| all.iter().filter(move |a| a.scan_state == s);
+    let what = if all.len() == 1 {
+        "account"
+    } else {
+        "accounts"
+    };
+    let refused: Vec<_> = of(ScanState::NotScanned).collect();
+    if let Some(first) = refused.first() {
+        let text = format!(
+            "{} of {} {what} could not be scanned",
+            refused.len(),
+            all.len()
+        );
+        doc.link(
+            Line::from(vec![Span::raw("  "), status_span(Status::Bad, text, t)]),
+            Link::Top(Top::Errors),
+        );
+        let more = match refused.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        doc.push(Line::from(Span::styled(
+            format!(
+                "      {}: {}{more}",
+                clean(&first.label()),
+                clean(first.scan_error.as_deref().unwrap_or("no reason recorded"))
+            ),
+            t.muted,
+        )));
+    }
+    let partial = of(ScanState::Partial).count();
+    if partial > 0 {
+        let verb = if partial == 1 { "was" } else { "were" };
+        let text = format!(
+            "{partial} of {} {what} {verb} read only in part (see 6 Errors)",
+            all.len()
+        );
+        doc.link(
+            Line::from(vec![Span::raw("  "), status_span(Status::Unknown, text, t)]),
+            Link::Top(Top::Errors),
+        );
+    }
+}
+
 fn paths_line(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme) {
     let Some(eval) = eval else {
         doc.push(Line::from(Span::styled(
