@@ -201,6 +201,8 @@ fn every_network_finding_that_does_not_pass_is_on_the_overview_and_in_connectivi
                     format!("tunnel:{vpn}:{ip}")
                 }
                 ("dx_connection", _) => format!("dx:{id}"),
+                // An account the scan could not enter: one element says so.
+                ("account", _) => format!("account:{id}"),
                 (_, "vpc.athena_endpoint") => format!("athena-ep:{id}"),
                 (_, "vpc.s3_endpoint") => format!("s3-ep:{id}"),
                 (_, "dx.link_encryption") => format!("dx-error:{id}"),

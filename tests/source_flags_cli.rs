@@ -33,10 +33,11 @@ fn demo_runs_with_aws_endpoint_url_in_the_environment() {
 #[test]
 fn scan_demo_runs_with_aws_endpoint_url_in_the_environment() {
     let o = run(&["scan", "--demo", "--no-latency"]);
-    // 4: the demo estate holds a failed Direct Connect listing, as real estates do.
+    // 4: the demo estate holds a failed Direct Connect listing and a refused role, as real
+    // estates do.
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
     assert!(
-        text(&o).contains("incomplete scan: 1 listing failed"),
+        text(&o).contains("incomplete scan: 2 listings failed"),
         "{}",
         text(&o)
     );

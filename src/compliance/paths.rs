@@ -272,7 +272,17 @@ fn links(
                 reason: f.message().into_owned(),
                 finding: Some(f.id.to_string()),
             };
-            let name = format!("{noun} (could not be listed)");
+            // An account that was not entered may hold such a link as much as a region
+            // whose listing failed.
+            let name = match (f.resource.kind, &f.resource.name) {
+                (ResourceKind::Account, Some(account)) => {
+                    format!("{noun} of {account} (account not scanned)")
+                }
+                (ResourceKind::Account, None) => {
+                    format!("{noun} of {} (account not scanned)", f.resource.account_id)
+                }
+                _ => format!("{noun} (could not be listed)"),
+            };
             out.push((via, name, hop));
         }
     }

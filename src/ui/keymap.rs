@@ -53,7 +53,7 @@ pub fn view_keys(kind: Kind) -> (&'static str, Vec<(&'static str, &'static str)>
                 ("S", "reverse the sort"),
                 (
                     "/",
-                    "filter words: a name, region, account, not-enforced, partial, accepts-http, results, tables, athena, rcp-only, error",
+                    "filter words: a name, region, account, not-enforced, partial, accepts-http, results, tables, athena, rcp-only, error; account:NAME|ID, ou:NAME, tag:KEY=VALUE",
                 ),
                 ("Enter", "bucket detail"),
                 ("y", "copy the bucket name"),

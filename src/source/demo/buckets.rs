@@ -1,5 +1,5 @@
-//! The S3 buckets: 90 of them over three accounts and three regions, each with a policy shape
-//! (see `policies.rs`), public-access-block and default encryption.
+//! The S3 buckets: 90 of them over three of the scanned accounts and three regions, each with
+//! a policy shape (see `policies.rs`), public-access-block and default encryption.
 
 use super::accounts::{
     ANALYTICS_PROD as A, AP_SOUTHEAST_2, DATA_LAKE as D, EU_WEST_1, SANDBOX as S, US_EAST_1,

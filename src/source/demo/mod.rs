@@ -1,4 +1,5 @@
-//! The embedded demo estate: "Northwind Analytics", three accounts, three regions, 90 buckets
+//! The embedded demo estate: "Northwind Analytics", an organization of six accounts (four
+//! scanned, one whose role refuses the scan, one suspended), three regions, 90 buckets
 //! whose policies cover every verdict, Athena workgroups and tables, and a network path with
 //! good and bad links. Fixed and deterministic: no network, no randomness, no AWS types.
 //!
@@ -32,7 +33,10 @@ pub fn estate() -> Estate {
         tables: athena::tables(),
         connectivity: network::connectivity(),
         resource_control_policies: accounts::resource_control_policies(),
-        errors: network::errors(),
+        errors: network::errors()
+            .into_iter()
+            .chain(accounts::errors())
+            .collect(),
     }
 }
 

@@ -182,18 +182,48 @@ pub fn plan(estate: Estate, regions: &[&str]) -> Plan {
     } = estate;
 
     let mut sts = Fetcher::new("sts", 3);
+    let mut organizations = Fetcher::new("organizations", 1);
     for a in &accounts {
-        if let Some(role) = &a.assumed_role {
-            sts.calls
-                .push(Call::new(format!("sts:AssumeRole/{role}"), Vec::new()));
+        match (&a.assumed_role, a.entered_by_scan()) {
+            // Listed by Organizations, never entered: the role refused, or the account is closed.
+            (Some(role), false) => {
+                let mut updates = vec![Update::Account(a.clone())];
+                updates.extend(
+                    errors
+                        .iter()
+                        .filter(|e| {
+                            e.operation == "sts:AssumeRole" && e.account_id == Some(a.id.clone())
+                        })
+                        .cloned()
+                        .map(Update::Error),
+                );
+                sts.calls.push(Call {
+                    key: format!("sts:AssumeRole/{role}"),
+                    failed: true,
+                    updates,
+                });
+                continue;
+            }
+            (None, false) => {
+                organizations.calls.push(Call::new(
+                    format!("organizations:ListAccounts/{}", a.id),
+                    vec![Update::Account(a.clone())],
+                ));
+                continue;
+            }
+            (Some(role), true) => sts
+                .calls
+                .push(Call::new(format!("sts:AssumeRole/{role}"), Vec::new())),
+            (None, true) => {}
         }
         sts.calls.push(Call::new(
             format!("sts:GetCallerIdentity/{}", a.id),
             vec![Update::Account(a.clone())],
         ));
     }
+    // What is read in an account needs the account entered.
+    let accounts: Vec<_> = accounts.iter().filter(|a| a.entered_by_scan()).collect();
 
-    let mut organizations = Fetcher::new("organizations", 1);
     organizations.calls.push(Call::new(
         "organizations:ListPolicies/RESOURCE_CONTROL_POLICY".to_string(),
         Vec::new(),

@@ -107,3 +107,48 @@ fn latency_is_small_and_fixed() {
         assert!((2..=15).contains(&scan::latency_ms(k)));
     }
 }
+
+/// The demo is an organization as `--org-role` finds one: at least six accounts in at least
+/// three OUs, tagged, one whose role refused the scan (with that failure among the errors) and
+/// one suspended; what the scan did not enter holds nothing.
+#[test]
+fn the_estate_is_an_organization_with_accounts_it_could_not_enter() {
+    use crate::model::ScanState;
+    let e = estate();
+    assert!(e.accounts.len() >= 6, "{} accounts", e.accounts.len());
+    let ous: HashSet<&str> = e
+        .accounts
+        .iter()
+        .filter_map(|a| a.ou_path.as_deref())
+        .collect();
+    assert!(ous.len() >= 3, "{ous:?}");
+    assert!(
+        e.accounts
+            .iter()
+            .all(|a| !a.tags.is_empty() && a.name.is_some())
+    );
+    let refused: Vec<_> = e
+        .accounts
+        .iter()
+        .filter(|a| a.scan_state == ScanState::NotScanned)
+        .collect();
+    assert_eq!(refused.len(), 2);
+    for a in &refused {
+        assert_eq!(a.caller_arn, None, "{} was never entered", a.id);
+        assert!(e.buckets.iter().all(|b| b.account_id != a.id));
+        assert!(e.workgroups.iter().all(|w| w.account_id != a.id));
+    }
+    let denied = refused
+        .iter()
+        .find(|a| a.scan_error.as_deref() == Some("sts:AssumeRole: AccessDenied"))
+        .expect("an account whose role refused the scan");
+    assert!(
+        e.errors.iter().any(|x| x.operation == "sts:AssumeRole"
+            && x.account_id.as_deref() == Some(denied.id.as_str()))
+    );
+    assert!(
+        refused
+            .iter()
+            .any(|a| a.status.as_deref() == Some("SUSPENDED"))
+    );
+}

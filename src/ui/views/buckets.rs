@@ -11,7 +11,7 @@ use super::super::app::App;
 use super::super::widgets::{
     Column, ListNav, clean, draw_table, filter_terms, matches, verdict_rank, verdict_span,
 };
-use crate::model::Bucket;
+use crate::model::{Account, Bucket};
 use crate::policy::{PolicySource, Verdict};
 use crate::store::State;
 
@@ -125,15 +125,18 @@ pub fn error_text(b: &Bucket) -> String {
     b.tls.error().as_deref().map(clean).unwrap_or_default()
 }
 
-/// Everything a filter can match, lower-case: name, account (id and name), region, verdict,
+/// Everything a filter can match, lower-case: name, account (id and name, and the tokens
+/// `account:`, `ou:`, `tag:key=value`), region, verdict,
 /// Athena role, enforcing source, TLS floor, and tokens such as `accepts-http`, `rcp-only`.
-fn haystack(b: &Bucket, account_name: &str) -> String {
+fn haystack(b: &Bucket, account: Option<&Account>) -> String {
+    let account_name = account.and_then(|a| a.name.as_deref()).unwrap_or("");
     let mut s = String::with_capacity(b.name.len() + 96);
     s.push_str(&b.name.to_lowercase());
     s.push(' ');
     s.push_str(&b.account_id);
     s.push(' ');
     s.push_str(&account_name.to_lowercase());
+    s.push_str(&super::account_tokens(account));
     s.push(' ');
     s.push_str(&b.region);
     s.push(' ');
@@ -206,14 +209,8 @@ impl BucketsView {
             if i < self.hay.len() && !all && state.bucket_stamp(i) <= since {
                 continue;
             }
-            let name = state
-                .estate
-                .accounts
-                .iter()
-                .find(|a| a.id == b.account_id)
-                .and_then(|a| a.name.as_deref())
-                .unwrap_or("");
-            let hay = haystack(b, name);
+            let account = state.estate.accounts.iter().find(|a| a.id == b.account_id);
+            let hay = haystack(b, account);
             if i < self.hay.len() {
                 self.hay[i] = hay;
             } else {
@@ -472,5 +469,60 @@ mod tests {
             ["a", "d", "b", "c"],
             "an account's new name is searched in all its buckets (verdict order)"
         );
+    }
+
+    /// The organization's words filter buckets: `account:`, `ou:` (a whole path or one level)
+    /// and `tag:key=value`, each as a rule row.
+    #[test]
+    fn organization_words_filter_by_account_ou_and_tag() {
+        let store = Store::new(Mode::Snapshot);
+        let org = |id: &str, name: &str, ou: &str, tag: (&str, &str)| {
+            Update::Account(Account {
+                name: Some(name.into()),
+                ou_path: Some(ou.into()),
+                tags: [(tag.0.to_string(), tag.1.to_string())].into(),
+                ..Account::entered(id, Partition::Aws, "arn:aws:sts::1:assumed-role/a/b")
+            })
+        };
+        store.apply(org(
+            "111111111111",
+            "Payments-Prod",
+            "Root/Workloads/Prod",
+            ("team", "payments"),
+        ));
+        store.apply(org(
+            "222222222222",
+            "sandbox",
+            "Root/Sandbox",
+            ("team", "Labs"),
+        ));
+        store.apply(bucket("a", true));
+        store.apply(Update::Bucket(Box::new(Bucket::new(
+            "222222222222",
+            "b",
+            "eu-west-1",
+            PolicyText::None,
+        ))));
+        let mut view = BucketsView::default();
+        let rows_for = |filter: &str, view: &mut BucketsView| {
+            store.read(|s| view.set_filter(filter.into(), s));
+            rows(view, &store)
+        };
+        let cases: [(&str, &str, &[&str]); 7] = [
+            (
+                "an account by name, any case",
+                "account:payments-prod",
+                &["a"],
+            ),
+            ("an account by id", "account:222222222222", &["b"]),
+            ("an OU by its whole path", "ou:root/workloads/prod", &["a"]),
+            ("an OU by one level of its path", "ou:workloads", &["a"]),
+            ("a tag, key and value", "tag:team=labs", &["b"]),
+            ("a tag negated", "!tag:team=labs", &["a"]),
+            ("an OU no account is in", "ou:security", &[]),
+        ];
+        for (rule, filter, want) in cases {
+            assert_eq!(rows_for(filter, &mut view), want, "{rule}: {filter}");
+        }
     }
 }

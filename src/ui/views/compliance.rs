@@ -97,6 +97,10 @@ pub fn finding_link(f: &Finding) -> Link {
             "dx.link_encryption" => Link::Element(format!("dx-error:{}", r.id)),
             _ => Link::Finding(f.id.to_string()),
         },
+        // An account that was not entered: its network path is that account's element.
+        ResourceKind::Account if super::overview::NETWORK_CHECKS.contains(&f.check.as_ref()) => {
+            Link::Element(super::unscanned::element_id(&r.id))
+        }
         ResourceKind::Account => Link::Finding(f.id.to_string()),
     }
 }

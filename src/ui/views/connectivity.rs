@@ -95,9 +95,17 @@ pub fn places(state: &State, eval: Option<&Evaluation>) -> Vec<Place> {
     }
     // Distinct first: an estate has many buckets and few account regions, so a short list
     // scanned in place beats hashing or ordering every bucket's pair.
+    // An account the scan never entered has no place of its own: nothing in it is known
+    // (it is listed under the diagram instead).
+    let refused: Vec<&str> = e
+        .accounts
+        .iter()
+        .filter(|a| !a.entered_by_scan())
+        .map(|a| a.id.as_str())
+        .collect();
     let mut distinct: Vec<(&str, &str)> = Vec::new();
     for pair in all {
-        if !distinct.contains(&pair) {
+        if !distinct.contains(&pair) && !refused.contains(&pair.0) {
             distinct.push(pair);
         }
     }
@@ -746,6 +754,7 @@ pub fn diagram(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) ->
         }
         place_box(&mut doc, state, eval, tallies[i], t, w, p);
     }
+    super::unscanned::diagram_lines(&mut doc, state, t, w);
     doc
 }
 

@@ -8,6 +8,7 @@ mod connectivity_detail;
 pub mod errors;
 pub mod help;
 pub mod overview;
+mod unscanned;
 pub mod workgroup_detail;
 pub mod workgroups;
 
@@ -34,6 +35,28 @@ pub fn account_label(state: &State, id: &str) -> String {
         Some(name) => clean(&format!("{id} ({name})")),
         None => clean(id),
     }
+}
+
+/// The filter tokens of the account a resource is in, lower-case and space-led:
+/// `account:ID account:NAME ou:Root/Workloads/Prod ou:workloads ou:prod tag:team=payments`.
+pub fn account_tokens(account: Option<&crate::model::Account>) -> String {
+    let Some(a) = account else {
+        return String::new();
+    };
+    let mut s = format!(" account:{}", a.id);
+    if let Some(name) = &a.name {
+        s.push_str(&format!(" account:{name}"));
+    }
+    if let Some(path) = &a.ou_path {
+        s.push_str(&format!(" ou:{path}"));
+        for level in path.split('/').skip(1) {
+            s.push_str(&format!(" ou:{level}"));
+        }
+    }
+    for (k, v) in &a.tags {
+        s.push_str(&format!(" tag:{k}={v}"));
+    }
+    s.to_lowercase()
 }
 
 /// A `label  value` line of a detail view.

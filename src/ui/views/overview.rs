@@ -353,7 +353,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
 }
 
 /// The checks that judge the network between the data centres and Athena.
-const NETWORK_CHECKS: [&str; 4] = [
+pub const NETWORK_CHECKS: [&str; 4] = [
     "vpn.tunnels",
     "dx.link_encryption",
     "vpc.athena_endpoint",

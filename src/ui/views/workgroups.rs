@@ -43,6 +43,7 @@ fn haystack(state: &State, w: &Workgroup) -> String {
         }
     )
     .to_lowercase()
+        + &super::account_tokens(state.estate.accounts.iter().find(|a| a.id == w.account_id))
 }
 
 /// The workgroups shown, in order (region, name), filtered.
