@@ -23,6 +23,8 @@ struct Org {
     expect: Value,
     result: Result<(), String>,
     snapshot: Snapshot,
+    /// `sts:AssumeRole` requests the launcher saw during the scan.
+    assume_role_requests: u64,
 }
 
 fn org() -> &'static Org {
@@ -31,15 +33,23 @@ fn org() -> &'static Org {
         let moto = Moto::start();
         let expect = moto.seed(&["--org"]);
         refuse_the_role_of(&moto, &expect, "refused");
+        // Counts the other AssumeRole requests (no error, no delay: moto answers them).
+        moto.side(
+            "POST",
+            "/_seed/faults",
+            &json!({"service": "sts", "operation": "AssumeRole"}),
+        );
         let mut opts = options(&moto.url, &[]);
         opts.org = Some(scope(&expect));
         let (result, snapshot, took) = scan(opts);
         eprintln!("organization scan took {took:?}");
+        let assume_role_requests = moto.fault_hits().iter().sum();
         Org {
             moto,
             expect,
             result: result.map_err(|e| e.to_string()),
             snapshot,
+            assume_role_requests,
         }
     })
 }
@@ -304,4 +314,21 @@ fn cli_org_scan_narrowed_and_its_csv_carries_account_name_ou_and_tags() {
         assert_eq!(r[ou], "Root/Sandbox");
         assert_eq!(r[tags], "env=sandbox; owner=alice");
     }
+}
+
+/// Each member's role is assumed once: the clients of an account share the scan's session
+/// (the SDK's own provider would assume it again for every client and every first read).
+#[test]
+fn each_member_role_is_assumed_once() {
+    let o = org();
+    let members = seeded(&o.expect)
+        .iter()
+        .filter(|(id, a)| *id != MAIN_ACCOUNT && a["fate"] != "suspended")
+        .count() as u64;
+    assert_eq!(o.assume_role_requests, members, "on the wire");
+    assert_eq!(
+        o.snapshot.scan.operations.get("sts:AssumeRole").copied(),
+        Some(members),
+        "in the scan's own count"
+    );
 }

@@ -13,7 +13,9 @@
 # Binary: $INTRANSIT_BIN, else ${CARGO_TARGET_DIR:-target}/release/intransit (default "aws"
 # feature). The endpoint is built here (its own package, tokio only, about a minute the first
 # time) into ${CARGO_TARGET_DIR:-target}/latency-endpoint. $BENCH_REGIONS (comma-separated,
-# default us-east-1) spreads the buckets over regions. Python 3 (standard library only) reads
+# default us-east-1) spreads the buckets over regions, and the scan reads those regions.
+# $BENCH_ACCOUNTS (default 1) makes the endpoint an organization of that many accounts, each
+# with BUCKETS buckets, scanned with `--org-role BenchRole`. Python 3 (standard library only) reads
 # the snapshot. Nothing leaves 127.0.0.1.
 set -euo pipefail
 
@@ -22,6 +24,11 @@ CONCURRENCY=${2:-64}
 LATENCY_MS=${3:-20}
 RUNS=${4:-1}
 REGIONS=${BENCH_REGIONS:-us-east-1}
+ACCOUNTS=${BENCH_ACCOUNTS:-1}
+REGION_FLAGS=()
+for r in ${REGIONS//,/ }; do REGION_FLAGS+=(--region "$r"); done
+ORG_FLAGS=()
+[ "$ACCOUNTS" -gt 1 ] && ORG_FLAGS=(--org-role BenchRole)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 BIN=${INTRANSIT_BIN:-$TARGET/release/intransit}
@@ -50,11 +57,11 @@ export AWS_CONFIG_FILE="$WORK/none" AWS_SHARED_CREDENTIALS_FILE="$WORK/none"
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_DEFAULT_REGION
 
 echo "== machine: $(nproc) cores, $(uname -sr); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== $BUCKETS buckets in $REGIONS, --concurrency $CONCURRENCY, $LATENCY_MS ms per request"
+echo "== $ACCOUNTS account(s) x $BUCKETS buckets in $REGIONS, --concurrency $CONCURRENCY, $LATENCY_MS ms per request"
 
 for run in $(seq 1 "$RUNS"); do
     # A fresh endpoint per run: its request counts are the run's.
-    "$ENDPOINT_BIN" --port 0 --latency-ms "$LATENCY_MS" --buckets "$BUCKETS" --regions "$REGIONS" \
+    "$ENDPOINT_BIN" --port 0 --latency-ms "$LATENCY_MS" --buckets "$BUCKETS" --regions "$REGIONS" --accounts "$ACCOUNTS" \
         >"$WORK/ep.out" 2>"$WORK/ep.err" &
     EP_PID=$!
     ENDPOINT=$(ready_endpoint "$WORK/ep.out" "$WORK/ep.err" "the latency endpoint" 100 0.05) || exit 1
@@ -63,7 +70,7 @@ for run in $(seq 1 "$RUNS"); do
     # Exit 3 or 4 (reads failed) still writes the snapshot: the checks below say what failed.
     STATUS=0
     rm -f "$WORK/snapshot.json"
-    /usr/bin/time -v "$BIN" scan --endpoint-url "$ENDPOINT" --region us-east-1 \
+    /usr/bin/time -v "$BIN" scan --endpoint-url "$ENDPOINT" "${REGION_FLAGS[@]}" "${ORG_FLAGS[@]}" \
         --concurrency "$CONCURRENCY" --out "$WORK/snapshot.json" 2>"$WORK/time.txt" || STATUS=$?
     [ -s "$WORK/snapshot.json" ] || { cat "$WORK/time.txt" >&2; exit 1; }
     grep -v -E '^\s' "$WORK/time.txt" || true
@@ -74,11 +81,12 @@ for run in $(seq 1 "$RUNS"); do
     kill -TERM "$EP_PID"; wait "$EP_PID" 2>/dev/null || true; EP_PID=
 
     "$PY" - "$WORK/snapshot.json" "$WORK/time.txt" "$WORK/counts.json" "$WORK/served.json" \
-        "$BUCKETS" "$CONCURRENCY" "$LATENCY_MS" "$STATUS" <<'EOF'
+        "$BUCKETS" "$CONCURRENCY" "$LATENCY_MS" "$STATUS" "$ACCOUNTS" <<'EOF'
 import json, math, sys
 
 snap_path, time_path, counts_path, served_path = sys.argv[1:5]
-buckets_seeded, concurrency, latency_ms, status = (int(a) for a in sys.argv[5:9])
+per_account, concurrency, latency_ms, status, accounts = (int(a) for a in sys.argv[5:10])
+buckets_seeded = per_account * accounts
 served = json.load(open(served_path))
 snap = json.load(open(snap_path))
 counts = json.load(open(counts_path))
@@ -101,17 +109,23 @@ ops = snap["scan"]["operations"]
 calls = sum(ops.values())
 limit = math.ceil(calls / concurrency) * latency_ms / 1000
 buckets = snap["buckets"]
-want = {f"bench-{i:05d}": "enforced" if i % 2 == 0 else "not_enforced" for i in range(buckets_seeded)}
+def name(k, i):
+    return f"bench-{i:05d}" if k == 0 else f"bench-a{k:04d}-{i:05d}"
+want = {name(k, i): "enforced" if i % 2 == 0 else "not_enforced"
+        for k in range(accounts) for i in range(per_account)}
 wrong = [b["name"] for b in buckets if want.get(b["name"]) != b["tls"]["verdict"]]
 errors = len(snap["errors"]) + sum(len(b["errors"]) for b in buckets)
 verdicts = {}
 for b in buckets:
     verdicts[b["tls"]["verdict"]] = verdicts.get(b["tls"]["verdict"], 0) + 1
-unknown = {k: v for k, v in counts.items() if k.startswith("unknown:")}
+unknown = {k: v for k, v in counts.items() if k.startswith(("unknown:", "wrong-account:"))}
+scanned = [a for a in snap["accounts"] if a.get("scan_state", "scanned") != "not_scanned"]
 
 print(f"buckets          {len(buckets)} of {buckets_seeded}: "
       + ", ".join(f"{v} {k}" for k, v in sorted(verdicts.items()))
       + f"; verdicts wrong: {len(wrong)}; fetch errors: {errors}")
+print(f"accounts         {len(scanned)} of {accounts} scanned; "
+      f"{calls / max(len(buckets), 1):.2f} calls per bucket")
 print(f"calls            {calls} in the snapshot, {sum(counts.values())} answered by the endpoint")
 for k in sorted(ops):
     print(f"  {k:<40} {ops[k]:>6}")
@@ -136,7 +150,9 @@ if len(buckets) != buckets_seeded:
 if errors:
     bad.append(f"{errors} fetch errors: {(snap['errors'] + [e for b in buckets for e in b['errors']])[:3]}")
 if unknown:
-    bad.append(f"operations the endpoint does not answer: {unknown}")
+    bad.append(f"operations the endpoint does not answer (or another account's): {unknown}")
+if len(scanned) != accounts:
+    bad.append(f"{len(scanned)} of {accounts} accounts scanned")
 if bad:
     sys.exit("FAILED: " + "; ".join(bad))
 EOF

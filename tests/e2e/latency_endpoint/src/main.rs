@@ -20,6 +20,15 @@
 //! | Direct Connect `DescribeConnections`, `DescribeVirtualInterfaces` | empty lists |
 //! | Organizations `ListPolicies` | 400 `AWSOrganizationsNotInUseException` |
 //!
+//!
+//! With `--accounts N` (default 1) the endpoint is also an AWS Organization of N accounts: the
+//! management account 123456789012 (the base credentials) and members `200000000001`.. Each
+//! account has `--buckets` buckets (`bench-00000`.. in the management account,
+//! `bench-aNNNN-00000`.. in member N); `sts:AssumeRole` into any member answers credentials
+//! whose access key names the account, so every later request is answered as that account's;
+//! Organizations answers `ListAccounts`, `ListRoots`, `ListAccountsForParent` (20 a page, as
+//! AWS), `ListOrganizationalUnitsForParent` (none) and `ListTagsForResource` (a `team` tag).
+//!
 //! Anything else is a 400 `UnknownOperation` (counted as `unknown:...`), so a scan that calls
 //! something new fails visibly instead of being measured wrong. `GET /_bench/counts` (no delay)
 //! answers the requests counted per operation as JSON, `GET /_bench/served` how long requests
@@ -39,10 +48,80 @@ use tokio::net::{TcpListener, TcpStream};
 
 const ACCOUNT: &str = "123456789012";
 
+/// Account `k` of the organization: 0 is the management account.
+fn account_id(k: usize) -> String {
+    if k == 0 {
+        ACCOUNT.to_string()
+    } else {
+        format!("{}", 200_000_000_000u64 + k as u64)
+    }
+}
+
+/// `account_id`'s inverse, for accounts that exist.
+fn account_index(id: &str, state: &State) -> Option<usize> {
+    if id == ACCOUNT {
+        return Some(0);
+    }
+    let k = id.parse::<u64>().ok()?.checked_sub(200_000_000_000)?;
+    let k = usize::try_from(k).ok()?;
+    (k >= 1 && k < state.accounts).then_some(k)
+}
+
+/// The access key of account `k`'s assumed-role credentials.
+fn access_key(k: usize) -> String {
+    format!("ASIABENCH{k:08}")
+}
+
+/// The account a request is signed for: the access key in its `Authorization` header.
+fn request_account(request: &Request) -> usize {
+    request
+        .header("authorization")
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.strip_prefix("ASIABENCH"))
+        .and_then(|c| c.get(..8))
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `%3A` and friends decoded (form values).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A string field of a JSON request body (`"NextToken":"20"`), without a JSON parser: the SDK
+/// writes these bodies compactly.
+fn json_field<'a>(body: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!("\"{name}\":\"");
+    let start = body.find(&key)? + key.len();
+    let len = body[start..].find('"')?;
+    Some(&body[start..start + len])
+}
+
 struct Options {
     port: u16,
     latency: Duration,
     buckets: usize,
+    accounts: usize,
     regions: Vec<String>,
     threads: Option<usize>,
     verbose: bool,
@@ -50,7 +129,7 @@ struct Options {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: latency_endpoint [--port N] [--latency-ms MS] [--buckets N] \
+        "usage: latency_endpoint [--port N] [--latency-ms MS] [--buckets N] [--accounts N] \
          [--regions r1,r2,...] [--threads N] [--verbose]"
     );
     std::process::exit(2)
@@ -61,6 +140,7 @@ fn options() -> Options {
         port: 0,
         latency: Duration::from_millis(20),
         buckets: 2000,
+        accounts: 1,
         regions: vec!["us-east-1".to_string()],
         threads: None,
         verbose: false,
@@ -74,13 +154,14 @@ fn options() -> Options {
                 o.latency = Duration::from_millis(value().parse().unwrap_or_else(|_| usage()))
             }
             "--buckets" => o.buckets = value().parse().unwrap_or_else(|_| usage()),
+            "--accounts" => o.accounts = value().parse().unwrap_or_else(|_| usage()),
             "--regions" => o.regions = value().split(',').map(str::to_string).collect(),
             "--threads" => o.threads = Some(value().parse().unwrap_or_else(|_| usage())),
             "--verbose" => o.verbose = true,
             _ => usage(),
         }
     }
-    if o.regions.iter().any(String::is_empty) {
+    if o.regions.iter().any(String::is_empty) || o.accounts == 0 || o.accounts > 9999 {
         usage()
     }
     o
@@ -90,6 +171,7 @@ fn options() -> Options {
 struct State {
     latency: Duration,
     buckets: usize,
+    accounts: usize,
     regions: Vec<String>,
     verbose: bool,
     started: std::time::Instant,
@@ -134,6 +216,7 @@ async fn serve(opts: Options) {
     let state = Arc::new(State {
         latency: opts.latency,
         buckets: opts.buckets,
+        accounts: opts.accounts,
         regions: opts.regions,
         verbose: opts.verbose,
         started: std::time::Instant::now(),
@@ -402,10 +485,31 @@ fn answer(request: &Request, state: &State) -> (String, Response) {
             "directconnect:DescribeVirtualInterfaces" => {
                 json(200, r#"{"virtualInterfaces":[]}"#.to_string())
             }
+            "organizations:ListPolicies" if state.accounts > 1 && request_account(request) > 0 => {
+                json_error(
+                    "AccessDeniedException",
+                    "You don't have permissions to access this resource.",
+                )
+            }
             "organizations:ListPolicies" => json_error(
                 "AWSOrganizationsNotInUseException",
                 "Your account is not a member of an organization.",
             ),
+            "organizations:ListAccounts" | "organizations:ListAccountsForParent" => {
+                org_accounts(request, state)
+            }
+            "organizations:ListRoots" => json(
+                200,
+                format!(
+                    r#"{{"Roots":[{{"Id":"r-bench","Arn":"arn:aws:organizations::{ACCOUNT}:root/o-bench/r-bench","Name":"Root","PolicyTypes":[]}}]}}"#
+                ),
+            ),
+            "organizations:ListOrganizationalUnitsForParent" => {
+                json(200, r#"{"OrganizationalUnits":[]}"#.to_string())
+            }
+            "organizations:ListTagsForResource" => {
+                json(200, r#"{"Tags":[{"Key":"team","Value":"bench"}]}"#.to_string())
+            }
             _ => json_error("UnknownOperationException", "not answered by this endpoint"),
         };
         return (known(operation, response.status), response);
@@ -418,7 +522,7 @@ fn answer(request: &Request, state: &State) -> (String, Response) {
             .find_map(|kv| kv.strip_prefix("Action="))
             .unwrap_or("")
             .to_string();
-        return query_answer(&action, state);
+        return query_answer(&action, &body, request_account(request), state);
     }
     s3_answer(request, state)
 }
@@ -443,7 +547,30 @@ fn json_error(code: &str, message: &str) -> Response {
 
 const EC2_NS: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
-fn query_answer(action: &str, state: &State) -> (String, Response) {
+/// One page of the organization's accounts (20, as AWS gives); the token is the next index.
+fn org_accounts(request: &Request, state: &State) -> Response {
+    let body = String::from_utf8_lossy(&request.body);
+    let start: usize = json_field(&body, "NextToken")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    let end = (start + 20).min(state.accounts);
+    let accounts: Vec<String> = (start..end)
+        .map(|k| {
+            let id = account_id(k);
+            format!(
+                r#"{{"Id":"{id}","Arn":"arn:aws:organizations::{ACCOUNT}:account/o-bench/{id}","Email":"bench+{k}@example.com","Name":"bench-{k:04}","Status":"ACTIVE","State":"ACTIVE","JoinedMethod":"CREATED","JoinedTimestamp":1767225600}}"#
+            )
+        })
+        .collect();
+    let next = if end < state.accounts {
+        format!(r#","NextToken":"{end}""#)
+    } else {
+        String::new()
+    };
+    json(200, format!(r#"{{"Accounts":[{}]{next}}}"#, accounts.join(",")))
+}
+
+fn query_answer(action: &str, body: &str, k: usize, state: &State) -> (String, Response) {
     let ec2_empty = |set: &str| {
         xml(
             200,
@@ -454,19 +581,66 @@ fn query_answer(action: &str, state: &State) -> (String, Response) {
         )
     };
     let (operation, response) = match action {
-        "GetCallerIdentity" => (
-            "sts:GetCallerIdentity",
-            xml(
-                200,
-                format!(
-                    "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
-                     <GetCallerIdentityResult><Arn>arn:aws:iam::{ACCOUNT}:user/bench</Arn>\
-                     <UserId>AIDABENCHBENCHBENCH01</UserId><Account>{ACCOUNT}</Account>\
-                     </GetCallerIdentityResult><ResponseMetadata><RequestId>bench-request\
-                     </RequestId></ResponseMetadata></GetCallerIdentityResponse>"
+        "GetCallerIdentity" => {
+            let id = account_id(k);
+            let arn = if k == 0 {
+                format!("arn:aws:iam::{id}:user/bench")
+            } else {
+                format!("arn:aws:sts::{id}:assumed-role/BenchRole/intransit-scan")
+            };
+            (
+                "sts:GetCallerIdentity",
+                xml(
+                    200,
+                    format!(
+                        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+                         <GetCallerIdentityResult><Arn>{arn}</Arn>\
+                         <UserId>AIDABENCHBENCHBENCH01</UserId><Account>{id}</Account>\
+                         </GetCallerIdentityResult><ResponseMetadata><RequestId>bench-request\
+                         </RequestId></ResponseMetadata></GetCallerIdentityResponse>"
+                    ),
                 ),
-            ),
-        ),
+            )
+        }
+        "AssumeRole" => {
+            let role = body
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("RoleArn="))
+                .map(percent_decode)
+                .unwrap_or_default();
+            let target = role.split(':').nth(4).and_then(|id| account_index(id, state));
+            let Some(target) = target else {
+                return (
+                    "sts:AssumeRole".to_string(),
+                    xml(
+                        403,
+                        format!(
+                            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                             <Message>no such account in this organization: {role}</Message>\
+                             </Error><RequestId>bench-request</RequestId></ErrorResponse>"
+                        ),
+                    ),
+                );
+            };
+            let id = account_id(target);
+            (
+                "sts:AssumeRole",
+                xml(
+                    200,
+                    format!(
+                        "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+                         <AssumeRoleResult><Credentials><AccessKeyId>{}</AccessKeyId>\
+                         <SecretAccessKey>bench</SecretAccessKey><SessionToken>bench</SessionToken>\
+                         <Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>\
+                         <AssumedRoleUser><AssumedRoleId>AROABENCH:intransit-scan</AssumedRoleId>\
+                         <Arn>arn:aws:sts::{id}:assumed-role/BenchRole/intransit-scan</Arn>\
+                         </AssumedRoleUser></AssumeRoleResult><ResponseMetadata>\
+                         <RequestId>bench-request</RequestId></ResponseMetadata></AssumeRoleResponse>",
+                        access_key(target)
+                    ),
+                ),
+            )
+        }
         "DescribeVpcEndpoints" => ("ec2:DescribeVpcEndpoints", ec2_empty("vpcEndpointSet")),
         "DescribeVpnConnections" => ("ec2:DescribeVpnConnections", ec2_empty("vpnConnectionSet")),
         "DescribeVpnGateways" => ("ec2:DescribeVpnGateways", ec2_empty("vpnGatewaySet")),
@@ -514,18 +688,31 @@ fn query_answer(action: &str, state: &State) -> (String, Response) {
 
 const S3_NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-fn bucket_name(i: usize) -> String {
-    format!("bench-{i:05}")
+/// Bucket `i` of account `k`: `bench-01234` in the management account, `bench-a0007-01234` in
+/// member 7.
+fn bucket_name(k: usize, i: usize) -> String {
+    if k == 0 {
+        format!("bench-{i:05}")
+    } else {
+        format!("bench-a{k:04}-{i:05}")
+    }
 }
 
-/// `bench-01234` -> 1234, if such a bucket exists.
-fn bucket_index(name: &str, state: &State) -> Option<usize> {
-    let digits = name.strip_prefix("bench-")?;
-    if digits.len() != 5 {
+/// `bench-a0007-01234` -> (7, 1234), if such a bucket exists.
+fn bucket_index(name: &str, state: &State) -> Option<(usize, usize)> {
+    let rest = name.strip_prefix("bench-")?;
+    let (k, digits) = match rest.strip_prefix('a') {
+        Some(member) => {
+            let (k, digits) = member.split_once('-')?;
+            (k.parse::<usize>().ok().filter(|k| *k >= 1)?, digits)
+        }
+        None => (0, rest),
+    };
+    if digits.len() != 5 || k >= state.accounts {
         return None;
     }
     let i: usize = digits.parse().ok()?;
-    (i < state.buckets).then_some(i)
+    (i < state.buckets).then_some((k, i))
 }
 
 fn no_such_bucket(bucket: &str) -> Response {
@@ -591,13 +778,21 @@ fn s3_answer(request: &Request, state: &State) -> (String, Response) {
             ),
         );
     }
+    let k = request_account(request);
     if bucket.is_empty() {
-        return ("s3:ListBuckets".to_string(), list_buckets(state, &param));
+        return ("s3:ListBuckets".to_string(), list_buckets(state, k, &param));
+    }
+    // Another account's bucket: the scan used the wrong credentials.
+    if bucket_index(bucket, state).is_some_and(|(owner, _)| owner != k) {
+        return (
+            "wrong-account:s3".to_string(),
+            s3_error(403, "AccessDenied", "Access Denied", bucket),
+        );
     }
     if param("policy").is_some() {
         let response = match bucket_index(bucket, state) {
             None => no_such_bucket(bucket),
-            Some(i) if i % 2 == 0 => Response {
+            Some((_, i)) if i % 2 == 0 => Response {
                 status: 200,
                 content_type: "application/json",
                 headers: Vec::new(),
@@ -615,7 +810,7 @@ fn s3_answer(request: &Request, state: &State) -> (String, Response) {
     if param("location").is_some() {
         let response = match bucket_index(bucket, state) {
             None => no_such_bucket(bucket),
-            Some(i) => {
+            Some((_, i)) => {
                 let region = &state.regions[i % state.regions.len()];
                 let constraint = if region == "us-east-1" { "" } else { region };
                 xml(
@@ -641,10 +836,14 @@ fn s3_answer(request: &Request, state: &State) -> (String, Response) {
 }
 
 /// One page of `ListBuckets`: the continuation token is the name of the next bucket.
-fn list_buckets<'a>(state: &State, param: &dyn Fn(&str) -> Option<&'a str>) -> Response {
+fn list_buckets<'a>(
+    state: &State,
+    k: usize,
+    param: &dyn Fn(&str) -> Option<&'a str>,
+) -> Response {
     let start = param("continuation-token")
         .and_then(|t| bucket_index(t, state))
-        .unwrap_or(0);
+        .map_or(0, |(_, i)| i);
     let page = param("max-buckets")
         .and_then(|m| m.parse::<usize>().ok())
         .unwrap_or(10_000)
@@ -662,7 +861,7 @@ fn list_buckets<'a>(state: &State, param: &dyn Fn(&str) -> Option<&'a str>) -> R
             body,
             "<Bucket><Name>{}</Name><CreationDate>2026-01-01T00:00:00.000Z</CreationDate>\
              <BucketRegion>{region}</BucketRegion></Bucket>",
-            bucket_name(i)
+            bucket_name(k, i)
         );
     }
     body.push_str("</Buckets>");
@@ -670,7 +869,7 @@ fn list_buckets<'a>(state: &State, param: &dyn Fn(&str) -> Option<&'a str>) -> R
         let _ = write!(
             body,
             "<ContinuationToken>{}</ContinuationToken>",
-            bucket_name(end)
+            bucket_name(k, end)
         );
     }
     body.push_str("<Prefix></Prefix></ListAllMyBucketsResult>");
