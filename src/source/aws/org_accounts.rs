@@ -30,15 +30,16 @@ pub(super) async fn discover(
     ro: &Arc<ReadOnly>,
     partition: Partition,
 ) -> Result<Vec<Member>, FetchError> {
-    let mut members: Vec<Member> = list_accounts(ro, partition)
-        .await?
+    // The list and the tree are paged in sequence each; read side by side.
+    let (listed, places) = tokio::join!(list_accounts(ro, partition), ou_paths(ro));
+    let mut members: Vec<Member> = listed?
         .into_iter()
         .map(|account| Member {
             account,
             parents: Vec::new(),
         })
         .collect();
-    match ou_paths(ro).await {
+    match places {
         Ok(mut places) => {
             for m in &mut members {
                 if let Some((path, parents)) = places.remove(&m.account.id) {
