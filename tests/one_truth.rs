@@ -24,6 +24,7 @@ fn report(state: &State) -> (Report, serde_json::Value) {
     let text = render(
         Format::Json,
         &ReportInput {
+            group_by: None,
             evaluation: &evaluation,
             estate: &state.estate,
             meta: &state.meta,
@@ -247,6 +248,7 @@ fn paths_are_the_same_in_the_console_scan_json_and_the_evidence_pack() {
         let pack = render(
             Format::Markdown,
             &ReportInput {
+                group_by: None,
                 evaluation: eval,
                 estate: &state.estate,
                 meta: &state.meta,

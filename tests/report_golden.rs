@@ -23,6 +23,7 @@ struct Rendered {
 fn render_all(evaluation: &Evaluation, estate: &Estate, meta: &ScanMeta) -> Rendered {
     let sources = vec!["builtin".to_string()];
     let input = ReportInput {
+        group_by: None,
         evaluation,
         estate,
         meta,
@@ -428,4 +429,95 @@ fn csv_fields_follow_rfc_4180() {
     assert_eq!(csv_field("esc\u{1b}[2Jape"), "escape");
     let rows = parse_csv("a,\"b,c\",\"d \"\"e\"\"\"\r\n");
     assert_eq!(rows, vec![vec!["a", "b,c", "d \"e\""]]);
+}
+
+/// `--group-by`: the JSON summary's groups count the same findings as the report, each once;
+/// an OU's group is the sum of its accounts' groups; the demo's accounts not scanned are
+/// counted in their OU, and Markdown says so per OU.
+#[tokio::test]
+async fn grouped_reports_count_every_finding_once() {
+    use intransit::report::GroupBy;
+    let (estate, meta) = demo().await;
+    let evaluation = evaluate(&Catalog::builtin(), &estate);
+    let sources = vec!["builtin".to_string()];
+    let json_of = |by: GroupBy| -> serde_json::Value {
+        let input = ReportInput {
+            group_by: Some(by),
+            evaluation: &evaluation,
+            estate: &estate,
+            meta: &meta,
+            catalog_sources: &sources,
+        };
+        serde_json::from_str(&report::render(Format::Json, &input)).expect("JSON")
+    };
+    let total = |v: &serde_json::Value| -> u64 {
+        ["pass", "partial", "unknown", "fail", "not_applicable"]
+            .iter()
+            .map(|k| v[k].as_u64().unwrap_or(0))
+            .sum()
+    };
+    let mut per_ou_from_accounts: std::collections::BTreeMap<String, u64> = Default::default();
+    for (by, key) in [(GroupBy::Account, "account"), (GroupBy::Ou, "ou")] {
+        let v = json_of(by);
+        let summary = &v["summary"];
+        assert_eq!(summary["groups"]["by"], key);
+        let groups = summary["groups"]["groups"].as_array().expect("groups");
+        let sum: u64 = groups.iter().map(|g| total(&g["findings"])).sum();
+        assert_eq!(
+            sum,
+            total(&summary["findings"]),
+            "{key}: every finding once"
+        );
+        match by {
+            GroupBy::Account => {
+                assert_eq!(groups.len(), estate.accounts.len());
+                for g in groups {
+                    *per_ou_from_accounts
+                        .entry(g["ou_path"].as_str().unwrap().to_string())
+                        .or_default() += total(&g["findings"]);
+                }
+            }
+            GroupBy::Ou => {
+                let per_ou: std::collections::BTreeMap<String, u64> = groups
+                    .iter()
+                    .map(|g| {
+                        (
+                            g["key"].as_str().unwrap().to_string(),
+                            total(&g["findings"]),
+                        )
+                    })
+                    .collect();
+                assert_eq!(
+                    per_ou, per_ou_from_accounts,
+                    "an OU is the sum of its accounts"
+                );
+                let not_scanned: u64 = groups
+                    .iter()
+                    .map(|g| g["accounts_not_scanned"].as_u64().unwrap())
+                    .sum();
+                assert_eq!(not_scanned, 2);
+            }
+        }
+    }
+    let input = ReportInput {
+        group_by: Some(GroupBy::Ou),
+        evaluation: &evaluation,
+        estate: &estate,
+        meta: &meta,
+        catalog_sources: &sources,
+    };
+    let md = report::render(Format::Markdown, &input);
+    assert!(md.contains("## Findings by OU and account"), "{md}");
+    assert!(
+        md.contains("| Root/Sandbox | 2 | 1 |"),
+        "sandbox and old-marketing"
+    );
+    let ungrouped = render_all(&evaluation, &estate, &meta);
+    assert!(
+        !serde_json::from_str::<serde_json::Value>(&ungrouped.json).unwrap()["summary"]
+            .as_object()
+            .unwrap()
+            .contains_key("groups"),
+        "no groups unless asked"
+    );
 }

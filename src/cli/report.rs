@@ -75,6 +75,10 @@ pub struct ReportArgs {
     /// repeat to apply several in order.
     #[arg(long, value_name = "FILE")]
     pub catalog: Vec<PathBuf>,
+    /// Count the findings per account or per OU too: a `groups` list in the JSON summary,
+    /// and the Markdown report's accounts section one line per OU instead of per account.
+    #[arg(long, value_enum, value_name = "BY")]
+    pub group_by: Option<crate::report::GroupBy>,
     /// Write the report here instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -142,6 +146,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         None => full,
     };
     let input = ReportInput {
+        group_by: args.group_by,
         evaluation: &evaluation,
         estate: &snapshot.estate,
         meta: &snapshot.scan,

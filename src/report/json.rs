@@ -60,6 +60,15 @@ struct Summary<'a> {
     programs: Vec<ProgramSummary<'a>>,
     /// Findings of every reported check, per status.
     findings: Counts,
+    /// With `--group-by`: the same findings per account or OU.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<Groups>,
+}
+
+#[derive(Serialize)]
+struct Groups {
+    by: super::GroupBy,
+    groups: Vec<super::Group>,
 }
 
 #[derive(Serialize)]
@@ -282,6 +291,10 @@ fn with_report<R>(input: &ReportInput<'_>, f: impl FnOnce(&Report<'_>) -> R) -> 
                 })
                 .collect(),
             findings: Counts::of(findings.iter().map(|f| f.status)),
+            groups: input.group_by.map(|by| Groups {
+                by,
+                groups: super::groups(input, by),
+            }),
         },
         programs: &ev.programs,
         checks: ev

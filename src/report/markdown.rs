@@ -137,6 +137,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     let mut out = String::new();
     header(&mut out, input);
     summary(&mut out, ev);
+    accounts_section(&mut out, input);
     paths(&mut out, ev);
     for (i, p) in ev.programs.iter().enumerate() {
         program(&mut out, ev, i, p);
@@ -320,6 +321,78 @@ fn paths(out: &mut String, ev: &Evaluation) {
         }
         out.push('\n');
     }
+}
+
+/// Findings per account, grouped by OU (or one line per OU with `--group-by ou`), when the
+/// report covers more than one account or was asked to group.
+fn accounts_section(out: &mut String, input: &ReportInput<'_>) {
+    use super::GroupBy;
+    if input.estate.accounts.len() < 2 && input.group_by.is_none() {
+        return;
+    }
+    let by = input.group_by.unwrap_or(GroupBy::Account);
+    let groups = super::groups(input, by);
+    let _ = writeln!(out, "## Findings by OU and account\n");
+    match by {
+        GroupBy::Account => {
+            let _ = writeln!(
+                out,
+                "| OU | Account | Scan | pass | partial | unknown | fail | n/a |"
+            );
+            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+            for g in &groups {
+                let account = input.estate.accounts.iter().find(|a| a.id == g.key);
+                let account_label = match account {
+                    Some(a) => md_escape(&a.label()),
+                    None => md_escape(&g.key),
+                };
+                let scan = match account {
+                    Some(a) if a.scan_state != crate::model::ScanState::Scanned => format!(
+                        "**{}**: {}",
+                        a.scan_state,
+                        md_escape(a.scan_error.as_deref().unwrap_or("no reason recorded"))
+                    ),
+                    Some(a) => a.scan_state.to_string(),
+                    None => "not listed".to_string(),
+                };
+                let c = &g.findings;
+                let _ = writeln!(
+                    out,
+                    "| {} | {account_label} | {scan} | {} | {} | {} | {} | {} |",
+                    md_escape(&g.ou_path),
+                    c.pass,
+                    c.partial,
+                    c.unknown,
+                    c.fail,
+                    c.not_applicable
+                );
+            }
+        }
+        GroupBy::Ou => {
+            let _ = writeln!(
+                out,
+                "| OU | Accounts | not scanned | partial | pass | partial | unknown | fail | n/a |"
+            );
+            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+            for g in &groups {
+                let c = &g.findings;
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    md_escape(&g.key),
+                    g.accounts,
+                    g.accounts_not_scanned,
+                    g.accounts_partial,
+                    c.pass,
+                    c.partial,
+                    c.unknown,
+                    c.fail,
+                    c.not_applicable
+                );
+            }
+        }
+    }
+    out.push('\n');
 }
 
 fn summary(out: &mut String, ev: &Evaluation) {

@@ -6,9 +6,12 @@
 //! controls keep catalog order, everything else is sorted.
 
 mod csv;
+mod groups;
 mod json;
 mod markdown;
 mod ocsf;
+
+pub use groups::{Group, GroupBy, NO_OU, groups};
 
 use std::fmt;
 
@@ -59,6 +62,8 @@ pub struct ReportInput<'a> {
     pub meta: &'a ScanMeta,
     /// Where the catalog came from: `builtin`, then each `--catalog` file as given.
     pub catalog_sources: &'a [String],
+    /// `--group-by`: findings counted per account or OU (JSON summary, Markdown).
+    pub group_by: Option<GroupBy>,
 }
 
 /// Renders `input` in `format`. Always ends with a newline.
