@@ -76,6 +76,8 @@ pub struct State {
     bucket_stamps: Vec<u64>,
     /// The version in which an account (its name) last changed.
     accounts_stamp: u64,
+    /// The version in which each account last changed, by id.
+    account_stamps: HashMap<String, u64>,
     rcps: Vec<ParsedRcp>,
     /// Analyses shared by buckets of one policy shape.
     shapes: Shapes,
@@ -96,6 +98,19 @@ impl State {
     /// The version in which the accounts last changed.
     pub fn accounts_stamp(&self) -> u64 {
         self.accounts_stamp
+    }
+
+    /// The accounts that changed after version `since`: an organization scan enters its
+    /// accounts one by one, and a view that follows them need not redo every bucket each time.
+    pub fn accounts_changed_since(&self, since: u64) -> std::collections::HashSet<&str> {
+        if self.accounts_stamp <= since {
+            return Default::default();
+        }
+        self.account_stamps
+            .iter()
+            .filter(|(_, v)| **v > since)
+            .map(|(id, _)| id.as_str())
+            .collect()
     }
 
     /// Marks bucket `i` changed in the version being applied.
@@ -125,6 +140,7 @@ impl State {
         match u {
             Update::Account(a) => {
                 self.accounts_stamp = self.version + 1;
+                self.account_stamps.insert(a.id.clone(), self.version + 1);
                 upsert(&mut self.estate.accounts, a, |x, y| x.id == y.id)
             }
             Update::Bucket(b) => self.put_bucket(*b),
@@ -229,6 +245,9 @@ impl State {
                 self.meta.duration_ms = Some(duration_ms);
                 crate::model::settle_scan_states(&mut self.estate);
                 self.accounts_stamp = self.version + 1;
+                for a in &self.estate.accounts {
+                    self.account_stamps.insert(a.id.clone(), self.version + 1);
+                }
             }
         }
     }

@@ -11,6 +11,9 @@ use super::super::app::App;
 use super::super::widgets::{
     Column, ListNav, clean, draw_table, filter_terms, matches, verdict_rank, verdict_span,
 };
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
 use crate::model::{Account, Bucket};
 use crate::policy::{PolicySource, Verdict};
 use crate::store::State;
@@ -200,93 +203,80 @@ impl BucketsView {
             return;
         }
         let since = self.version.unwrap_or(0);
-        let all = self.version.is_none() || state.accounts_stamp() > since;
+        let all = self.version.is_none();
+        let accounts = state.accounts_changed_since(since);
         self.version = Some(state.version);
         let buckets = &state.estate.buckets;
         self.hay.truncate(buckets.len());
-        let mut changed = false;
+        let mut changed: Vec<usize> = Vec::new();
+        let by_id: HashMap<&str, &Account> = state
+            .estate
+            .accounts
+            .iter()
+            .map(|a| (a.id.as_str(), a))
+            .collect();
         for (i, b) in buckets.iter().enumerate() {
-            if i < self.hay.len() && !all && state.bucket_stamp(i) <= since {
+            let account_changed = !accounts.is_empty() && accounts.contains(b.account_id.as_str());
+            if i < self.hay.len() && !all && !account_changed && state.bucket_stamp(i) <= since {
                 continue;
             }
-            let account = state.estate.accounts.iter().find(|a| a.id == b.account_id);
-            let hay = haystack(b, account);
+            let hay = haystack(b, by_id.get(b.account_id.as_str()).copied());
             if i < self.hay.len() {
                 self.hay[i] = hay;
             } else {
                 self.hay.push(hay);
             }
-            changed = true;
+            changed.push(i);
         }
-        if changed || self.sorted.len() != buckets.len() {
+        if all {
             self.resort(state);
+        } else if !changed.is_empty() || self.sorted.len() != buckets.len() {
+            self.resort_changed(state, Some(&changed));
         }
     }
 
     /// Sorts again (sort key or direction changed, or new data).
     pub fn resort(&mut self, state: &State) {
+        self.resort_changed(state, None);
+    }
+
+    /// Sorts again. With `changed` (the rows whose sort keys may have moved, new rows
+    /// included), the other rows keep their order: the changed ones are sorted alone and
+    /// merged in, one pass over the list. A streaming scan changes thousands of rows a frame,
+    /// scattered through the list, and sorting it all again cost most of a frame.
+    fn resort_changed(&mut self, state: &State, changed: Option<&[usize]>) {
         let buckets = &state.estate.buckets;
-        // The previous order, then the new rows: the sort below is adaptive (ascending and
-        // descending runs are found in one pass), so a nearly-sorted input costs about one pass.
-        let mut idx: Vec<usize> = if self.sorted.iter().all(|&i| i < buckets.len()) {
-            let mut idx = self.sorted.clone();
-            idx.extend(self.sorted.len()..buckets.len());
-            idx
-        } else {
-            (0..buckets.len()).collect()
-        };
-        if idx.len() != buckets.len() {
-            idx = (0..buckets.len()).collect();
-        }
-        let key_name = |i: &usize| buckets[*i].name.as_str();
-        match self.sort {
-            Sort::Verdict => idx.sort_by(|a, b| {
-                verdict_rank(buckets[*a].tls.verdict())
-                    .cmp(&verdict_rank(buckets[*b].tls.verdict()))
-                    .then_with(|| {
-                        buckets[*b]
-                            .athena
-                            .in_data_path()
-                            .cmp(&buckets[*a].athena.in_data_path())
-                    })
-                    .then_with(|| key_name(a).cmp(key_name(b)))
-            }),
-            Sort::Name => idx.sort_by(|a, b| key_name(a).cmp(key_name(b))),
-            Sort::Account => idx.sort_by(|a, b| {
-                buckets[*a]
-                    .account_id
-                    .cmp(&buckets[*b].account_id)
-                    .then_with(|| key_name(a).cmp(key_name(b)))
-            }),
-            Sort::Region => idx.sort_by(|a, b| {
-                buckets[*a]
-                    .region
-                    .cmp(&buckets[*b].region)
-                    .then_with(|| key_name(a).cmp(key_name(b)))
-            }),
-            Sort::MinTls => idx.sort_by(|a, b| {
-                buckets[*b]
-                    .tls
-                    .min_tls()
-                    .cmp(&buckets[*a].tls.min_tls())
-                    .then_with(|| key_name(a).cmp(key_name(b)))
-            }),
-            Sort::Athena => idx.sort_by(|a, b| {
-                let k = |i: usize| {
-                    let x = &buckets[i].athena;
-                    (!x.result_workgroups.is_empty(), x.table_count)
+        let (sort, reverse) = (self.sort, self.reverse);
+        let cmp = |a: &usize, b: &usize| compare(sort, reverse, buckets, *a, *b);
+        let previous_fits = self.sorted.iter().all(|&i| i < buckets.len());
+        let idx = match changed {
+            Some(changed) if previous_fits => {
+                let mut moved = vec![false; buckets.len()];
+                for &i in changed {
+                    moved[i] = true;
+                }
+                let mut fresh: Vec<usize> = changed.to_vec();
+                fresh.extend((self.sorted.len()..buckets.len()).filter(|&i| !moved[i]));
+                fresh.sort_by(cmp);
+                fresh.dedup();
+                let kept = self.sorted.iter().copied().filter(|&i| !moved[i]);
+                merge(kept, fresh, cmp, buckets.len())
+            }
+            _ => {
+                let mut idx: Vec<usize> = if previous_fits {
+                    let mut idx = self.sorted.clone();
+                    idx.extend(self.sorted.len()..buckets.len());
+                    idx
+                } else {
+                    (0..buckets.len()).collect()
                 };
-                k(*b).cmp(&k(*a)).then_with(|| key_name(a).cmp(key_name(b)))
-            }),
-            Sort::Source => idx.sort_by(|a, b| {
-                enforced_by(&buckets[*a])
-                    .cmp(&enforced_by(&buckets[*b]))
-                    .then_with(|| key_name(a).cmp(key_name(b)))
-            }),
-        }
-        if self.reverse {
-            idx.reverse();
-        }
+                if idx.len() != buckets.len() {
+                    idx = (0..buckets.len()).collect();
+                }
+                idx.sort_by(cmp);
+                idx
+            }
+        };
         self.sorted = idx;
         self.applied.clear();
         self.rows.clear();
@@ -395,6 +385,51 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &Buck
         t,
         &cell,
     );
+}
+
+/// The order of two rows under `sort` (reversed with `reverse`); names break ties, so the
+/// order is total.
+fn compare(sort: Sort, reverse: bool, buckets: &[Bucket], a: usize, b: usize) -> Ordering {
+    let (x, y) = (&buckets[a], &buckets[b]);
+    let by_name = || x.name.cmp(&y.name);
+    let ord = match sort {
+        Sort::Verdict => verdict_rank(x.tls.verdict())
+            .cmp(&verdict_rank(y.tls.verdict()))
+            .then_with(|| y.athena.in_data_path().cmp(&x.athena.in_data_path()))
+            .then_with(by_name),
+        Sort::Name => by_name(),
+        Sort::Account => x.account_id.cmp(&y.account_id).then_with(by_name),
+        Sort::Region => x.region.cmp(&y.region).then_with(by_name),
+        Sort::MinTls => y.tls.min_tls().cmp(&x.tls.min_tls()).then_with(by_name),
+        Sort::Athena => {
+            let k = |b: &Bucket| (!b.athena.result_workgroups.is_empty(), b.athena.table_count);
+            k(y).cmp(&k(x)).then_with(by_name)
+        }
+        Sort::Source => enforced_by(x).cmp(&enforced_by(y)).then_with(by_name),
+    };
+    if reverse { ord.reverse() } else { ord }
+}
+
+/// Two sorted lists as one; on ties the kept row first. Each fresh row finds its place by
+/// binary search, so a frame's few thousand changes cost thousands of comparisons, not one per
+/// row of the list; the rows between are copied.
+fn merge(
+    kept: impl Iterator<Item = usize>,
+    fresh: Vec<usize>,
+    cmp: impl Fn(&usize, &usize) -> Ordering,
+    len: usize,
+) -> Vec<usize> {
+    let kept: Vec<usize> = kept.collect();
+    let mut out = Vec::with_capacity(len);
+    let mut from = 0;
+    for f in fresh {
+        let at = from + kept[from..].partition_point(|k| cmp(k, &f) != Ordering::Greater);
+        out.extend_from_slice(&kept[from..at]);
+        out.push(f);
+        from = at;
+    }
+    out.extend_from_slice(&kept[from..]);
+    out
 }
 
 #[cfg(test)]
@@ -523,6 +558,46 @@ mod tests {
         ];
         for (rule, filter, want) in cases {
             assert_eq!(rows_for(filter, &mut view), want, "{rule}: {filter}");
+        }
+    }
+
+    /// A streaming scan re-sorts only the rows that changed: the result is the order a full
+    /// sort gives, for every sort and direction.
+    #[test]
+    fn sorting_the_changed_rows_alone_gives_the_full_order() {
+        use super::Sort;
+        for sort in [
+            Sort::Verdict,
+            Sort::Name,
+            Sort::Account,
+            Sort::Region,
+            Sort::MinTls,
+            Sort::Athena,
+            Sort::Source,
+        ] {
+            for reverse in [false, true] {
+                let store = Store::new(Mode::Snapshot);
+                for i in 0..120 {
+                    store.apply(bucket(&format!("b{:03}", (i * 37) % 120), i % 3 == 0));
+                }
+                let mut view = BucketsView {
+                    sort,
+                    reverse,
+                    ..BucketsView::default()
+                };
+                rows(&mut view, &store);
+                // Some change verdict, some are new.
+                for i in (0..120).step_by(7) {
+                    store.apply(bucket(&format!("b{i:03}"), i % 2 == 0));
+                }
+                for i in 120..140 {
+                    store.apply(bucket(&format!("a{i:03}"), i % 2 == 1));
+                }
+                let incremental = rows(&mut view, &store);
+                store.read(|s| view.resort(s));
+                let full = rows(&mut view, &store);
+                assert_eq!(incremental, full, "{sort:?}, reverse {reverse}");
+            }
         }
     }
 }
