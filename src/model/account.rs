@@ -91,11 +91,6 @@ impl Account {
             _ => self.id.clone(),
         }
     }
-
-    /// The value of the tag `key`, if the account has it.
-    pub fn tag(&self, key: &str) -> Option<&str> {
-        self.tags.get(key).map(String::as_str)
-    }
 }
 
 /// What a partial account's reads lost, in one line: `3 reads failed (first:
