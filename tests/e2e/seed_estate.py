@@ -84,21 +84,7 @@ def assume(c: Clients, role_arn: str, account: str) -> Clients:
 
 
 def assume_second_account(c: Clients) -> Clients:
-    sts = c("sts")
-    resp = sts.assume_role(RoleArn=AUDIT_ROLE, RoleSessionName="intransit-e2e-seed")
-    cr = resp["Credentials"]
-    other = Clients(
-        c.endpoint,
-        {
-            "aws_access_key_id": cr["AccessKeyId"],
-            "aws_secret_access_key": cr["SecretAccessKey"],
-            "aws_session_token": cr["SessionToken"],
-        },
-    )
-    got = other("sts").get_caller_identity()["Account"]
-    if got != SECOND_ACCOUNT:
-        raise SystemExit(f"assumed role landed in account {got}, expected {SECOND_ACCOUNT}")
-    return other
+    return assume(c, AUDIT_ROLE, SECOND_ACCOUNT)
 
 
 def seed_post(endpoint: str, path: str, body: dict[str, Any]) -> Any:

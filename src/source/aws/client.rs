@@ -594,7 +594,7 @@ impl ReadOnly {
     ) -> Result<ReadOnly, FetchError> {
         let mut ctx = self.ctx(Some(&self.shared.home_region), Some(role_arn));
         // The failure is the role's account's: it is that account that could not be entered.
-        if let Some(account) = role_arn.split(':').nth(4).filter(|a| !a.is_empty()) {
+        if let Some(account) = super::account_of_arn(role_arn) {
             ctx.account_id = Some(account.to_string());
         }
         let mut request = self

@@ -337,7 +337,7 @@ async fn prepare(
 }
 
 /// The account id in an ARN (`arn:aws:iam::123456789012:role/x`), when it has one.
-fn account_of_arn(arn: &str) -> Option<&str> {
+pub(super) fn account_of_arn(arn: &str) -> Option<&str> {
     arn.split(':')
         .nth(4)
         .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))

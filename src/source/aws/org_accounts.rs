@@ -69,7 +69,10 @@ pub(super) async fn discover(
 }
 
 /// Every account of the organization (all pages), named and with its status.
-async fn list_accounts(ro: &ReadOnly, partition: Partition) -> Result<Vec<Account>, FetchError> {
+pub(super) async fn list_accounts(
+    ro: &ReadOnly,
+    partition: Partition,
+) -> Result<Vec<Account>, FetchError> {
     let mut out = Vec::new();
     let mut token = None;
     loop {
@@ -141,7 +144,10 @@ fn path_word(name: &str) -> String {
     name.replace('/', "∕")
 }
 
-async fn accounts_for_parent(ro: &ReadOnly, parent: &str) -> Result<Vec<String>, FetchError> {
+pub(super) async fn accounts_for_parent(
+    ro: &ReadOnly,
+    parent: &str,
+) -> Result<Vec<String>, FetchError> {
     let mut out = Vec::new();
     let mut token = None;
     loop {
@@ -160,7 +166,10 @@ async fn accounts_for_parent(ro: &ReadOnly, parent: &str) -> Result<Vec<String>,
     }
 }
 
-async fn ous_for_parent(ro: &ReadOnly, parent: &str) -> Result<Vec<(String, String)>, FetchError> {
+pub(super) async fn ous_for_parent(
+    ro: &ReadOnly,
+    parent: &str,
+) -> Result<Vec<(String, String)>, FetchError> {
     let mut out = Vec::new();
     let mut token = None;
     loop {

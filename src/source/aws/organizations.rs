@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_organizations::types::TargetType;
 
 use super::client::ReadOnly;
-use crate::model::{FetchError, ResourceControlPolicy};
+use super::org_accounts;
+use crate::model::{FetchError, Partition, ResourceControlPolicy};
 use crate::store::Update;
 
 /// Policies already read in this scan (several scanned accounts may see the same org).
@@ -166,21 +167,10 @@ fn guess_kind(target: &str) -> TargetType {
     }
 }
 
+/// Every account of the organization, by id.
 async fn list_accounts(ro: &ReadOnly) -> Result<Vec<String>, FetchError> {
-    let mut out = Vec::new();
-    let mut token = None;
-    loop {
-        let page = ro.org_list_accounts(token.take()).await?;
-        out.extend(
-            page.accounts()
-                .iter()
-                .filter_map(|a| a.id().map(str::to_string)),
-        );
-        match page.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => return Ok(out),
-        }
-    }
+    let accounts = org_accounts::list_accounts(ro, Partition::default()).await?;
+    Ok(accounts.into_iter().map(|a| a.id).collect())
 }
 
 /// Every account under `parent`, walking child OUs (breadth first, no recursion).
@@ -192,32 +182,13 @@ async fn accounts_under(ro: &ReadOnly, parent: &str) -> Result<Vec<String>, Fetc
         if !visited.insert(ou.clone()) {
             continue;
         }
-        let mut token = None;
-        loop {
-            let page = ro.org_list_accounts_for_parent(&ou, token.take()).await?;
-            out.extend(
-                page.accounts()
-                    .iter()
-                    .filter_map(|a| a.id().map(str::to_string)),
-            );
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
-            }
-        }
-        let mut token = None;
-        loop {
-            let page = ro.org_list_ous_for_parent(&ou, token.take()).await?;
-            queue.extend(
-                page.organizational_units()
-                    .iter()
-                    .filter_map(|o| o.id().map(str::to_string)),
-            );
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
-            }
-        }
+        out.extend(org_accounts::accounts_for_parent(ro, &ou).await?);
+        queue.extend(
+            org_accounts::ous_for_parent(ro, &ou)
+                .await?
+                .into_iter()
+                .map(|(id, _)| id),
+        );
     }
     Ok(out)
 }
