@@ -317,3 +317,95 @@ fn scan_json_carries_every_path_with_its_hops() {
             .contains("payload is protected")
     );
 }
+
+/// The Accounts view counts each account's findings as the report's `--group-by account`
+/// summary does, and each of its bucket counts opens a bucket list of exactly that many
+/// buckets, all in the account and all with that verdict.
+#[test]
+fn the_accounts_view_counts_what_the_report_and_the_bucket_list_show() {
+    use intransit::report::GroupBy;
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let app = app_after(state, theme(), 160, 48, "7");
+        let eval = app.evaluation().expect("evaluated");
+        let text = render(
+            Format::Json,
+            &ReportInput {
+                group_by: Some(GroupBy::Account),
+                evaluation: eval,
+                estate: &state.estate,
+                meta: &state.meta,
+                catalog_sources: &["builtin".to_string()],
+            },
+        );
+        let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let groups = json["summary"]["groups"]["groups"]
+            .as_array()
+            .expect("groups");
+        let intransit::ui::View::Accounts(view) = app.view() else {
+            panic!("7 opens the Accounts view");
+        };
+        assert_eq!(view.rows.len(), state.estate.accounts.len());
+        for i in 0..view.rows.len() {
+            let s = view.row(i).expect("a row");
+            let g = groups
+                .iter()
+                .find(|g| g["key"] == s.id.as_str())
+                .unwrap_or_else(|| panic!("the report groups account {}", s.id));
+            assert_eq!(s.failing as u64, g["findings"]["fail"], "{}", s.id);
+            assert_eq!(s.unknown as u64, g["findings"]["unknown"], "{}", s.id);
+            let in_account = state
+                .estate
+                .buckets
+                .iter()
+                .filter(|b| b.account_id == s.id)
+                .count();
+            assert_eq!(s.buckets.iter().sum::<usize>(), in_account, "{}", s.id);
+            bucket_links_open_what_they_count(state, &s.id, s.buckets);
+        }
+    });
+}
+
+fn bucket_links_open_what_they_count(state: &State, id: &str, counts: [usize; 4]) {
+    use intransit::policy::Verdict;
+    let mut app = app_after(state, theme(), 160, 48, "7");
+    app.follow(Link::Element(format!("account:{id}")), state);
+    let doc = app.doc(app.view(), state).expect("the account detail");
+    let links: Vec<String> = doc
+        .lines
+        .iter()
+        .filter_map(|l| match &l.link {
+            Some(Link::Buckets(f)) => Some(f.clone()),
+            _ => None,
+        })
+        .collect();
+    let verdicts = [
+        Verdict::Enforced,
+        Verdict::Partial,
+        Verdict::NotEnforced,
+        Verdict::Unknown,
+    ];
+    let shown: Vec<(Verdict, usize)> = verdicts
+        .into_iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(
+        links.len(),
+        shown.len(),
+        "one bucket link per verdict of {id}"
+    );
+    for (filter, (verdict, n)) in links.into_iter().zip(shown) {
+        let mut list = app_after(state, theme(), 160, 48, "");
+        list.follow(Link::Buckets(filter.clone()), state);
+        let intransit::ui::View::Buckets(b) = list.view() else {
+            panic!("a bucket link opens the bucket list");
+        };
+        assert_eq!(b.rows.len(), n, "{filter}");
+        for &r in &b.rows {
+            let bucket = &state.estate.buckets[r];
+            assert_eq!(bucket.account_id, id, "{filter}");
+            assert_eq!(bucket.tls.verdict(), verdict, "{filter}");
+        }
+    }
+}

@@ -74,6 +74,7 @@ fn tab_and_numbers_switch_top_views() {
             Kind::Connectivity,
             Kind::Compliance,
             Kind::Errors,
+            Kind::Accounts,
             Kind::Help,
             Kind::Overview,
         ];
@@ -87,6 +88,8 @@ fn tab_and_numbers_switch_top_views() {
             ('1', Kind::Overview),
             ('4', Kind::Connectivity),
             ('6', Kind::Errors),
+            ('7', Kind::Accounts),
+            ('8', Kind::Help),
         ] {
             press(&mut app, state, &c.to_string());
             assert_eq!(app.kinds(), vec![k]);

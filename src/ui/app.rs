@@ -11,12 +11,14 @@ use crossterm::event::{
 
 use super::command::{self, Command};
 use super::theme::{Depth, Theme};
-use super::views::{self, buckets::BucketsView, compliance::ComplianceView};
+use super::views::{
+    self, accounts::AccountsView, buckets::BucketsView, compliance::ComplianceView,
+};
 use super::widgets::{Doc, ListNav};
 use crate::compliance::{Catalog, Evaluation, evaluate};
 use crate::store::State;
 
-/// The top-level views, reached with `1`..`7` and Tab.
+/// The top-level views, reached with `1`..`8` and Tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Top {
     Overview,
@@ -25,17 +27,19 @@ pub enum Top {
     Connectivity,
     Compliance,
     Errors,
+    Accounts,
     Help,
 }
 
 impl Top {
-    pub const ALL: [Top; 7] = [
+    pub const ALL: [Top; 8] = [
         Top::Overview,
         Top::Buckets,
         Top::Workgroups,
         Top::Connectivity,
         Top::Compliance,
         Top::Errors,
+        Top::Accounts,
         Top::Help,
     ];
 
@@ -47,6 +51,7 @@ impl Top {
             Top::Connectivity => "Connectivity",
             Top::Compliance => "Compliance",
             Top::Errors => "Errors",
+            Top::Accounts => "Accounts",
             Top::Help => "Help",
         }
     }
@@ -94,6 +99,7 @@ pub enum Kind {
     Errors,
     ErrorDetail,
     FindingDetail,
+    Accounts,
     Help,
 }
 
@@ -139,6 +145,7 @@ pub enum View {
     Errors(ListView),
     ErrorDetail(DetailView),
     FindingDetail(DetailView),
+    Accounts(AccountsView),
     Help(HelpView),
 }
 
@@ -156,6 +163,7 @@ impl View {
             View::Errors(_) => Kind::Errors,
             View::ErrorDetail(_) => Kind::ErrorDetail,
             View::FindingDetail(_) => Kind::FindingDetail,
+            View::Accounts(_) => Kind::Accounts,
             View::Help(_) => Kind::Help,
         }
     }
@@ -168,6 +176,7 @@ impl View {
             Top::Connectivity => View::Connectivity(DocView::default()),
             Top::Compliance => View::Compliance(ComplianceView::programs()),
             Top::Errors => View::Errors(ListView::default()),
+            Top::Accounts => View::Accounts(AccountsView::default()),
             Top::Help => View::Help(HelpView {
                 about: Kind::Overview,
                 nav: ListNav::default(),
@@ -193,6 +202,7 @@ impl View {
             | View::FindingDetail(v) => &v.nav,
             View::Workgroups(v) | View::Errors(v) => &v.nav,
             View::Compliance(v) => &v.nav,
+            View::Accounts(v) => &v.nav,
             View::Help(v) => &v.nav,
         }
     }
@@ -208,6 +218,7 @@ impl View {
             | View::FindingDetail(v) => &mut v.nav,
             View::Workgroups(v) | View::Errors(v) => &mut v.nav,
             View::Compliance(v) => &mut v.nav,
+            View::Accounts(v) => &mut v.nav,
             View::Help(v) => &mut v.nav,
         }
     }
@@ -218,6 +229,7 @@ impl View {
             View::Buckets(v) => Some(&v.filter),
             View::Workgroups(v) | View::Errors(v) => Some(&v.filter),
             View::Compliance(v) => Some(&v.filter),
+            View::Accounts(v) => Some(&v.filter),
             _ => None,
         }
     }
@@ -374,6 +386,7 @@ impl App {
             Kind::Connectivity => Top::Connectivity,
             Kind::Compliance => Top::Compliance,
             Kind::Errors => Top::Errors,
+            Kind::Accounts => Top::Accounts,
             Kind::Help => Top::Help,
             _ => Top::Overview,
         }
@@ -396,6 +409,12 @@ impl App {
         if stale && (state.idle() || state.estate.buckets.len() <= 20_000) {
             let catalog = self.catalog.get_or_insert_with(Catalog::builtin);
             self.eval = Some((state.version, evaluate(catalog, &state.estate)));
+        }
+        let eval = self.eval.as_ref().map(|(v, e)| (*v, e));
+        for v in &mut self.stack {
+            if let View::Accounts(a) = v {
+                a.refresh(state, eval);
+            }
         }
     }
 
@@ -460,6 +479,7 @@ impl App {
             View::Workgroups(l) => views::workgroups::rows(state, &l.filter).len(),
             View::Errors(l) => views::errors::rows(state, &l.filter).len(),
             View::Compliance(c) => c.len(self.evaluation()),
+            View::Accounts(a) => a.rows.len(),
             _ => 0,
         }
     }
@@ -484,6 +504,7 @@ impl App {
                 .get(sel)
                 .map(|e| Link::Error(e.index)),
             View::Compliance(c) => c.link(self.evaluation(), sel),
+            View::Accounts(a) => a.link(sel),
             _ => None,
         }
     }
@@ -532,8 +553,9 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) if m.row == 1 => {
                 // The tab line: find the tab under the pointer.
                 let mut x = 1u16;
-                for t in Top::ALL {
-                    let w = views::tab_width(t, self.size.0);
+                let labels = views::tab_labels(self.top(), self.size.0);
+                for (t, label) in Top::ALL.into_iter().zip(labels) {
+                    let w = super::widgets::width(&label) as u16;
                     if m.column >= x && m.column < x + w {
                         self.switch(t);
                         return Effect::Redraw;
@@ -616,7 +638,7 @@ impl App {
                 self.switch(prev);
                 Effect::Redraw
             }
-            KeyCode::Char(c @ '1'..='7') => {
+            KeyCode::Char(c @ '1'..='8') => {
                 let i = usize::from(c as u8 - b'1');
                 self.switch(Top::ALL[i]);
                 Effect::Redraw
@@ -713,6 +735,10 @@ impl App {
             View::Compliance(c) => {
                 c.filter = filter;
                 c.nav.selected = 0;
+            }
+            View::Accounts(a) => {
+                a.set_filter(filter);
+                a.nav.selected = 0;
             }
             _ => {}
         }
@@ -933,6 +959,12 @@ impl App {
             }
             Ok(Command::Buckets(filter)) => {
                 self.switch(Top::Buckets);
+                self.set_filter(filter, state);
+                Effect::Redraw
+            }
+            Ok(Command::Accounts(filter)) => {
+                self.switch(Top::Accounts);
+                self.sync(state);
                 self.set_filter(filter, state);
                 Effect::Redraw
             }

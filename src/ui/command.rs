@@ -16,6 +16,8 @@ pub enum Command {
     Bucket(String),
     /// `:compliance [PROGRAM]`.
     Compliance(Option<String>),
+    /// `:accounts [FILTER]`.
+    Accounts(String),
     Theme(String),
     Write(Option<PathBuf>),
     Rescan,
@@ -24,7 +26,7 @@ pub enum Command {
 }
 
 /// Every command with its aliases, for completion and help.
-pub const COMMANDS: [(&str, &[&str], &str); 15] = [
+pub const COMMANDS: [(&str, &[&str], &str); 16] = [
     ("overview", &["o", "home"], "the overview"),
     (
         "buckets",
@@ -44,6 +46,11 @@ pub const COMMANDS: [(&str, &[&str], &str); 15] = [
         "compliance [PROGRAM]: programs, e.g. :compliance pci",
     ),
     ("errors", &["err"], "every fetch error"),
+    (
+        "accounts",
+        &["acct", "org"],
+        "accounts [FILTER]: every account, e.g. :accounts ou:prod",
+    ),
     ("help", &["h"], "the keys of the current view"),
     (
         "theme",
@@ -95,6 +102,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         Some("compliance") => Command::Compliance(arg),
         Some("pci") => Command::Compliance(Some("pci".to_string())),
         Some("errors") => Command::Top(Top::Errors),
+        Some("accounts") => Command::Accounts(rest.to_string()),
         Some("help") => Command::Top(Top::Help),
         Some("theme") => match arg {
             Some(t) => Command::Theme(t),

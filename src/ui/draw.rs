@@ -158,11 +158,11 @@ fn tabs(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let current = app.top();
     let mut spans = vec![Span::raw(" ")];
-    for (i, top) in Top::ALL.iter().enumerate() {
+    let labels = views::tab_labels(current, area.width);
+    for (i, (top, label)) in Top::ALL.iter().zip(labels).enumerate() {
         if i > 0 {
             spans.push(Span::raw(" "));
         }
-        let label = views::tab_label(*top, area.width);
         if *top == current {
             spans.push(Span::styled(
                 label,

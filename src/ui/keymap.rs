@@ -12,8 +12,8 @@ pub const GLOBAL: [(&str, &str); 14] = [
     ("Esc Backspace h ←", "back (Esc first clears a filter)"),
     ("Tab Shift-Tab", "next / previous top view"),
     (
-        "1 … 7",
-        "Overview Buckets Workgroups Connectivity Compliance Errors Help",
+        "1 … 8",
+        "Overview Buckets Workgroups Connectivity Compliance Errors Accounts Help",
     ),
     (
         "/",
@@ -21,7 +21,7 @@ pub const GLOBAL: [(&str, &str); 14] = [
     ),
     (
         ":",
-        "command: :buckets :compliance pci :theme dark :w FILE :q",
+        "command: :buckets :compliance pci :accounts :theme dark :w FILE :q",
     ),
     ("y", "copy (OSC 52) what the view offers"),
     ("w", "write the estate to a snapshot file"),
@@ -139,6 +139,20 @@ pub fn view_keys(kind: Kind) -> (&'static str, Vec<(&'static str, &'static str)>
             vec![
                 ("Enter", "on a linked line: open it"),
                 ("y", "copy the finding id"),
+            ],
+        ),
+        Kind::Accounts => (
+            "Accounts",
+            vec![
+                (
+                    "Enter",
+                    "account detail: who read it, its OU and tags, buckets by verdict, paths, findings",
+                ),
+                (
+                    "/",
+                    "filter: a name or id, scanned, partial, not-scanned, account:NAME|ID, ou:NAME, tag:KEY=VALUE",
+                ),
+                ("y", "copy the account id"),
             ],
         ),
         Kind::Help => ("Help", vec![("Esc ?", "close help")]),

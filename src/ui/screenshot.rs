@@ -114,7 +114,7 @@ pub fn render(app: &App, state: &State, w: u16, h: u16) -> Buffer {
 }
 
 /// Every view of the demo estate: (name, key script).
-pub const SCENARIOS: [(&str, &str); 16] = [
+pub const SCENARIOS: [(&str, &str); 18] = [
     ("overview", ""),
     ("buckets", "2"),
     ("buckets-filtered", "2/results accepts-http<Enter>"),
@@ -136,6 +136,9 @@ pub const SCENARIOS: [(&str, &str); 16] = [
     ("compliance", "5"),
     ("errors", "6"),
     ("error-detail", "6<Enter>"),
+    ("accounts", "7"),
+    // The last account in OU order: the demo's own, read in part.
+    ("account-detail", "7G<Enter>"),
     ("help", "2?"),
     ("command", "2:compliance pci"),
 ];

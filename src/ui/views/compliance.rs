@@ -99,7 +99,7 @@ pub fn finding_link(f: &Finding) -> Link {
         },
         // An account that was not entered: its network path is that account's element.
         ResourceKind::Account if super::overview::NETWORK_CHECKS.contains(&f.check.as_ref()) => {
-            Link::Element(super::unscanned::element_id(&r.id))
+            Link::Element(super::accounts::element_id(&r.id))
         }
         ResourceKind::Account => Link::Finding(f.id.to_string()),
     }

@@ -42,7 +42,7 @@ pub fn element_doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize
             None => gone(&mut doc, t, id),
         },
         "dx-error" => dx_error_doc(&mut doc, state, eval, t, w, &place),
-        "account" => super::unscanned::element_doc(&mut doc, state, eval, t, rest),
+        "account" => super::accounts::element_doc(&mut doc, state, eval, t, rest),
         "internet" => internet_doc(&mut doc, state, eval, t, w, &place),
         "vpcs" => vpcs_doc(&mut doc, state, t, &place),
         "vpc" => vpc_doc(&mut doc, state, t, rest),

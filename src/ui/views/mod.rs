@@ -1,5 +1,6 @@
 //! One module per view. Each draws from the store's state and its own view state only.
 
+pub mod accounts;
 pub mod bucket_detail;
 pub mod buckets;
 pub mod compliance;
@@ -67,18 +68,35 @@ pub fn kv(label: &str, value: String, t: &Theme) -> Line<'static> {
     ])
 }
 
-/// Tab labels: full when they all fit, otherwise numbers and the current one's name.
-pub fn tab_label(top: Top, term_width: u16) -> String {
-    let full = format!("{} {}", top.index() + 1, top.label());
-    if term_width >= 80 {
-        full
-    } else {
-        format!("{}", top.index() + 1)
+/// The tab line's labels: full when they all fit in `term_width`; otherwise the current
+/// tab keeps its name and the others are cut to the longest prefix that fits (`1 Over…`),
+/// down to their number alone.
+pub fn tab_labels(current: Top, term_width: u16) -> Vec<String> {
+    let full = |t: Top| format!("{} {}", t.index() + 1, t.label());
+    let fits = |labels: &[String]| {
+        // A leading space, and one between tabs.
+        labels.iter().map(|l| width(l)).sum::<usize>() + labels.len() <= usize::from(term_width)
+    };
+    let longest = Top::ALL.iter().map(|t| t.label().len()).max().unwrap_or(0);
+    for keep in (0..=longest).rev() {
+        let labels: Vec<String> = Top::ALL
+            .iter()
+            .map(|&t| match t.label() {
+                _ if t == current => full(t),
+                // A cut costs its `…`: a name one longer than the cut is shown whole.
+                name if name.chars().count() <= keep + 1 => full(t),
+                _ if keep == 0 => format!("{}", t.index() + 1),
+                name => {
+                    let cut: String = name.chars().take(keep).collect();
+                    format!("{} {cut}…", t.index() + 1)
+                }
+            })
+            .collect();
+        if fits(&labels) || keep == 0 {
+            return labels;
+        }
     }
-}
-
-pub fn tab_width(top: Top, term_width: u16) -> u16 {
-    width(&tab_label(top, term_width)) as u16
+    Vec::new()
 }
 
 /// The breadcrumb of one view on the stack.
@@ -102,6 +120,7 @@ pub fn crumb(v: &View, eval: Option<&crate::compliance::Evaluation>) -> String {
         View::Errors(_) => "Errors".into(),
         View::ErrorDetail(d) => format!("error {}", d.key.parse::<usize>().unwrap_or(0) + 1),
         View::FindingDetail(d) => clean(d.key.rsplit('/').next().unwrap_or(&d.key)),
+        View::Accounts(_) => "Accounts".into(),
         View::Help(_) => "Help".into(),
     }
 }
@@ -190,6 +209,7 @@ pub fn draw_body(frame: &mut Frame, area: Rect, app: &App, state: &State) {
         View::Errors(l) => errors::draw(frame, inner, app, state, l),
         View::Connectivity(v) => connectivity::draw(frame, inner, app, state, v),
         View::Compliance(c) => compliance::draw(frame, inner, app, state, c),
+        View::Accounts(a) => accounts::draw(frame, inner, app, a),
         v => {
             if let Some(doc) = app.doc(v, state) {
                 draw_doc(frame, inner, &doc, v.nav(), true, t);
@@ -211,6 +231,7 @@ fn info(app: &App, state: &State) -> String {
             filtered(n, super::draw::error_count(state), "errors", &l.filter)
         }
         View::Compliance(c) => c.info(app.evaluation()),
+        View::Accounts(a) => accounts::info(a),
         _ => String::new(),
     }
 }
