@@ -25,7 +25,17 @@ struct Org {
     snapshot: Snapshot,
     /// `sts:AssumeRole` requests the launcher saw during the scan.
     assume_role_requests: u64,
+    /// Organizations requests the launcher answered `TooManyRequestsException`.
+    throttled: u64,
 }
+
+/// Organizations reads the launcher throttles first (`TooManyRequestsException`): the scan
+/// must back off and read them again, so every assertion on names, OUs and tags holds.
+const THROTTLED: [(&str, u64); 3] = [
+    ("ListAccounts", 1),
+    ("ListOrganizationalUnitsForParent", 1),
+    ("ListTagsForResource", 3),
+];
 
 fn org() -> &'static Org {
     static ORG: OnceLock<Org> = OnceLock::new();
@@ -39,17 +49,34 @@ fn org() -> &'static Org {
             "/_seed/faults",
             &json!({"service": "sts", "operation": "AssumeRole"}),
         );
+        for (operation, times) in THROTTLED {
+            moto.side(
+                "POST",
+                "/_seed/faults",
+                &json!({
+                    "service": "organizations",
+                    "operation": operation,
+                    "code": "TooManyRequestsException",
+                    "status": 400,
+                    "message": "AWS Organizations can't complete your request because another request is already in progress. Try again later.",
+                    "times": times,
+                }),
+            );
+        }
         let mut opts = options(&moto.url, &[]);
         opts.org = Some(scope(&expect));
         let (result, snapshot, took) = scan(opts);
         eprintln!("organization scan took {took:?}");
-        let assume_role_requests = moto.fault_hits().iter().sum();
+        let hits = moto.fault_hits();
+        let assume_role_requests = hits[..2].iter().sum();
+        let throttled = hits[2..].iter().sum();
         Org {
             moto,
             expect,
             result: result.map_err(|e| e.to_string()),
             snapshot,
             assume_role_requests,
+            throttled,
         }
     })
 }
@@ -331,4 +358,50 @@ fn each_member_role_is_assumed_once() {
         Some(members),
         "in the scan's own count"
     );
+}
+
+/// Organizations answered `TooManyRequestsException` to some reads; the scan retried them
+/// (the accounts, OUs and tags above are complete), and no Organizations error is left.
+#[test]
+fn throttled_organizations_reads_are_retried_and_lose_nothing() {
+    let o = org();
+    let want: u64 = THROTTLED.iter().map(|(_, n)| n).sum();
+    assert_eq!(o.throttled, want, "every injected throttle was hit");
+    let errors: Vec<String> = o
+        .snapshot
+        .estate
+        .errors
+        .iter()
+        .filter(|e| e.operation.starts_with("organizations:"))
+        .map(|e| e.short())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    for (operation, _) in THROTTLED {
+        let calls = o.snapshot.scan.operations[&format!("organizations:{operation}")];
+        assert!(
+            calls >= 2,
+            "{operation}: the throttled call and its retry ({calls})"
+        );
+    }
+}
+
+/// The status bar's account count: every account the scan tried to enter, done when read,
+/// failed when refused.
+#[test]
+fn the_scan_counts_its_accounts_as_it_reads_them() {
+    let o = org();
+    let p = o
+        .snapshot
+        .scan
+        .progress
+        .iter()
+        .find(|p| p.fetcher == "accounts")
+        .expect("accounts progress");
+    let tried = seeded(&o.expect)
+        .values()
+        .filter(|a| a["fate"] != "suspended")
+        .count() as u64;
+    assert_eq!((p.queued, p.in_flight), (0, 0), "{p:?}");
+    assert_eq!(p.done + p.failed, tried, "{p:?}");
+    assert_eq!(p.failed, 1, "the refused account: {p:?}");
 }

@@ -33,6 +33,7 @@ use tokio::sync::Semaphore;
 use super::answers::AnswerCheck;
 use super::breaker::{Breakers, Stop};
 use super::errors::{self, Context};
+use super::pace::{self, Pace};
 use super::recorder::Recorder;
 use crate::model::FetchError;
 use crate::model::codes;
@@ -146,6 +147,10 @@ pub(super) struct Shared {
     /// so one account with 100,000 buckets leaves the other half to the rest.
     account_cap: usize,
     breakers: Breakers,
+    /// `sts:AssumeRole` calls, spaced to the STS quota of the base account (`pace.rs`).
+    assume_pace: Pace,
+    /// Organizations calls in flight: they all land on one organization (`pace.rs`).
+    organizations: Semaphore,
     /// The custom endpoint, when every service is reached through one.
     endpoint_url: Option<String>,
     /// Read every bucket's context too (`--context`).
@@ -202,6 +207,8 @@ impl Shared {
                 concurrency
             },
             breakers: Breakers::new(deadline),
+            assume_pace: Pace::per_second(pace::ASSUME_ROLE_PER_SECOND),
+            organizations: Semaphore::new(pace::ORGANIZATIONS_IN_FLIGHT),
             endpoint_url: base.endpoint_url().map(str::to_string),
             context: opts.context,
             base,
@@ -515,13 +522,21 @@ impl ReadOnly {
         if let Err(stop) = breakers.check(&endpoint) {
             return Err(not_sent(stop));
         }
+        if operation == "sts:AssumeRole" {
+            self.shared.assume_pace.wait().await;
+        }
         // The semaphores are never closed; without a permit the call would still be correct.
         // The account's permit first: an account at its cap queues no more calls for the
-        // scan's permits, so the others' calls are not stuck behind its thousands.
+        // scan's permits, so the others' calls are not stuck behind its thousands; an
+        // Organizations call takes its service's permit before the scan's for the same reason.
         let permit = tokio::select! {
             permits = async {
                 let account = self.permits.acquire().await.ok();
-                (account, self.shared.permits.acquire().await.ok())
+                let service = match fetcher.as_str() {
+                    "organizations" => self.shared.organizations.acquire().await.ok(),
+                    _ => None,
+                };
+                (account, service, self.shared.permits.acquire().await.ok())
             } => permits,
             stop = breakers.stopped(&endpoint) => return Err(not_sent(stop)),
         };

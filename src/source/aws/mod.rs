@@ -17,6 +17,7 @@ mod errors;
 mod network;
 mod org_accounts;
 mod organizations;
+mod pace;
 mod recorder;
 mod s3;
 
@@ -32,7 +33,7 @@ use self::client::{ReadOnly, Shared};
 use self::org_accounts::Plan;
 use super::{AwsOptions, OrgScope, SourceError};
 use crate::model::{Account, FetchError, Partition, ScanState};
-use crate::store::{Store, Update};
+use crate::store::{Progress, Store, Update};
 
 fn now() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
@@ -132,32 +133,48 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
             .map(|role| Entry::Assume(role.clone(), None))
             .collect(),
     };
+    // With several accounts, the status bar counts them: an account is done when its last
+    // read answered, failed when it could not be entered.
+    let progress = Accounts::new(store, entries.len());
     let mut reached: JoinSet<Result<Target, Refused>> = JoinSet::new();
     for entry in entries {
         let base = base.clone();
         let opts = opts.clone();
         reached.spawn(async move { enter(base, entry, &opts).await });
     }
-    let mut targets: Vec<Target> = Vec::new();
+    // Each account is read as soon as it is entered: an organization's accounts are entered
+    // at the STS pace, and the first ones need not wait for the last.
+    let seen = Arc::new(organizations::Seen::default());
+    let mut accounts = JoinSet::new();
+    let mut regions: BTreeSet<String> = BTreeSet::new();
     let mut failures: Vec<FetchError> = Vec::new();
     while let Some(joined) = reached.join_next().await {
         match joined {
-            Ok(Ok(target)) => targets.push(target),
+            Ok(Ok(target)) => {
+                let before = regions.len();
+                regions.extend(target.regions.iter().cloned());
+                if regions.len() > before {
+                    store.apply(Update::Regions(regions.iter().cloned().collect()));
+                }
+                let progress = progress.clone();
+                let seen = seen.clone();
+                accounts.spawn(async move {
+                    progress.event(Progress::Started);
+                    scan_account(target, seen).await;
+                    progress.event(Progress::Done);
+                });
+            }
             Ok(Err(refused)) => {
                 record_refused(store, &refused);
+                progress.event(Progress::Started);
+                progress.event(Progress::Failed);
                 failures.push(refused.error);
             }
             Err(e) => store.apply(Update::Error(panicked("sts", &e))),
         }
     }
-
-    let regions: BTreeSet<String> = targets
-        .iter()
-        .flat_map(|t| t.regions.iter().cloned())
-        .collect();
-    store.apply(Update::Regions(regions.into_iter().collect()));
-
-    if targets.is_empty() {
+    if accounts.is_empty() {
+        store.apply(Update::Regions(Vec::new()));
         let why = failures
             .iter()
             .map(|e| format!("{} ({})", e.short(), e.message))
@@ -167,14 +184,30 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
             "no AWS account could be reached: {why}"
         )));
     }
-
-    let seen = Arc::new(organizations::Seen::default());
-    let mut accounts = JoinSet::new();
-    for target in targets {
-        accounts.spawn(scan_account(target, seen.clone()));
-    }
     report_panics(store, "scan", accounts).await;
     Ok(())
+}
+
+/// The `accounts` progress of a scan of several accounts (nothing for one account).
+#[derive(Clone)]
+struct Accounts(Option<Store>);
+
+impl Accounts {
+    fn new(store: &Store, entries: usize) -> Accounts {
+        let counted = (entries > 1).then(|| store.clone());
+        let this = Accounts(counted);
+        this.event(Progress::Queued(entries as u64));
+        this
+    }
+
+    fn event(&self, event: Progress) {
+        if let Some(store) = &self.0 {
+            store.apply(Update::Progress {
+                fetcher: "accounts".to_string(),
+                event,
+            });
+        }
+    }
 }
 
 /// Enters one account: assumes its role if it has one, then identifies the caller there.
