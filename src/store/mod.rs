@@ -23,6 +23,12 @@ use crate::model::{
 #[derive(Clone, Debug)]
 pub enum Update {
     Account(Account),
+    /// An account's tags in Organizations, read apart from its record: they are given to the
+    /// record whether it arrives before or after them.
+    AccountTags {
+        id: String,
+        tags: BTreeMap<String, String>,
+    },
     /// Inserted or replaced by name; `tls` and `athena` are recomputed by the store.
     Bucket(Box<Bucket>),
     Workgroup(Workgroup),
@@ -78,6 +84,8 @@ pub struct State {
     accounts_stamp: u64,
     /// The version in which each account last changed, by id.
     account_stamps: HashMap<String, u64>,
+    /// Tags read for accounts (`Update::AccountTags`), kept for records that arrive later.
+    account_tags: HashMap<String, BTreeMap<String, String>>,
     rcps: Vec<ParsedRcp>,
     /// Analyses shared by buckets of one policy shape.
     shapes: Shapes,
@@ -138,10 +146,21 @@ impl State {
 
     fn apply(&mut self, u: Update) {
         match u {
-            Update::Account(a) => {
+            Update::Account(mut a) => {
                 self.accounts_stamp = self.version + 1;
                 self.account_stamps.insert(a.id.clone(), self.version + 1);
+                if let Some(tags) = self.account_tags.get(&a.id) {
+                    a.tags = tags.clone();
+                }
                 upsert(&mut self.estate.accounts, a, |x, y| x.id == y.id)
+            }
+            Update::AccountTags { id, tags } => {
+                if let Some(a) = self.estate.accounts.iter_mut().find(|a| a.id == id) {
+                    a.tags = tags.clone();
+                    self.accounts_stamp = self.version + 1;
+                    self.account_stamps.insert(id.clone(), self.version + 1);
+                }
+                self.account_tags.insert(id, tags);
             }
             Update::Bucket(b) => self.put_bucket(*b),
             Update::Workgroup(w) => {

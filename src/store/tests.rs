@@ -338,3 +338,42 @@ fn a_snapshot_that_cannot_be_read_is_an_io_error_not_a_malformed_file() {
     let err = Snapshot::read_for_store("dir", Broken, || None).unwrap_err();
     assert!(matches!(err, SnapshotError::Io { .. }), "{err}");
 }
+
+/// An organization's tags are read beside the scan: they reach the account's record whether
+/// they arrive before it or after it, and a later record of the account keeps them.
+#[test]
+fn account_tags_reach_the_record_in_either_order() {
+    let tags = |v: &str| BTreeMap::from([("team".to_string(), v.to_string())]);
+    let account = |id: &str| Account {
+        id: id.to_string(),
+        ..Account::default()
+    };
+    let mut state = State::default();
+    // Tags first, then the record.
+    state.apply(Update::AccountTags {
+        id: "111111111111".into(),
+        tags: tags("payments"),
+    });
+    state.apply(Update::Account(account("111111111111")));
+    // The record first, then the tags.
+    state.apply(Update::Account(account("222222222222")));
+    state.apply(Update::AccountTags {
+        id: "222222222222".into(),
+        tags: tags("data"),
+    });
+    // A later record (the account entered) keeps what was read.
+    state.apply(Update::Account(account("222222222222")));
+    let got: Vec<(&str, Option<&String>)> = state
+        .estate
+        .accounts
+        .iter()
+        .map(|a| (a.id.as_str(), a.tags.get("team")))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("111111111111", Some(&"payments".to_string())),
+            ("222222222222", Some(&"data".to_string())),
+        ]
+    );
+}

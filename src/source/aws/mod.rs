@@ -124,8 +124,14 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
     // credentials' own account read with them); with role ARNs, exactly the accounts of
     // those roles (the base credentials are then only the identity that assumes them, often
     // a hub account holding no data); otherwise the base credentials' own account.
+    // An organization's tags are read beside the scan, not before it.
+    let mut tags = JoinSet::new();
     let entries = match &opts.org {
-        Some(scope) => org_entries(&base, scope).await?,
+        Some(scope) => {
+            let (entries, listed) = org_entries(&base, scope).await?;
+            tags.spawn(org_accounts::read_tags(base.clone(), listed));
+            entries
+        }
         None if opts.role_arns.is_empty() => vec![Entry::Direct(None)],
         None => opts
             .role_arns
@@ -185,6 +191,7 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
         )));
     }
     report_panics(store, "scan", accounts).await;
+    report_panics(store, "organizations", tags).await;
     Ok(())
 }
 
@@ -264,8 +271,11 @@ fn record_refused(store: &Store, refused: &Refused) {
 
 /// The accounts of the organization that this scan enters; the rest of those listed are
 /// recorded as `not_scanned` with the reason (suspended, closing), those out of scope not
-/// at all.
-async fn org_entries(base: &Arc<ReadOnly>, scope: &OrgScope) -> Result<Vec<Entry>, SourceError> {
+/// at all. Also the ids of every account recorded, whose tags the scan reads.
+async fn org_entries(
+    base: &Arc<ReadOnly>,
+    scope: &OrgScope,
+) -> Result<(Vec<Entry>, Vec<String>), SourceError> {
     let unreachable = |what: &str, e: &FetchError| {
         base.store().apply(Update::Error(e.clone()));
         SourceError::Aws(format!("{what}: {} ({})", e.short(), e.message))
@@ -289,8 +299,13 @@ async fn org_entries(base: &Arc<ReadOnly>, scope: &OrgScope) -> Result<Vec<Entry
         ));
     }
     let mut entries = Vec::new();
+    let mut listed = Vec::new();
     for m in &members {
-        match org_accounts::plan(m, &identity.account_id, scope) {
+        let plan = org_accounts::plan(m, &identity.account_id, scope);
+        if plan != Plan::Out {
+            listed.push(m.account.id.clone());
+        }
+        match plan {
             Plan::Direct => entries.push(Entry::Direct(Some(m.account.clone()))),
             Plan::Assume(role) => entries.push(Entry::Assume(role, Some(m.account.clone()))),
             Plan::Skip(why) => base
@@ -317,7 +332,7 @@ async fn org_entries(base: &Arc<ReadOnly>, scope: &OrgScope) -> Result<Vec<Entry
                 )));
         }
     }
-    Ok(entries)
+    Ok((entries, listed))
 }
 
 /// Identifies the caller in one account and decides its regions.

@@ -25,7 +25,9 @@ pub(super) struct Member {
     pub parents: Vec<String>,
 }
 
-/// The organization's accounts, in `ListAccounts` order, with paths and tags where readable.
+/// The organization's accounts, in `ListAccounts` order, with paths where readable. Tags
+/// come later ([`read_tags`]): no choice of accounts depends on them, so the scan need not
+/// wait for a thousand `ListTagsForResource` calls before entering the first account.
 pub(super) async fn discover(
     ro: &Arc<ReadOnly>,
     partition: Partition,
@@ -50,22 +52,29 @@ pub(super) async fn discover(
         }
         Err(e) => ro.store().apply(Update::Error(e)),
     }
+    Ok(members)
+}
+
+/// Reads the tags of `accounts`, each sent to the store as soon as it is read (the store
+/// gives them to the account's record whenever that arrives); a failure is recorded and
+/// leaves that account's tags unknown.
+pub(super) async fn read_tags(ro: Arc<ReadOnly>, accounts: Vec<String>) {
     let mut tags = JoinSet::new();
-    for (i, m) in members.iter().enumerate() {
+    for id in accounts {
         let ro = ro.clone();
-        let id = m.account.id.clone();
-        tags.spawn(async move { (i, list_tags(&ro, &id).await) });
+        tags.spawn(async move {
+            match list_tags(&ro, &id).await {
+                Ok(tags) => ro.store().apply(Update::AccountTags { id, tags }),
+                Err(e) => ro.store().apply(Update::Error(e)),
+            }
+        });
     }
     while let Some(joined) = tags.join_next().await {
-        match joined {
-            Ok((i, Ok(t))) => members[i].account.tags = t,
-            Ok((_, Err(e))) => ro.store().apply(Update::Error(e)),
-            Err(e) => ro
-                .store()
-                .apply(Update::Error(super::panicked("organizations", &e))),
+        if let Err(e) = joined {
+            ro.store()
+                .apply(Update::Error(super::panicked("organizations", &e)));
         }
     }
-    Ok(members)
 }
 
 /// Every account of the organization (all pages), named and with its status.
