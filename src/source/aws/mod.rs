@@ -124,12 +124,12 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
     // credentials' own account read with them); with role ARNs, exactly the accounts of
     // those roles (the base credentials are then only the identity that assumes them, often
     // a hub account holding no data); otherwise the base credentials' own account.
-    // An organization's tags are read beside the scan, not before it.
-    let mut tags = JoinSet::new();
+    // An organization's tags (and policies) are read beside the scan, not before it.
+    let mut organization = JoinSet::new();
     let entries = match &opts.org {
         Some(scope) => {
             let (entries, listed) = org_entries(&base, scope).await?;
-            tags.spawn(org_accounts::read_tags(base.clone(), listed));
+            organization.spawn(org_accounts::read_tags(base.clone(), listed));
             entries
         }
         None if opts.role_arns.is_empty() => vec![Entry::Direct(None)],
@@ -151,6 +151,13 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
     // Each account is read as soon as it is entered: an organization's accounts are entered
     // at the STS pace, and the first ones need not wait for the last.
     let seen = Arc::new(organizations::Seen::default());
+    // An organization's resource control policies are read once, with the base credentials
+    // that listed it: only the management account or a delegated administrator may read
+    // them, so its members would each be refused.
+    if opts.org.is_some() {
+        organization.spawn(organizations::scan(base.clone(), seen.clone()));
+    }
+    let members_read_rcps = opts.org.is_none();
     let mut accounts = JoinSet::new();
     let mut regions: BTreeSet<String> = BTreeSet::new();
     let mut failures: Vec<FetchError> = Vec::new();
@@ -166,7 +173,7 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
                 let seen = seen.clone();
                 accounts.spawn(async move {
                     progress.event(Progress::Started);
-                    scan_account(target, seen).await;
+                    scan_account(target, members_read_rcps.then_some(seen)).await;
                     progress.event(Progress::Done);
                 });
             }
@@ -191,7 +198,7 @@ async fn scan(store: &Store, opts: &AwsOptions) -> Result<(), SourceError> {
         )));
     }
     report_panics(store, "scan", accounts).await;
-    report_panics(store, "organizations", tags).await;
+    report_panics(store, "organizations", organization).await;
     Ok(())
 }
 
@@ -432,7 +439,9 @@ async fn regions(ro: &ReadOnly, opts: &AwsOptions) -> Vec<String> {
     vec![home]
 }
 
-async fn scan_account(target: Target, seen: Arc<organizations::Seen>) {
+/// Reads one account; its organization's policies too, unless `rcps` is `None` (read once
+/// for the whole organization).
+async fn scan_account(target: Target, rcps: Option<Arc<organizations::Seen>>) {
     let Target {
         ro,
         regions,
@@ -444,7 +453,9 @@ async fn scan_account(target: Target, seen: Arc<organizations::Seen>) {
         tasks.spawn(athena::scan(ro.clone(), region.clone()));
         tasks.spawn(network::scan(ro.clone(), region.clone()));
     }
-    tasks.spawn(organizations::scan(ro.clone(), seen));
+    if let Some(seen) = rcps {
+        tasks.spawn(organizations::scan(ro.clone(), seen));
+    }
     report_panics(ro.store(), "scan", tasks).await;
 }
 
