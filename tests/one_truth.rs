@@ -352,8 +352,12 @@ fn the_accounts_view_counts_what_the_report_and_the_bucket_list_show() {
                 .iter()
                 .find(|g| g["key"] == s.id.as_str())
                 .unwrap_or_else(|| panic!("the report groups account {}", s.id));
-            assert_eq!(s.failing as u64, g["findings"]["fail"], "{}", s.id);
-            assert_eq!(s.unknown as u64, g["findings"]["unknown"], "{}", s.id);
+            assert_eq!(s.findings.fail as u64, g["findings"]["fail"], "{}", s.id);
+            assert_eq!(
+                s.findings.unknown as u64, g["findings"]["unknown"],
+                "{}",
+                s.id
+            );
             let in_account = state
                 .estate
                 .buckets

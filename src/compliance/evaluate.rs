@@ -166,6 +166,18 @@ impl Evaluation {
         out
     }
 
+    /// Every finding's status counted per account: what the Accounts view and the
+    /// reports' `--group-by` summaries show.
+    pub fn counts_by_account(&self) -> BTreeMap<&str, Counts> {
+        let mut out: BTreeMap<&str, Counts> = BTreeMap::new();
+        for f in self.checks.iter().flat_map(|c| &c.findings) {
+            out.entry(&*f.resource.account_id)
+                .or_default()
+                .add(f.status);
+        }
+        out
+    }
+
     /// Keeps one program and the checks it maps to.
     pub fn only_program(&self, id: &str) -> Option<Evaluation> {
         let program = self.program(id)?.clone();

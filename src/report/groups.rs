@@ -77,8 +77,9 @@ pub fn groups(input: &ReportInput<'_>, by: GroupBy) -> Vec<Group> {
     for a in &input.estate.accounts {
         keys.push(group(&a.id));
     }
-    for f in input.evaluation.findings() {
-        group(&f.resource.account_id);
+    let counts = input.evaluation.counts_by_account();
+    for id in counts.keys() {
+        group(id);
     }
     for (a, k) in input.estate.accounts.iter().zip(keys) {
         let g = out.get_mut(&k).expect("group made above");
@@ -89,9 +90,9 @@ pub fn groups(input: &ReportInput<'_>, by: GroupBy) -> Vec<Group> {
             ScanState::Scanned => {}
         }
     }
-    for f in input.evaluation.findings() {
-        if let Some(g) = out.get_mut(&key(&f.resource.account_id)) {
-            g.findings.add(f.status);
+    for (id, c) in &counts {
+        if let Some(g) = out.get_mut(&key(id)) {
+            g.findings.add_counts(c);
         }
     }
     let mut groups: Vec<Group> = out.into_values().collect();

@@ -19,7 +19,7 @@ use super::super::widgets::{
 };
 use super::compliance::status as ui_status;
 use super::kv;
-use crate::compliance::{self, Evaluation};
+use crate::compliance::{self, Counts, Evaluation};
 use crate::model::{Account, ScanState};
 use crate::policy::Verdict;
 use crate::store::State;
@@ -39,9 +39,8 @@ pub struct Summary {
     pub workgroups: usize,
     /// Paths fully encrypted, of all paths, and the worst path's status.
     pub paths: (usize, usize, Option<compliance::Status>),
-    /// Findings that fail, and findings whose evidence could not be read.
-    pub failing: usize,
-    pub unknown: usize,
+    /// The account's findings per status (`Evaluation::counts_by_account`, as the reports).
+    pub findings: Counts,
     pub tags: String,
     haystack: String,
 }
@@ -107,8 +106,19 @@ fn verdict_slot(v: Verdict) -> usize {
 
 /// Every account's summary, in organization order: by OU path, then label.
 pub fn summaries(state: &State, eval: Option<&Evaluation>) -> Vec<Summary> {
+    let mut out = summaries_of(state, eval, state.estate.accounts.iter());
+    out.sort_by(|a, b| (&a.ou_path, &a.label).cmp(&(&b.ou_path, &b.label)));
+    out
+}
+
+/// The summaries of `accounts`, in their order.
+fn summaries_of<'a>(
+    state: &State,
+    eval: Option<&Evaluation>,
+    accounts: impl Iterator<Item = &'a Account>,
+) -> Vec<Summary> {
     let e = &state.estate;
-    let mut out: Vec<Summary> = e.accounts.iter().map(Summary::of).collect();
+    let mut out: Vec<Summary> = accounts.map(Summary::of).collect();
     let at: HashMap<String, usize> = out
         .iter()
         .enumerate()
@@ -127,7 +137,6 @@ pub fn summaries(state: &State, eval: Option<&Evaluation>) -> Vec<Summary> {
     if let Some(eval) = eval {
         count_findings(&mut out, &at, eval);
     }
-    out.sort_by(|a, b| (&a.ou_path, &a.label).cmp(&(&b.ou_path, &b.label)));
     out
 }
 
@@ -140,14 +149,9 @@ fn count_findings(out: &mut [Summary], at: &HashMap<String, usize>, eval: &Evalu
             s.paths.2 = Some(s.paths.2.map_or(p.verdict, |w| w.min(p.verdict)));
         }
     }
-    for f in eval.checks.iter().flat_map(|c| &c.findings) {
-        let Some(&i) = at.get(&*f.resource.account_id) else {
-            continue;
-        };
-        match f.status {
-            compliance::Status::Fail => out[i].failing += 1,
-            compliance::Status::Unknown => out[i].unknown += 1,
-            _ => {}
+    for (id, counts) in eval.counts_by_account() {
+        if let Some(&i) = at.get(id) {
+            out[i].findings = counts;
         }
     }
 }
@@ -263,18 +267,16 @@ fn path_spans(s: &Summary, t: &Theme) -> Vec<Span<'static>> {
 
 fn finding_spans(s: &Summary, t: &Theme) -> Vec<Span<'static>> {
     let mut out = Vec::new();
-    if s.failing > 0 {
-        out.push(Span::styled(
-            format!("✘{}", s.failing),
-            t.status(Status::Bad),
-        ));
+    let (failing, unknown) = (s.findings.fail, s.findings.unknown);
+    if failing > 0 {
+        out.push(Span::styled(format!("✘{failing}"), t.status(Status::Bad)));
     }
-    if s.unknown > 0 {
+    if unknown > 0 {
         if !out.is_empty() {
             out.push(Span::raw(" "));
         }
         out.push(Span::styled(
-            format!("?{}", s.unknown),
+            format!("?{unknown}"),
             t.status(Status::Unknown),
         ));
     }
@@ -349,9 +351,8 @@ pub fn element_doc(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &
     doc.heading(format!("Account {}", clean(&a.label())), t);
     doc.blank();
     identity_lines(doc, a, t);
-    let summary = summaries(state, eval)
-        .into_iter()
-        .find(|s| s.id == a.id)
+    let summary = summaries_of(state, eval, std::iter::once(a))
+        .pop()
         .unwrap_or_default();
     doc.blank();
     if a.entered_by_scan() {
