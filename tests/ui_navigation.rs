@@ -308,3 +308,59 @@ fn a_fresh_overview_starts_on_its_first_answer_however_the_scan_fills_it_in() {
         assert_eq!(app.view().nav().selected, chosen);
     });
 }
+
+/// `state` as the console sees it while a scan still streams in: one fetch queued, not finished.
+fn streaming(state: &State) -> State {
+    let mut s = state.clone();
+    s.meta.finished_at = None;
+    s.meta.mode = intransit::model::Mode::Live;
+    s.progress.insert(
+        "buckets".into(),
+        intransit::model::FetcherProgress {
+            fetcher: "buckets".into(),
+            queued: 1,
+            in_flight: 0,
+            done: 0,
+            failed: 0,
+        },
+    );
+    s
+}
+
+#[test]
+fn a_streaming_scan_is_evaluated_at_a_pace_and_an_ended_one_at_once() {
+    use intransit::compliance::ResourceKind;
+    let store = demo_store_blocking();
+    store.read(|demo| {
+        let bucket = demo.estate.buckets[0].name.clone();
+        let findings = |app: &App| {
+            app.evaluation()
+                .map(|e| e.resource_findings(ResourceKind::S3Bucket, &bucket).len())
+                .unwrap_or(0)
+        };
+        assert!(demo.version > 1, "the demo store changed as it loaded");
+        let mut empty = streaming(&State::default());
+        empty.version = 1;
+        let mut app = App::new(theme(), (100, 30));
+        assert!(
+            app.sync(&empty),
+            "the first evaluation of a scan runs at once"
+        );
+        assert_eq!(findings(&app), 0);
+
+        let mut later = streaming(demo);
+        later.version = demo.version.max(2);
+        assert!(
+            !app.sync(&later),
+            "a change right after an evaluation waits for the pace"
+        );
+        assert_eq!(
+            findings(&app),
+            0,
+            "the evaluation still shows the earlier store"
+        );
+
+        assert!(app.sync(demo), "an idle store is followed at once");
+        assert!(findings(&app) > 0, "the demo estate's bucket is judged");
+    });
+}

@@ -4,12 +4,14 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
 use super::command::{self, Command};
+use super::pace::Pace;
 use super::theme::{Depth, Theme};
 use super::views::{
     self, accounts::AccountsView, buckets::BucketsView, compliance::ComplianceView,
@@ -289,6 +291,12 @@ pub struct App {
     /// The Overview and the diagram as last built: both read the whole estate, so a frame or a
     /// key press reuses them until the store, the evaluation, the width or the theme changes.
     docs: Mutex<Vec<(DocKey, Arc<Doc>)>>,
+    /// While a scan streams in, evaluation and the cached documents follow the store at the
+    /// pace of [`Pace`], not on every change (see `pace.rs`).
+    eval_pace: Pace,
+    doc_pace: Mutex<Pace>,
+    /// The store version the cached documents were last allowed to follow.
+    doc_version: u64,
 }
 
 /// What a cached document was built from.
@@ -317,10 +325,14 @@ impl App {
             catalog: None,
             eval: None,
             docs: Mutex::new(Vec::new()),
+            eval_pace: Pace::default(),
+            doc_pace: Mutex::new(Pace::default()),
+            doc_version: 0,
         }
     }
 
-    /// The document `view` (`overview`, `diagram`) at `width`, built once per store version,
+    /// The document `view` (`overview`, `diagram`) at `width`, built once per store version
+    /// (while a scan streams in, once per version [`App::sync`] lets the documents follow),
     /// evaluation and theme.
     pub fn cached_doc(
         &self,
@@ -332,7 +344,11 @@ impl App {
         let key = DocKey {
             view,
             width,
-            version: state.version,
+            version: if self.idle(state) {
+                state.version
+            } else {
+                self.doc_version
+            },
             evaluated: self.eval.as_ref().map(|(v, _)| *v),
             theme: self.theme.name.clone(),
             depth: self.theme.depth,
@@ -341,7 +357,13 @@ impl App {
         if let Some((_, doc)) = docs.iter().find(|(k, _)| *k == key) {
             return Arc::clone(doc);
         }
+        let started = Instant::now();
         let doc = Arc::new(build());
+        let cost = started.elapsed();
+        self.doc_pace
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .cost(cost);
         // One entry per view and width, and a few widths at most (the diagram is drawn beside
         // its detail on wide terminals, at a narrower width than the one navigation uses).
         docs.retain(|(k, _)| k.view != view || k.width != width);
@@ -397,31 +419,67 @@ impl App {
         usize::from(self.size.0.saturating_sub(3)).max(20)
     }
 
+    /// Whether the store will change no more by itself (the scan is over or idle).
+    fn idle(&self, state: &State) -> bool {
+        state.idle() || self.scan_done(state)
+    }
+
     /// Brings derived view state (sorted and filtered rows) up to date with the store.
-    pub fn sync(&mut self, state: &State) {
+    ///
+    /// Returns false when some of it was left behind on purpose (paced while a scan streams
+    /// in) and a later call, without a store change, would bring it further.
+    pub fn sync(&mut self, state: &State) -> bool {
         for v in &mut self.stack {
             if let View::Buckets(b) = v {
                 b.refresh(state);
             }
         }
-        let stale = self.eval.as_ref().is_none_or(|(v, _)| *v != state.version);
-        // Large estates are evaluated once the scan is done, not on every batch.
-        if stale && (state.idle() || state.estate.buckets.len() <= 20_000) {
-            let catalog = self.catalog.get_or_insert_with(Catalog::builtin);
-            self.eval = Some((state.version, evaluate(catalog, &state.estate)));
-        }
+        let now = Instant::now();
+        let idle = self.idle(state);
+        let eval_behind = self.follow_evaluation(state, idle, now);
+        let doc_behind = {
+            let mut pace = self.doc_pace.lock().unwrap_or_else(|e| e.into_inner());
+            if self.doc_version != state.version && pace.due(idle, now) {
+                self.doc_version = state.version;
+                pace.start(now);
+            }
+            self.doc_version != state.version
+        };
         let eval = self.eval.as_ref().map(|(v, e)| (*v, e));
         for v in &mut self.stack {
             if let View::Accounts(a) = v {
                 a.refresh(state, eval);
             }
         }
+        !(eval_behind || doc_behind)
+    }
+
+    /// Evaluates the estate again if the store changed and the pace allows; returns whether the
+    /// evaluation is behind the store and a later call would bring it up to date.
+    fn follow_evaluation(&mut self, state: &State, idle: bool, now: Instant) -> bool {
+        let stale = self.eval.as_ref().is_none_or(|(v, _)| *v != state.version);
+        // Large estates are evaluated once the scan is done, not while it streams in.
+        if !stale || !(idle || state.estate.buckets.len() <= 20_000) {
+            return false;
+        }
+        if !self.eval_pace.due(idle, now) {
+            return true;
+        }
+        let catalog = self.catalog.get_or_insert_with(Catalog::builtin);
+        self.eval = Some((state.version, evaluate(catalog, &state.estate)));
+        self.eval_pace.ran(now, Instant::now());
+        false
     }
 
     /// Forgets derived state (after a rescan replaced the store) and syncs again.
     pub fn reset(&mut self, state: &State) {
         self.eval = None;
         self.scan_ended = false;
+        self.eval_pace = Pace::default();
+        *self.doc_pace.lock().unwrap_or_else(|e| e.into_inner()) = Pace::default();
+        // A new store counts its versions from the start again.
+        self.docs.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.doc_version = state.version;
         for v in &mut self.stack {
             if let View::Buckets(b) = v {
                 b.invalidate();

@@ -85,11 +85,13 @@ fn write_snapshot(store: &Store, path: PathBuf) -> JoinHandle<Result<PathBuf, St
 }
 
 /// The views follow the store's current state.
-fn follow(app: &mut App, store: &Store) {
+/// Returns whether the views caught up with the store (see [`App::sync`]).
+fn follow(app: &mut App, store: &Store) -> bool {
     store.read(|s| {
-        app.sync(s);
+        let caught_up = app.sync(s);
         app.place_cursor(s);
-    });
+        caught_up
+    })
 }
 
 /// In a live console, an open bucket whose context the scan did not read (and whose policy
@@ -175,11 +177,12 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
         ask_context(&app, &store, &opts.spec, &mut context_asked);
         if dirty && Instant::now() >= next_frame {
             let frame_started = Instant::now();
-            if stale {
-                follow(&mut app, &store);
+            // Paced views that stayed behind are drawn again next frame, when they may follow.
+            let behind = stale && {
                 follows += 1;
-                stale = false;
-            }
+                !follow(&mut app, &store)
+            };
+            stale = behind;
             if let Err(e) = draw(&mut term, &app, &store) {
                 log::line(&format!("draw failed: {e}"));
                 terminal::mark_gone();
@@ -192,7 +195,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                 first_drawn = true;
                 log::line("first frame drawn");
             }
-            dirty = false;
+            dirty = behind;
             next_frame = Instant::now() + FRAME;
             if was_busy {
                 frame_times.push(frame_started.elapsed());
@@ -222,9 +225,9 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
             ev = next_event(&mut events) => match ev {
                 Some(Ok(ev)) => {
                     if stale {
-                        follow(&mut app, &store);
                         follows += 1;
-                        stale = false;
+                        stale = !follow(&mut app, &store);
+                        dirty |= stale;
                     }
                     let effect = store.read(|s| {
                         let e = app.on_event(&ev, s);
@@ -318,6 +321,8 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
             res = async { task.as_mut().expect("guarded").await }, if task.is_some() => {
                 task = None;
                 app.scan_ended = true;
+                // The views follow an ended scan at once, not at a streaming scan's pace.
+                stale = true;
                 dirty = true;
                 let failure = match res {
                     Ok(Ok(())) => None,

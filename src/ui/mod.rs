@@ -15,6 +15,7 @@ pub mod draw;
 pub mod event_loop;
 pub mod keymap;
 pub mod log;
+pub mod pace;
 pub mod screenshot;
 pub mod terminal;
 pub mod theme;
