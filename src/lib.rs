@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod compliance;
+pub mod diff;
 pub mod model;
 pub mod policy;
 pub mod report;

@@ -4,6 +4,9 @@
 //! the text overview instead.
 
 mod check_policy;
+mod diff;
+mod exception_args;
+mod history;
 mod overview;
 mod report;
 mod scan;
@@ -15,6 +18,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use check_policy::CheckPolicyArgs;
+pub use diff::DiffArgs;
+pub use exception_args::{ExceptionArgs, Loaded};
 pub use report::ReportArgs;
 pub use scan::ScanArgs;
 pub use source_args::SourceArgs;
@@ -32,6 +37,8 @@ pub struct Cli {
     pub source: SourceArgs,
     #[command(flatten)]
     pub console: ConsoleArgs,
+    #[command(flatten)]
+    pub exceptions: ExceptionArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -74,6 +81,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Evaluate the estate against compliance programs and write a report.
     Report(ReportArgs),
+    /// What changed since a base snapshot: regressions, improvements, neutral changes.
+    Diff(DiffArgs),
     /// Print a one-screen text overview of the estate (what the console shows first).
     Overview(OverviewArgs),
     /// Render every console view of the demo estate to SVG and text (for the README).
@@ -95,6 +104,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::CheckPolicy(args)) => check_policy::run(&args),
         Some(Command::Scan(args)) => scan::run(&args),
         Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Overview(args)) => overview::run(&args.source),
         Some(Command::Screenshots(args)) => match crate::ui::screenshot::write_all(&args.out) {
             Ok(files) => {
@@ -106,12 +116,26 @@ pub fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        None if crate::ui::interactive() => crate::ui::run(crate::ui::Launch {
-            spec: cli.source.spec(),
-            theme: cli.console.theme,
-            mouse: cli.console.mouse,
-            log_file: cli.console.log_file,
-        }),
+        None if crate::ui::interactive() => {
+            let loaded = match cli.exceptions.load() {
+                Ok(l) => l,
+                Err(e) => {
+                    crate::say!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            crate::ui::run(crate::ui::Launch {
+                spec: cli.source.spec(),
+                theme: cli.console.theme,
+                mouse: cli.console.mouse,
+                log_file: cli.console.log_file,
+                exceptions: loaded
+                    .exceptions
+                    .source
+                    .is_some()
+                    .then_some((loaded.exceptions, loaded.as_of)),
+            })
+        }
         None => overview::run(&cli.source),
     }
 }

@@ -2,8 +2,8 @@
 //! (JSON, CSV, Markdown evidence pack, or OCSF Compliance Findings).
 //!
 //! Exit status: 0 when the report was written and no `--fail-on` threshold was reached; 1 when
-//! `--fail-on` was given and a selected required control is at or below it (the report is
-//! still written); 2 when no report could be produced (bad catalog, unknown program, source
+//! `--fail-on` was given and a selected required control is at or below it once the findings
+//! accepted by `--exceptions` are set aside (the report is still written); 2 when no report could be produced (bad catalog, unknown program, source
 //! unusable, output not writable) and for usage errors.
 
 use std::path::PathBuf;
@@ -61,6 +61,8 @@ impl From<FailOn> for Status {
 pub struct ReportArgs {
     #[command(flatten)]
     pub source: SourceArgs,
+    #[command(flatten)]
+    pub exceptions: super::ExceptionArgs,
     /// Report format.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
@@ -120,6 +122,10 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             known.join(", ")
         ));
     }
+    let exceptions = match args.exceptions.load() {
+        Ok(e) => e,
+        Err(e) => return fail(e),
+    };
     let runtime = match super::runtime() {
         Ok(r) => r,
         Err(_) => return ExitCode::from(2),
@@ -137,7 +143,8 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         Err(e) => return fail(format!("cannot read the estate: {e}")),
     };
     let snapshot = store.into_snapshot();
-    let full = evaluate(&catalog, &snapshot.estate);
+    let mut full = evaluate(&catalog, &snapshot.estate);
+    exceptions.apply(&mut full, &snapshot.estate);
     let evaluation = match &args.program {
         Some(id) => match full.only_program(id) {
             Some(e) => e,
@@ -179,7 +186,7 @@ fn fail_on(args: &ReportArgs, evaluation: &crate::compliance::Evaluation) -> Exi
                         "{} {} ({})",
                         crate::text::sanitize(p),
                         crate::text::sanitize(&c.id),
-                        c.status
+                        c.open_status()
                     )
                 })
                 .collect();

@@ -43,8 +43,12 @@ pub struct ScanArgs {
     pub source: SourceArgs,
     /// Write the snapshot here instead of standard output; a name ending in `.zst` writes it
     /// compressed with zstd (`--snapshot` reads either).
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", conflicts_with = "out_dir")]
     pub out: Option<PathBuf>,
+    /// Keep a history: write DIR/intransit-<time>.json and copy it to DIR/latest.json
+    /// (`diff --since DIR` compares with the newest).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
     /// Snapshot format.
     #[arg(long, value_enum, default_value_t)]
     pub format: SnapshotFormat,
@@ -84,17 +88,38 @@ pub fn run(args: &ScanArgs) -> ExitCode {
         snapshot: &snapshot,
         paths: &evaluation.paths,
     };
+    let target = match history_target(args, &snapshot) {
+        Ok(t) => t,
+        Err(e) => {
+            crate::say!("{e}");
+            return ExitCode::from(1);
+        }
+    };
     // `--out F.json.zst` writes it compressed; `--snapshot` reads either.
-    let compress = args.out.as_deref().is_some_and(snapshot_file::compressed);
-    let written = super::write_output_with(args.out.as_deref(), "snapshot", |out| {
+    let compress = target.as_deref().is_some_and(snapshot_file::compressed);
+    let written = super::write_output_with(target.as_deref(), "snapshot", |out| {
         snapshot_file::write(out, compress, &output)
     });
-    if let Err(e) = written {
+    let latest = match (&args.out_dir, &target) {
+        (Some(dir), Some(path)) if written.is_ok() => super::history::copy_latest(dir, path)
+            .map(Some)
+            .map_err(|e| {
+                format!(
+                    "cannot write {}: {e}",
+                    dir.join(super::history::LATEST).display()
+                )
+            }),
+        _ => Ok(None),
+    };
+    if let Err(e) = written.and(latest.map(|_| ())) {
         crate::say!("{e}");
         return ExitCode::from(1);
     }
     let errors = snapshot.estate.fetch_error_count();
-    if args.out.is_some() || std::io::stderr().is_terminal() {
+    if let (Some(_), Some(path)) = (&args.out_dir, &target) {
+        crate::say!("wrote {}", path.display());
+    }
+    if target.is_some() || std::io::stderr().is_terminal() {
         crate::say!(
             "{} accounts, {} buckets, {} workgroups, {} fetch errors",
             snapshot.estate.accounts.len(),
@@ -112,6 +137,19 @@ pub fn run(args: &ScanArgs) -> ExitCode {
     std::mem::forget(evaluation);
     std::mem::forget(snapshot);
     ExitCode::from(code)
+}
+
+/// Where the snapshot goes: `--out`, a new file in `--out-dir` (created if missing), or
+/// standard output.
+fn history_target(args: &ScanArgs, snapshot: &Snapshot) -> Result<Option<PathBuf>, String> {
+    let Some(dir) = &args.out_dir else {
+        return Ok(args.out.clone());
+    };
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let finished = snapshot.scan.finished_at.clone().unwrap_or_else(|| {
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+    });
+    Ok(Some(super::history::next_path(dir, &finished)))
 }
 
 /// The exit code of a scan that produced `estate`, and what to say on stderr about it.

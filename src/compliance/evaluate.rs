@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::catalog::{AwsScope, Catalog, Control, EvidenceSource, Program};
 use super::checks::{self, Check, Context};
+use super::exceptions::{Acceptance, Day, Exceptions};
 use super::finding::{Counts, Finding, ResourceKind, Status};
 use super::paths::{self, Path};
 use super::status::{ResourceIndex, worst_of};
@@ -86,6 +87,26 @@ pub struct ControlResult {
     /// Ids of the findings whose status is the control's (the ones that decided it), worst
     /// severity first; empty for `pass` and `not_applicable`.
     pub deciding: Vec<Arc<str>>,
+    /// With exceptions applied ([`Evaluation::accept`]): the status once accepted findings
+    /// are set aside. `status` itself never changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<Open>,
+}
+
+/// A control's or program's status once the findings exceptions accepted are set aside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Open {
+    /// The same rule as the status, over the findings not accepted.
+    pub status: Status,
+    /// Findings accepted (in this control, or in the program's controls).
+    pub accepted: usize,
+}
+
+impl ControlResult {
+    /// What `--fail-on` judges: the status once accepted findings are set aside.
+    pub fn open_status(&self) -> Status {
+        self.open.map_or(self.status, |o| o.status)
+    }
 }
 
 /// A program, judged.
@@ -106,6 +127,9 @@ pub struct ProgramResult {
     /// Optional controls per status.
     pub optional_counts: Counts,
     pub controls: Vec<ControlResult>,
+    /// With exceptions applied: the worst open status of the required controls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<Open>,
 }
 
 /// Everything one evaluation produced.
@@ -116,6 +140,9 @@ pub struct Evaluation {
     pub checks: Vec<CheckResult>,
     /// On-premises → Athena → S3 paths, each judged by its weakest hop (from these findings).
     pub paths: Vec<Path>,
+    /// The exceptions applied ([`Evaluation::accept`]); empty without a file.
+    #[serde(skip)]
+    pub acceptance: Acceptance,
     #[serde(skip)]
     index: ResourceIndex,
 }
@@ -159,6 +186,12 @@ impl Evaluation {
         out
     }
 
+    /// The finding with this id (`check/kind/resource`).
+    pub fn finding(&self, id: &str) -> Option<&Finding> {
+        let check = id.split('/').next()?;
+        self.check(check)?.findings.iter().find(|f| *f.id == *id)
+    }
+
     /// Every finding, sorted by id.
     pub fn findings(&self) -> Vec<&Finding> {
         let mut out: Vec<&Finding> = self.checks.iter().flat_map(|c| &c.findings).collect();
@@ -197,17 +230,18 @@ impl Evaluation {
             programs: vec![program],
             checks,
             paths: self.paths.clone(),
+            acceptance: self.acceptance.clone(),
             index,
         })
     }
 
-    /// Required controls at or below `threshold` (see [`Status::at_or_below`]), as
-    /// `(program id, control)`.
+    /// Required controls at or below `threshold` (see [`Status::at_or_below`]) once accepted
+    /// findings are set aside ([`ControlResult::open_status`]), as `(program id, control)`.
     pub fn controls_at_or_below(&self, threshold: Status) -> Vec<(&str, &ControlResult)> {
         self.programs
             .iter()
             .flat_map(|p| p.controls.iter().map(move |c| (p.id.as_str(), c)))
-            .filter(|(_, c)| !c.optional && c.status.at_or_below(threshold))
+            .filter(|(_, c)| !c.optional && c.open_status().at_or_below(threshold))
             .collect()
     }
 }
@@ -248,6 +282,7 @@ pub fn evaluate(catalog: &Catalog, estate: &Estate) -> Evaluation {
         index: ResourceIndex::build(&checks),
         checks,
         paths: Vec::new(),
+        acceptance: Acceptance::default(),
     };
     evaluation.paths = paths::derive(estate, &evaluation);
     evaluation
@@ -272,6 +307,7 @@ fn judge_program(p: &Program, checks: &BTreeMap<&str, &CheckResult>) -> ProgramR
         counts: Counts::of(required().map(|c| c.status)),
         optional_counts: Counts::of(controls.iter().filter(|c| c.optional).map(|c| c.status)),
         controls,
+        open: None,
     }
 }
 
@@ -289,12 +325,7 @@ pub fn judge_control(c: &Control, checks: &BTreeMap<&str, &CheckResult>) -> Cont
     for r in &mapped {
         counts.add_counts(&r.counts);
     }
-    let found = Status::worst(Status::ALL.into_iter().filter(|s| counts.get(*s) > 0));
-    let status = match (c.evidence, c.cap) {
-        (EvidenceSource::Manual, _) => Status::Unknown,
-        (EvidenceSource::Checks, Some(cap)) if found != Status::NotApplicable => found.min(cap),
-        (EvidenceSource::Checks, _) => found,
-    };
+    let (status, found) = control_status(c.evidence, c.cap, &counts);
     let mut deciding: Vec<&Finding> = if matches!(status, Status::Pass | Status::NotApplicable) {
         Vec::new()
     } else {
@@ -316,5 +347,57 @@ pub fn judge_control(c: &Control, checks: &BTreeMap<&str, &CheckResult>) -> Cont
         status,
         counts,
         deciding: deciding.into_iter().map(|f| f.id.clone()).collect(),
+        open: None,
+    }
+}
+
+/// The control rule over findings counted per status: (status, the status before the cap).
+fn control_status(
+    evidence: EvidenceSource,
+    cap: Option<Status>,
+    counts: &Counts,
+) -> (Status, Status) {
+    let found = Status::worst(Status::ALL.into_iter().filter(|s| counts.get(*s) > 0));
+    let status = match (evidence, cap) {
+        (EvidenceSource::Manual, _) => Status::Unknown,
+        (EvidenceSource::Checks, Some(cap)) if found != Status::NotApplicable => found.min(cap),
+        (EvidenceSource::Checks, _) => found,
+    };
+    (status, found)
+}
+
+impl Evaluation {
+    /// Applies `exceptions` as of `as_of`: each control and program gains its open status
+    /// (accepted findings set aside); no status and no finding changes.
+    pub fn accept(&mut self, exceptions: &Exceptions, estate: &Estate, as_of: Day) {
+        self.acceptance = Acceptance::build(exceptions, self, estate, as_of);
+        let by_id: BTreeMap<&str, &CheckResult> =
+            self.checks.iter().map(|c| (c.check.id, c)).collect();
+        for p in &mut self.programs {
+            for c in &mut p.controls {
+                let key = format!("{}:{}", p.id, c.id);
+                let mut counts = Counts::default();
+                let mut accepted = 0;
+                for f in c
+                    .checks
+                    .iter()
+                    .filter_map(|id| by_id.get(id.as_str()))
+                    .flat_map(|r| &r.findings)
+                {
+                    if self.acceptance.accepted(&f.id, Some(&key)).is_some() {
+                        accepted += 1;
+                    } else {
+                        counts.add(f.status);
+                    }
+                }
+                let (status, _) = control_status(c.evidence, c.cap, &counts);
+                c.open = Some(Open { status, accepted });
+            }
+            let required = p.controls.iter().filter(|c| !c.optional);
+            p.open = Some(Open {
+                status: Status::worst(required.clone().map(|c| c.open_status())),
+                accepted: required.filter_map(|c| c.open).map(|o| o.accepted).sum(),
+            });
+        }
     }
 }

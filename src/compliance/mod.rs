@@ -20,6 +20,7 @@
 mod catalog;
 pub mod checks;
 mod evaluate;
+pub mod exceptions;
 mod finding;
 pub mod paths;
 mod status;
@@ -28,7 +29,7 @@ pub use catalog::{
     AthenaScope, AwsScope, CATALOG_SCHEMA, Catalog, CatalogError, Control, EvidenceSource, Program,
 };
 pub use checks::Check;
-pub use evaluate::{CheckResult, ControlResult, Evaluation, ProgramResult, evaluate};
+pub use evaluate::{CheckResult, ControlResult, Evaluation, Open, ProgramResult, evaluate};
 pub use finding::{
     Attribute, Counts, Evidence, Finding, Resource, ResourceKind, Severity, Status, statement_ref,
 };

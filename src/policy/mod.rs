@@ -20,6 +20,6 @@ pub use analyze::{Bounded, PolicyInput, Target, analyze, analyze_bucket_policy, 
 pub use condition::{TlsVersion, Transport, Tri};
 pub use document::{Effect, Policy, Statement};
 pub use fix::deny_insecure_transport;
-pub use glob::{Budget, MAX_STATES, WORK_LIMIT};
+pub use glob::{Budget, MAX_STATES, Pattern, Variables, WORK_LIMIT};
 pub use parse::{PolicyError, parse_policy, parse_policy_value};
 pub use shape::{StatementJson, Tls};

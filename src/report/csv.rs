@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::{ReportInput, accounts, controls_of, tags_cell};
 use crate::text::sanitize;
 
-pub const CSV_HEADER: [&str; 18] = [
+pub const CSV_HEADER: [&str; 20] = [
     "finding_id",
     "check",
     "status",
@@ -28,6 +28,8 @@ pub const CSV_HEADER: [&str; 18] = [
     "account_name",
     "ou_path",
     "account_tags",
+    "disposition",
+    "exception",
 ];
 
 /// One CSV field, quoted when RFC 4180 requires it.
@@ -68,6 +70,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         let evidence = f.evidence.pointer();
         let (account_name, ou_path, tags) =
             accounts.get(&*f.resource.account_id).unwrap_or(&unknown);
+        let (disposition, exception) = super::accepted::csv_cells(ev, f);
         row(
             &mut out,
             &[
@@ -89,6 +92,8 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
                 account_name,
                 ou_path,
                 tags,
+                disposition,
+                &exception,
             ],
         );
     }

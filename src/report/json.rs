@@ -6,7 +6,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{ReportInput, accounts, regions};
-use crate::compliance::{AthenaScope, Counts, Finding, ProgramResult, ResourceKind, Status};
+use crate::compliance::{
+    AthenaScope, Counts, Evaluation, Finding, ProgramResult, ResourceKind, Status,
+};
 
 pub const REPORT_SCHEMA: &str = "intransit.report/v1";
 
@@ -17,6 +19,8 @@ struct Report<'a> {
     scan: Scan<'a>,
     catalog: CatalogInfo<'a>,
     summary: Summary<'a>,
+    /// With `--exceptions`: each entry, its state and the findings it matches.
+    exceptions: Option<super::accepted::Block<'a>>,
     programs: &'a [ProgramResult],
     checks: Vec<CheckSummary<'a>>,
     findings: Vec<&'a Finding>,
@@ -121,10 +125,13 @@ fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
         field(out, "scan", &r.scan, false)?;
         field(out, "catalog", &r.catalog, false)?;
         field(out, "summary", &r.summary, false)?;
+        if let Some(block) = &r.exceptions {
+            field(out, "exceptions", block, false)?;
+        }
         field(out, "programs", &r.programs, false)?;
         field(out, "checks", &r.checks, false)?;
         out.write_all(b"  \"findings\": ")?;
-        findings(out, &r.findings)?;
+        findings(out, input.evaluation, &r.findings)?;
         out.write_all(b",\n")?;
         field(out, "paths", &r.paths, true)?;
         out.write_all(b"}\n")
@@ -171,7 +178,7 @@ impl Write for Indent<'_> {
 const CHUNK: usize = 512;
 
 /// The findings array, `[` to `]`, as the pretty printer writes it at the report's top level.
-fn findings(out: &mut dyn Write, findings: &[&Finding]) -> io::Result<()> {
+fn findings(out: &mut dyn Write, ev: &Evaluation, findings: &[&Finding]) -> io::Result<()> {
     if findings.is_empty() {
         return out.write_all(b"[]");
     }
@@ -193,7 +200,7 @@ fn findings(out: &mut dyn Write, findings: &[&Finding]) -> io::Result<()> {
                 .collect();
             scope.spawn(move || {
                 for (i, chunk) in mine {
-                    if send.send(encode_chunk(i == 0, chunk)).is_err() {
+                    if send.send(encode_chunk(ev, i == 0, chunk)).is_err() {
                         return; // the writer stopped
                     }
                 }
@@ -212,7 +219,16 @@ fn findings(out: &mut dyn Write, findings: &[&Finding]) -> io::Result<()> {
     out.write_all(b"\n  ]")
 }
 
-fn encode_chunk(first: bool, chunk: &[&Finding]) -> io::Result<Vec<u8>> {
+/// A finding with the disposition an exception gave it.
+#[derive(Serialize)]
+struct Disposed<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    #[serde(flatten)]
+    disposition: super::accepted::Disposition<'a>,
+}
+
+fn encode_chunk(ev: &Evaluation, first: bool, chunk: &[&Finding]) -> io::Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(chunk.len() * 2048);
     let mut text = Vec::with_capacity(4096);
     for (j, f) in chunk.iter().enumerate() {
@@ -224,7 +240,17 @@ fn encode_chunk(first: bool, chunk: &[&Finding]) -> io::Result<Vec<u8>> {
         // Into a plain buffer, then indented in one pass: faster than indenting every piece
         // the serializer writes.
         text.clear();
-        serde_json::to_writer_pretty(&mut text, f).map_err(io::Error::other)?;
+        match super::accepted::disposition(ev, f) {
+            Some(disposition) => serde_json::to_writer_pretty(
+                &mut text,
+                &Disposed {
+                    finding: f,
+                    disposition,
+                },
+            ),
+            None => serde_json::to_writer_pretty(&mut text, f),
+        }
+        .map_err(io::Error::other)?;
         let mut lines = text.split(|&b| b == b'\n');
         if let Some(line) = lines.next() {
             buf.extend_from_slice(line);
@@ -296,6 +322,7 @@ fn with_report<R>(input: &ReportInput<'_>, f: impl FnOnce(&Report<'_>) -> R) -> 
                 groups: super::groups(input, by),
             }),
         },
+        exceptions: super::accepted::block(&ev.acceptance),
         programs: &ev.programs,
         checks: ev
             .checks

@@ -137,6 +137,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     let mut out = String::new();
     header(&mut out, input);
     summary(&mut out, ev);
+    super::accepted::markdown(&mut out, ev);
     accounts_section(&mut out, input);
     paths(&mut out, ev);
     for (i, p) in ev.programs.iter().enumerate() {
@@ -578,6 +579,17 @@ fn control(out: &mut String, ev: &Evaluation, pi: usize, ci: usize, c: &ControlR
             ""
         }
     );
+    let key = format!("{}:{}", ev.programs[pi].id, c.id);
+    if let Some(open) = c.open.filter(|o| o.accepted > 0) {
+        let _ = writeln!(
+            out,
+            "- **Accepted:** {} finding{} accepted by exceptions (see Accepted exceptions); \
+             open status {}",
+            open.accepted,
+            if open.accepted == 1 { "" } else { "s" },
+            open.status.label()
+        );
+    }
     let _ = writeln!(
         out,
         "- **Requirement (our paraphrase):** {}",
@@ -660,6 +672,9 @@ fn control(out: &mut String, ev: &Evaluation, pi: usize, ci: usize, c: &ControlR
                         };
                         if f.athena_data_path && f.resource.kind == ResourceKind::S3Bucket {
                             n.push_str(" (Athena data path)");
+                        }
+                        if let Some(e) = ev.acceptance.accepted(&f.id, Some(&key)) {
+                            n.push_str(&format!(" (accepted: exception {})", e.exception.number));
                         }
                         n
                     })

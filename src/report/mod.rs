@@ -5,6 +5,7 @@
 //! Deterministic: the only times in a report are the scan's own start and finish; programs and
 //! controls keep catalog order, everything else is sorted.
 
+mod accepted;
 mod csv;
 mod groups;
 mod json;

@@ -230,7 +230,14 @@ fn event(input: &ReportInput<'_>, common: &Common<'_>, f: &Finding) -> Value {
     if time > 0 {
         finding_info["created_time"] = json!(time);
     }
-    json!({
+    // OCSF status 3, Suppressed: an accepted risk, its reason the comment.
+    let accepted = super::accepted::disposition(ev, f);
+    let (event_status_id, event_status) = if accepted.is_some() {
+        (3, "Suppressed")
+    } else {
+        (1, "New")
+    };
+    let mut event = json!({
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
         "category_uid": CATEGORY_UID,
@@ -241,8 +248,8 @@ fn event(input: &ReportInput<'_>, common: &Common<'_>, f: &Finding) -> Value {
         "type_name": "Compliance Finding: Create",
         "severity_id": severity_id,
         "severity": severity_name,
-        "status_id": 1,
-        "status": "New",
+        "status_id": event_status_id,
+        "status": event_status,
         "time": time,
         "message": f.message(),
         "metadata": {
@@ -260,5 +267,13 @@ fn event(input: &ReportInput<'_>, common: &Common<'_>, f: &Finding) -> Value {
         "finding_info": finding_info,
         "compliance": compliance,
         "resources": [resource],
-    })
+    });
+    if let Some(d) = accepted {
+        let ticket = d.ticket.map(|t| format!(", {t}")).unwrap_or_default();
+        event["comment"] = json!(format!(
+            "Accepted by exception {} ({}{ticket}) until {}: {}",
+            d.exception, d.owner, d.expires, d.reason
+        ));
+    }
+    event
 }

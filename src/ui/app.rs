@@ -17,6 +17,7 @@ use super::views::{
     self, accounts::AccountsView, buckets::BucketsView, compliance::ComplianceView,
 };
 use super::widgets::{Doc, ListNav};
+use crate::compliance::exceptions::{Day, Exceptions};
 use crate::compliance::{Catalog, Evaluation, evaluate};
 use crate::store::State;
 
@@ -102,6 +103,7 @@ pub enum Kind {
     ErrorDetail,
     FindingDetail,
     Accounts,
+    Exceptions,
     Help,
 }
 
@@ -148,6 +150,8 @@ pub enum View {
     ErrorDetail(DetailView),
     FindingDetail(DetailView),
     Accounts(AccountsView),
+    /// `:exceptions`: the accepted exceptions and what each matches.
+    Exceptions(DocView),
     Help(HelpView),
 }
 
@@ -166,6 +170,7 @@ impl View {
             View::ErrorDetail(_) => Kind::ErrorDetail,
             View::FindingDetail(_) => Kind::FindingDetail,
             View::Accounts(_) => Kind::Accounts,
+            View::Exceptions(_) => Kind::Exceptions,
             View::Help(_) => Kind::Help,
         }
     }
@@ -195,7 +200,7 @@ impl View {
 
     pub fn nav(&self) -> &ListNav {
         match self {
-            View::Overview(v) | View::Connectivity(v) => &v.nav,
+            View::Overview(v) | View::Connectivity(v) | View::Exceptions(v) => &v.nav,
             View::Buckets(v) => &v.nav,
             View::BucketDetail(v)
             | View::WorkgroupDetail(v)
@@ -211,7 +216,7 @@ impl View {
 
     pub fn nav_mut(&mut self) -> &mut ListNav {
         match self {
-            View::Overview(v) | View::Connectivity(v) => &mut v.nav,
+            View::Overview(v) | View::Connectivity(v) | View::Exceptions(v) => &mut v.nav,
             View::Buckets(v) => &mut v.nav,
             View::BucketDetail(v)
             | View::WorkgroupDetail(v)
@@ -297,6 +302,8 @@ pub struct App {
     doc_pace: Mutex<Pace>,
     /// The store version the cached documents were last allowed to follow.
     doc_version: u64,
+    /// Accepted exceptions applied to every evaluation, and the day they are judged on.
+    pub exceptions: Option<(Exceptions, Day)>,
 }
 
 /// What a cached document was built from.
@@ -328,6 +335,7 @@ impl App {
             eval_pace: Pace::default(),
             doc_pace: Mutex::new(Pace::default()),
             doc_version: 0,
+            exceptions: None,
         }
     }
 
@@ -466,7 +474,11 @@ impl App {
             return true;
         }
         let catalog = self.catalog.get_or_insert_with(Catalog::builtin);
-        self.eval = Some((state.version, evaluate(catalog, &state.estate)));
+        let mut evaluation = evaluate(catalog, &state.estate);
+        if let Some((exceptions, day)) = &self.exceptions {
+            evaluation.accept(exceptions, &state.estate, *day);
+        }
+        self.eval = Some((state.version, evaluation));
         self.eval_pace.ran(now, Instant::now());
         false
     }
@@ -517,6 +529,7 @@ impl App {
             View::ConnDetail(d) => views::connectivity::element_doc(state, eval, t, w, &d.key),
             View::ErrorDetail(d) => views::errors::detail_doc(state, t, w, &d.key),
             View::Help(h) => views::help::doc(h.about, t, w),
+            View::Exceptions(_) => views::exceptions::doc(eval, t, w),
             _ => return None,
         };
         Some(Arc::new(doc))
@@ -1059,6 +1072,11 @@ impl App {
             }
             Ok(Command::Write(path)) => Effect::WriteSnapshot(path),
             Ok(Command::Rescan) => Effect::Rescan,
+            Ok(Command::Exceptions) => {
+                self.stack.push(View::Exceptions(DocView::default()));
+                self.place_cursor(state);
+                Effect::Redraw
+            }
             Ok(Command::Mouse(on)) => {
                 self.mouse = on;
                 Effect::Mouse(on)

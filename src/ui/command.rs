@@ -23,10 +23,11 @@ pub enum Command {
     Rescan,
     Mouse(bool),
     Filter(String),
+    Exceptions,
 }
 
 /// Every command with its aliases, for completion and help.
-pub const COMMANDS: [(&str, &[&str], &str); 16] = [
+pub const COMMANDS: [(&str, &[&str], &str); 17] = [
     ("overview", &["o", "home"], "the overview"),
     (
         "buckets",
@@ -50,6 +51,11 @@ pub const COMMANDS: [(&str, &[&str], &str); 16] = [
         "accounts",
         &["acct", "org"],
         "accounts [FILTER]: every account, e.g. :accounts ou:prod",
+    ),
+    (
+        "exceptions",
+        &["exc"],
+        "accepted exceptions: what each matches, active, expired or stale",
     ),
     ("help", &["h"], "the keys of the current view"),
     (
@@ -103,6 +109,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         Some("pci") => Command::Compliance(Some("pci".to_string())),
         Some("errors") => Command::Top(Top::Errors),
         Some("accounts") => Command::Accounts(rest.to_string()),
+        Some("exceptions") => Command::Exceptions,
         Some("help") => Command::Top(Top::Help),
         Some("theme") => match arg {
             Some(t) => Command::Theme(t),

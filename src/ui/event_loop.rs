@@ -49,6 +49,10 @@ pub struct Options {
     pub spec: SourceSpec,
     pub theme: Theme,
     pub mouse: bool,
+    pub exceptions: Option<(
+        crate::compliance::exceptions::Exceptions,
+        crate::compliance::exceptions::Day,
+    )>,
 }
 
 type Term = Terminal<CrosstermBackend<terminal::TermWriter>>;
@@ -144,6 +148,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let size = term.size().map_err(|e| e.to_string())?;
     let mut app = App::new(opts.theme, (size.width, size.height));
     app.mouse = opts.mouse;
+    app.exceptions = opts.exceptions;
     store.read(|s| {
         app.sync(s);
         app.place_cursor(s);

@@ -155,6 +155,13 @@ pub fn view_keys(kind: Kind) -> (&'static str, Vec<(&'static str, &'static str)>
                 ("y", "copy the account id"),
             ],
         ),
+        Kind::Exceptions => (
+            "Exceptions",
+            vec![
+                ("Enter", "on a matched finding: open its resource"),
+                ("Esc", "back"),
+            ],
+        ),
         Kind::Help => ("Help", vec![("Esc ?", "close help")]),
     }
 }

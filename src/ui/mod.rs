@@ -83,6 +83,11 @@ pub struct Launch {
     pub theme: Option<String>,
     pub mouse: bool,
     pub log_file: Option<PathBuf>,
+    /// Accepted exceptions to mark, and the day they are judged on.
+    pub exceptions: Option<(
+        crate::compliance::exceptions::Exceptions,
+        crate::compliance::exceptions::Day,
+    )>,
 }
 
 /// Whether both ends of the console are terminals.
@@ -133,6 +138,7 @@ pub fn run(launch: Launch) -> ExitCode {
         spec: launch.spec,
         theme,
         mouse: launch.mouse || config.mouse.unwrap_or(false),
+        exceptions: launch.exceptions,
     };
     let result = runtime.block_on(event_loop::run(opts));
     terminal::restore();

@@ -535,6 +535,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, _state: &State, view: &Com
         ..area
     };
     let rows = view.rows(Some(eval));
+    let control_key = match &view.level {
+        Level::Findings { program, control } => Some(format!("{program}:{control}")),
+        _ => None,
+    };
     let cell = |r: usize, c: usize| -> Vec<Span<'static>> {
         let Some(row) = rows.get(r) else {
             return Vec::new();
@@ -561,7 +565,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, _state: &State, view: &Com
                     vec![Span::raw(id)]
                 }
                 2 => vec![Span::raw(clean(&ctl.title))],
-                3 => vec![Span::styled(counts_text(&ctl.counts), t.muted)],
+                3 => {
+                    let mut text = counts_text(&ctl.counts);
+                    if let Some(open) = ctl.open.filter(|o| o.accepted > 0) {
+                        text.push_str(&format!(
+                            " · {} accepted, open {}",
+                            open.accepted,
+                            open.status.label()
+                        ));
+                    }
+                    vec![Span::styled(text, t.muted)]
+                }
                 _ => Vec::new(),
             },
             Row::Finding(f) => match c {
@@ -572,7 +586,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, _state: &State, view: &Com
                 4 => vec![Span::raw(clean(
                     f.resource.region.as_deref().unwrap_or("—"),
                 ))],
-                5 => vec![Span::styled(clean(&f.message()), t.muted)],
+                5 => {
+                    let accepted = eval.acceptance.accepted(&f.id, control_key.as_deref());
+                    let mut spans = Vec::new();
+                    if let Some(e) = accepted {
+                        spans.push(Span::styled(
+                            format!("accepted (exception {}) ", e.exception.number),
+                            t.accent,
+                        ));
+                    }
+                    spans.push(Span::styled(clean(&f.message()), t.muted));
+                    spans
+                }
                 _ => Vec::new(),
             },
         }
@@ -605,6 +630,7 @@ pub fn finding_doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize
         doc.para(&clean(n), w, "  ", "  ", t.muted);
     }
     doc.blank();
+    accepted_lines(&mut doc, eval, f, t);
     doc.push(kv("Check", clean(&f.check), t));
     doc.push(kv("Severity", f.severity.to_string(), t));
     doc.push(kv(
@@ -654,4 +680,29 @@ pub fn finding_doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize
         );
     }
     doc
+}
+
+/// "Accepted: exception 2 (SEC-1234) by OWNER until DAY: REASON", when an exception accepts
+/// `f` (everywhere, or in some of its controls), and a blank line after it.
+pub fn accepted_lines(doc: &mut Doc, eval: Option<&Evaluation>, f: &Finding, t: &Theme) {
+    let Some(e) = eval.and_then(|e| e.acceptance.accepted_somewhere(&f.id)) else {
+        return;
+    };
+    let x = &e.exception;
+    let scope = if eval.is_some_and(|ev| ev.acceptance.accepted(&f.id, None).is_some()) {
+        ""
+    } else {
+        " (in some controls)"
+    };
+    doc.push(kv(
+        "Accepted",
+        clean(&format!(
+            "{}{scope} by {} until {}: {}",
+            x.label(),
+            x.owner,
+            x.expires,
+            x.reason
+        )),
+        t,
+    ));
 }

@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod connectivity;
 mod connectivity_detail;
 pub mod errors;
+pub mod exceptions;
 pub mod help;
 pub mod overview;
 mod unscanned;
@@ -121,6 +122,7 @@ pub fn crumb(v: &View, eval: Option<&crate::compliance::Evaluation>) -> String {
         View::ErrorDetail(d) => format!("error {}", d.key.parse::<usize>().unwrap_or(0) + 1),
         View::FindingDetail(d) => clean(d.key.rsplit('/').next().unwrap_or(&d.key)),
         View::Accounts(_) => "Accounts".into(),
+        View::Exceptions(_) => "Exceptions".into(),
         View::Help(_) => "Help".into(),
     }
 }
