@@ -798,3 +798,83 @@ fn the_member_role_grants_the_account_reads_and_nothing_else() {
         .collect();
     assert_eq!(granted, needed);
 }
+
+/// Continuous assurance against moto: a daily job scans into a history directory, someone
+/// deletes a bucket's deny-HTTP policy, and `diff --since` (reading AWS again) names the
+/// regression and exits 1; the second scan of the history then diffs the same way.
+#[test]
+fn a_policy_removed_between_two_scans_is_a_regression() {
+    let moto = Moto::start();
+    moto.seed(&["--buckets", "4"]);
+    let history = scratch(&format!("history-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&history);
+    let intransit = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_intransit"))
+            .args(args)
+            .args(["--endpoint-url", &moto.url, "--region", "us-east-1"])
+            .output()
+            .expect("run intransit");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (o.status.code(), text)
+    };
+    let dir = history.to_str().expect("a UTF-8 path");
+    let (code, text) = intransit(&["scan", "--out-dir", dir]);
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = intransit(&["diff", "--since", dir, "--fail-on", "regression"]);
+    assert_eq!(code, Some(0), "nothing changed yet: {text}");
+    assert!(text.contains("No change."), "{text}");
+    // bench-00000 carries the canonical deny-HTTP policy; it goes.
+    let deleted = Command::new(e2e_support::python())
+        .args([
+            "-c",
+            "import sys, boto3; boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1').delete_bucket_policy(Bucket='bench-00000')",
+            &moto.url,
+        ])
+        .output()
+        .expect("run python");
+    assert!(
+        deleted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&deleted.stderr)
+    );
+    let (code, text) = intransit(&["diff", "--since", dir, "--fail-on", "regression"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("TLS verdict: bucket bench-00000  enforced → not_enforced"),
+        "{text}"
+    );
+    assert!(
+        text.contains("finding status: s3.deny_http/s3_bucket/bench-00000  pass → fail"),
+        "{text}"
+    );
+    // The history keeps both scans; the older one against latest.json says the same.
+    let (code, text) = intransit(&["scan", "--out-dir", dir]);
+    assert_eq!(code, Some(0), "{text}");
+    let mut scans: Vec<String> = std::fs::read_dir(&history)
+        .expect("the history")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.starts_with("intransit-"))
+        .collect();
+    scans.sort();
+    assert_eq!(scans.len(), 2, "{scans:?}");
+    let first = history.join(&scans[0]);
+    let latest = history.join("latest.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_intransit"))
+        .arg("diff")
+        .arg(&first)
+        .arg(&latest)
+        .args(["--format", "json"])
+        .output()
+        .expect("run intransit diff");
+    let doc: Value = serde_json::from_slice(&o.stdout).expect("diff JSON");
+    assert_eq!(doc["summary"]["regressions"], 2, "{doc:#}");
+}
