@@ -172,3 +172,19 @@ pub fn newest(dir: &Path) -> Result<PathBuf, String> {
     names.sort_by_key(|n| super::history::order_key(n));
     names.pop().map(|n| dir.join(n)).ok_or_else(none)
 }
+
+/// Reads a snapshot file as the console's `--baseline`: (the name it is shown by, the
+/// snapshot).
+pub fn load_snapshot(path: &Path) -> Result<(String, Snapshot), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let store = runtime
+        .block_on(async {
+            let scan = source::start(&SourceSpec::Snapshot(path.to_path_buf())).await?;
+            scan.finish().await
+        })
+        .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
+    Ok((path.display().to_string(), store.into_snapshot()))
+}

@@ -56,6 +56,10 @@ pub struct ConsoleArgs {
     /// Append a log of what the console did to this file (never to the terminal).
     #[arg(long, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// Compare with this earlier snapshot: Δ on changed buckets, the `changed` filter token
+    /// and the `:changes` view.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// `intransit overview`: the one-screen text overview.
@@ -124,7 +128,16 @@ pub fn run(cli: Cli) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let baseline = match cli.console.baseline.as_deref().map(diff::load_snapshot) {
+                Some(Ok(s)) => Some(s),
+                Some(Err(e)) => {
+                    crate::say!("{e}");
+                    return ExitCode::from(2);
+                }
+                None => None,
+            };
             crate::ui::run(crate::ui::Launch {
+                baseline,
                 spec: cli.source.spec(),
                 theme: cli.console.theme,
                 mouse: cli.console.mouse,

@@ -19,7 +19,9 @@ use super::views::{
 use super::widgets::{Doc, ListNav};
 use crate::compliance::exceptions::{Day, Exceptions};
 use crate::compliance::{Catalog, Evaluation, evaluate};
+use crate::diff::{ChangeKind, Diff, Scan, Side};
 use crate::store::State;
+use std::collections::HashSet;
 
 /// The top-level views, reached with `1`..`8` and Tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +106,7 @@ pub enum Kind {
     FindingDetail,
     Accounts,
     Exceptions,
+    Changes,
     Help,
 }
 
@@ -152,6 +155,8 @@ pub enum View {
     Accounts(AccountsView),
     /// `:exceptions`: the accepted exceptions and what each matches.
     Exceptions(DocView),
+    /// `:changes`: what changed since `--baseline`.
+    Changes(DocView),
     Help(HelpView),
 }
 
@@ -171,6 +176,7 @@ impl View {
             View::FindingDetail(_) => Kind::FindingDetail,
             View::Accounts(_) => Kind::Accounts,
             View::Exceptions(_) => Kind::Exceptions,
+            View::Changes(_) => Kind::Changes,
             View::Help(_) => Kind::Help,
         }
     }
@@ -200,7 +206,9 @@ impl View {
 
     pub fn nav(&self) -> &ListNav {
         match self {
-            View::Overview(v) | View::Connectivity(v) | View::Exceptions(v) => &v.nav,
+            View::Overview(v) | View::Connectivity(v) | View::Exceptions(v) | View::Changes(v) => {
+                &v.nav
+            }
             View::Buckets(v) => &v.nav,
             View::BucketDetail(v)
             | View::WorkgroupDetail(v)
@@ -216,7 +224,9 @@ impl View {
 
     pub fn nav_mut(&mut self) -> &mut ListNav {
         match self {
-            View::Overview(v) | View::Connectivity(v) | View::Exceptions(v) => &mut v.nav,
+            View::Overview(v) | View::Connectivity(v) | View::Exceptions(v) | View::Changes(v) => {
+                &mut v.nav
+            }
             View::Buckets(v) => &mut v.nav,
             View::BucketDetail(v)
             | View::WorkgroupDetail(v)
@@ -304,6 +314,19 @@ pub struct App {
     doc_version: u64,
     /// Accepted exceptions applied to every evaluation, and the day they are judged on.
     pub exceptions: Option<(Exceptions, Day)>,
+    /// `--baseline FILE`: the earlier scan the console compares with.
+    baseline: Option<Baseline>,
+    /// What changed since the baseline, once the scan is idle (see [`App::changes`]).
+    changes: Option<Arc<Diff>>,
+    /// Buckets whose verdict or TLS floor changed (or that are new) since the baseline.
+    pub changed_buckets: Arc<HashSet<String>>,
+}
+
+/// An earlier scan, evaluated once.
+struct Baseline {
+    side: Side,
+    estate: crate::model::Estate,
+    evaluation: Evaluation,
 }
 
 /// What a cached document was built from.
@@ -336,6 +359,9 @@ impl App {
             doc_pace: Mutex::new(Pace::default()),
             doc_version: 0,
             exceptions: None,
+            baseline: None,
+            changes: None,
+            changed_buckets: Arc::default(),
         }
     }
 
@@ -389,6 +415,75 @@ impl App {
             || state.meta.mode == crate::model::Mode::Snapshot
     }
 
+    /// Compares every idle state of the store with `snapshot`, read from `source`.
+    pub fn set_baseline(&mut self, source: &str, snapshot: crate::model::Snapshot) {
+        let catalog = self.catalog.get_or_insert_with(Catalog::builtin);
+        let evaluation = evaluate(catalog, &snapshot.estate);
+        self.baseline = Some(Baseline {
+            side: Side {
+                source: source.to_string(),
+                finished_at: snapshot.scan.finished_at.clone(),
+                buckets: snapshot.estate.buckets.len(),
+                accounts: snapshot.estate.accounts.len(),
+            },
+            estate: snapshot.estate,
+            evaluation,
+        });
+        self.eval = None;
+    }
+
+    /// Whether the console compares with a baseline.
+    pub fn has_baseline(&self) -> bool {
+        self.baseline.is_some()
+    }
+
+    /// What changed since the baseline; `None` without one, or while a scan streams in (a
+    /// half-read estate would show every bucket not yet read as removed).
+    pub fn changes(&self) -> Option<&Diff> {
+        self.changes.as_deref()
+    }
+
+    /// The changes from the baseline to `state` as `evaluation` judged it.
+    fn compare(&mut self, state: &State, evaluation: &Evaluation, idle: bool) {
+        let Some(base) = self.baseline.as_ref().filter(|_| idle) else {
+            self.changes = None;
+            self.changed_buckets = Arc::default();
+            return;
+        };
+        let diff = crate::diff::diff(
+            Scan {
+                side: base.side.clone(),
+                estate: &base.estate,
+                evaluation: &base.evaluation,
+            },
+            Scan {
+                side: Side {
+                    source: "this scan".into(),
+                    finished_at: state.meta.finished_at.clone(),
+                    buckets: state.estate.buckets.len(),
+                    accounts: state.estate.accounts.len(),
+                },
+                estate: &state.estate,
+                evaluation,
+            },
+        );
+        self.changed_buckets = Arc::new(
+            diff.changes
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.kind,
+                        ChangeKind::BucketAdded
+                            | ChangeKind::BucketVerdict
+                            | ChangeKind::BucketMinTls
+                    )
+                })
+                .filter_map(|c| c.subject.strip_prefix("bucket ").map(str::to_string))
+                .collect(),
+        );
+        self.changes = Some(Arc::new(diff));
+    }
+
     /// The compliance evaluation of the current state (made in [`App::sync`]).
     pub fn evaluation(&self) -> Option<&Evaluation> {
         self.eval.as_ref().map(|(_, e)| e)
@@ -437,14 +532,24 @@ impl App {
     /// Returns false when some of it was left behind on purpose (paced while a scan streams
     /// in) and a later call, without a store change, would bring it further.
     pub fn sync(&mut self, state: &State) -> bool {
-        for v in &mut self.stack {
-            if let View::Buckets(b) = v {
-                b.refresh(state);
-            }
-        }
         let now = Instant::now();
         let idle = self.idle(state);
         let eval_behind = self.follow_evaluation(state, idle, now);
+        // A scan that ended without changing the store again: compare what it read.
+        if idle
+            && self.baseline.is_some()
+            && self.changes.is_none()
+            && let Some((version, evaluation)) = self.eval.take()
+        {
+            self.compare(state, &evaluation, idle);
+            self.eval = Some((version, evaluation));
+        }
+        for v in &mut self.stack {
+            if let View::Buckets(b) = v {
+                b.set_changed(&self.changed_buckets);
+                b.refresh(state);
+            }
+        }
         let doc_behind = {
             let mut pace = self.doc_pace.lock().unwrap_or_else(|e| e.into_inner());
             if self.doc_version != state.version && pace.due(idle, now) {
@@ -478,6 +583,7 @@ impl App {
         if let Some((exceptions, day)) = &self.exceptions {
             evaluation.accept(exceptions, &state.estate, *day);
         }
+        self.compare(state, &evaluation, idle);
         self.eval = Some((state.version, evaluation));
         self.eval_pace.ran(now, Instant::now());
         false
@@ -530,6 +636,7 @@ impl App {
             View::ErrorDetail(d) => views::errors::detail_doc(state, t, w, &d.key),
             View::Help(h) => views::help::doc(h.about, t, w),
             View::Exceptions(_) => views::exceptions::doc(eval, t, w),
+            View::Changes(_) => views::changes::doc(self, eval, t, w),
             _ => return None,
         };
         Some(Arc::new(doc))
@@ -1072,6 +1179,11 @@ impl App {
             }
             Ok(Command::Write(path)) => Effect::WriteSnapshot(path),
             Ok(Command::Rescan) => Effect::Rescan,
+            Ok(Command::Changes) => {
+                self.stack.push(View::Changes(DocView::default()));
+                self.place_cursor(state);
+                Effect::Redraw
+            }
             Ok(Command::Exceptions) => {
                 self.stack.push(View::Exceptions(DocView::default()));
                 self.place_cursor(state);

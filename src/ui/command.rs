@@ -24,10 +24,11 @@ pub enum Command {
     Mouse(bool),
     Filter(String),
     Exceptions,
+    Changes,
 }
 
 /// Every command with its aliases, for completion and help.
-pub const COMMANDS: [(&str, &[&str], &str); 17] = [
+pub const COMMANDS: [(&str, &[&str], &str); 18] = [
     ("overview", &["o", "home"], "the overview"),
     (
         "buckets",
@@ -56,6 +57,11 @@ pub const COMMANDS: [(&str, &[&str], &str); 17] = [
         "exceptions",
         &["exc"],
         "accepted exceptions: what each matches, active, expired or stale",
+    ),
+    (
+        "changes",
+        &["diff"],
+        "what changed since --baseline: regressions first",
     ),
     ("help", &["h"], "the keys of the current view"),
     (
@@ -110,6 +116,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         Some("errors") => Command::Top(Top::Errors),
         Some("accounts") => Command::Accounts(rest.to_string()),
         Some("exceptions") => Command::Exceptions,
+        Some("changes") => Command::Changes,
         Some("help") => Command::Top(Top::Help),
         Some("theme") => match arg {
             Some(t) => Command::Theme(t),

@@ -53,6 +53,7 @@ pub struct Options {
         crate::compliance::exceptions::Exceptions,
         crate::compliance::exceptions::Day,
     )>,
+    pub baseline: Option<(String, crate::model::Snapshot)>,
 }
 
 type Term = Terminal<CrosstermBackend<terminal::TermWriter>>;
@@ -149,6 +150,9 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let mut app = App::new(opts.theme, (size.width, size.height));
     app.mouse = opts.mouse;
     app.exceptions = opts.exceptions;
+    if let Some((source, snapshot)) = opts.baseline {
+        app.set_baseline(&source, snapshot);
+    }
     store.read(|s| {
         app.sync(s);
         app.place_cursor(s);

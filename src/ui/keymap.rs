@@ -162,6 +162,13 @@ pub fn view_keys(kind: Kind) -> (&'static str, Vec<(&'static str, &'static str)>
                 ("Esc", "back"),
             ],
         ),
+        Kind::Changes => (
+            "Changes since the baseline",
+            vec![
+                ("Enter", "on a changed bucket or finding: open it"),
+                ("Esc", "back"),
+            ],
+        ),
         Kind::Help => ("Help", vec![("Esc ?", "close help")]),
     }
 }

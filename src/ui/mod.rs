@@ -83,6 +83,8 @@ pub struct Launch {
     pub theme: Option<String>,
     pub mouse: bool,
     pub log_file: Option<PathBuf>,
+    /// `--baseline`: the earlier snapshot to compare with, and the name it is shown by.
+    pub baseline: Option<(String, crate::model::Snapshot)>,
     /// Accepted exceptions to mark, and the day they are judged on.
     pub exceptions: Option<(
         crate::compliance::exceptions::Exceptions,
@@ -139,6 +141,7 @@ pub fn run(launch: Launch) -> ExitCode {
         theme,
         mouse: launch.mouse || config.mouse.unwrap_or(false),
         exceptions: launch.exceptions,
+        baseline: launch.baseline,
     };
     let result = runtime.block_on(event_loop::run(opts));
     terminal::restore();

@@ -12,7 +12,8 @@ use super::super::widgets::{
     Column, ListNav, clean, draw_table, filter_terms, matches, verdict_rank, verdict_span,
 };
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::model::{Account, Bucket};
 use crate::policy::{PolicySource, Verdict};
@@ -131,7 +132,7 @@ pub fn error_text(b: &Bucket) -> String {
 /// Everything a filter can match, lower-case: name, account (id and name, and the tokens
 /// `account:`, `ou:`, `tag:key=value`), region, verdict,
 /// Athena role, enforcing source, TLS floor, and tokens such as `accepts-http`, `rcp-only`.
-fn haystack(b: &Bucket, account: Option<&Account>) -> String {
+fn haystack(b: &Bucket, account: Option<&Account>, changed: bool) -> String {
     let account_name = account.and_then(|a| a.name.as_deref()).unwrap_or("");
     let mut s = String::with_capacity(b.name.len() + 96);
     s.push_str(&b.name.to_lowercase());
@@ -169,6 +170,9 @@ fn haystack(b: &Bucket, account: Option<&Account>) -> String {
     if !b.errors.is_empty() || b.tls.error().is_some() {
         s.push_str(" error");
     }
+    if changed {
+        s.push_str(" changed");
+    }
     s
 }
 
@@ -187,12 +191,22 @@ pub struct BucketsView {
     applied: String,
     /// The selected bucket's name, to keep it selected when rows move.
     selected_name: Option<String>,
+    /// Buckets whose verdict or TLS floor changed since `--baseline` (the `changed` token).
+    changed: Arc<HashSet<String>>,
 }
 
 impl BucketsView {
     /// Forgets the cached rows (the store was replaced).
     pub fn invalidate(&mut self) {
         self.version = None;
+    }
+
+    /// Takes the buckets that changed since the baseline; the search text follows.
+    pub fn set_changed(&mut self, changed: &Arc<HashSet<String>>) {
+        if !Arc::ptr_eq(&self.changed, changed) {
+            self.changed = Arc::clone(changed);
+            self.invalidate();
+        }
     }
 
     /// Re-derives the rows when the store changed: the search text of the buckets that changed
@@ -220,7 +234,8 @@ impl BucketsView {
             if i < self.hay.len() && !all && !account_changed && state.bucket_stamp(i) <= since {
                 continue;
             }
-            let hay = haystack(b, by_id.get(b.account_id.as_str()).copied());
+            let changed_since = self.changed.contains(&b.name);
+            let hay = haystack(b, by_id.get(b.account_id.as_str()).copied(), changed_since);
             if i < self.hay.len() {
                 self.hay[i] = hay;
             } else {
@@ -358,6 +373,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &Buck
         };
         match c {
             0 => vec![verdict_span(b.tls.verdict(), t)],
+            1 if app.changed_buckets.contains(&b.name) => {
+                vec![Span::styled("Δ ", t.accent), Span::raw(clean(&b.name))]
+            }
             1 => vec![Span::raw(clean(&b.name))],
             2 => vec![Span::styled(clean(&b.account_id), t.muted)],
             3 => vec![Span::raw(clean(&b.region))],

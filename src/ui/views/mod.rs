@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod bucket_detail;
 pub mod buckets;
+pub mod changes;
 pub mod compliance;
 pub mod connectivity;
 mod connectivity_detail;
@@ -123,6 +124,7 @@ pub fn crumb(v: &View, eval: Option<&crate::compliance::Evaluation>) -> String {
         View::FindingDetail(d) => clean(d.key.rsplit('/').next().unwrap_or(&d.key)),
         View::Accounts(_) => "Accounts".into(),
         View::Exceptions(_) => "Exceptions".into(),
+        View::Changes(_) => "Changes".into(),
         View::Help(_) => "Help".into(),
     }
 }

@@ -1,0 +1,106 @@
+//! `:changes`: what changed since `--baseline`, regressions first; a changed bucket or
+//! finding leads to its detail.
+
+use ratatui::text::{Line, Span};
+
+use super::super::app::{App, Link};
+use super::super::theme::Theme;
+use super::super::widgets::{Doc, Status, clean, status_span};
+use super::compliance::finding_link;
+use crate::compliance::Evaluation;
+use crate::diff::{Change, ChangeKind, Impact};
+
+/// Changes listed per impact before "and N more".
+const LISTED: usize = 200;
+
+pub fn doc(app: &App, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
+    let mut doc = Doc::default();
+    let Some(diff) = app.changes() else {
+        let text = if app.has_baseline() {
+            "The comparison with the baseline is made once the scan is complete."
+        } else {
+            "No baseline: start intransit with --baseline FILE (a snapshot from `intransit scan`) \
+             to see what changed since."
+        };
+        doc.para(text, w, "", "", t.muted);
+        return doc;
+    };
+    let side = |s: &crate::diff::Side| match &s.finished_at {
+        Some(at) => format!("{} ({at})", s.source),
+        None => s.source.clone(),
+    };
+    doc.push(Line::from(vec![
+        Span::styled("Since ", t.muted),
+        Span::styled(clean(&side(&diff.base)), t.title),
+    ]));
+    doc.push(Line::from(Span::styled(
+        format!(
+            "{} regressions, {} improvements, {} neutral",
+            diff.count(Impact::Regression),
+            diff.count(Impact::Improvement),
+            diff.count(Impact::Neutral)
+        ),
+        t.muted,
+    )));
+    if diff.changes.is_empty() {
+        doc.blank();
+        doc.push(Line::from(status_span(Status::Good, "no change", t)));
+    }
+    for (impact, title, status) in [
+        (Impact::Regression, "Regressions", Status::Bad),
+        (Impact::Improvement, "Improvements", Status::Good),
+        (Impact::Neutral, "Neutral", Status::Info),
+    ] {
+        let group: Vec<&Change> = diff.changes.iter().filter(|c| c.impact == impact).collect();
+        if group.is_empty() {
+            continue;
+        }
+        doc.blank();
+        doc.heading(format!("{title} ({})", group.len()), t);
+        for c in group.iter().take(LISTED) {
+            let line = Line::from(vec![
+                Span::raw("  "),
+                status_span(status, c.kind.words(), t),
+                Span::raw(format!(" {}", clean(&c.subject))),
+                Span::styled(format!("  {}", clean(&before_after(c))), t.muted),
+            ]);
+            match link(c, eval) {
+                Some(l) => doc.link(line, l),
+                None => doc.push(line),
+            }
+        }
+        if group.len() > LISTED {
+            doc.push(Line::from(Span::styled(
+                format!(
+                    "  and {} more (intransit diff lists them all)",
+                    group.len() - LISTED
+                ),
+                t.muted,
+            )));
+        }
+    }
+    doc
+}
+
+fn before_after(c: &Change) -> String {
+    match (&c.before, &c.after) {
+        (Some(b), Some(a)) => format!("{b} → {a}"),
+        (None, Some(a)) => format!("now {a}"),
+        (Some(b), None) => format!("was {b}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Where a change leads: the bucket, or the finding's resource, when it still exists.
+fn link(c: &Change, eval: Option<&Evaluation>) -> Option<Link> {
+    match c.kind {
+        ChangeKind::BucketAdded | ChangeKind::BucketVerdict | ChangeKind::BucketMinTls => c
+            .subject
+            .strip_prefix("bucket ")
+            .map(|n| Link::Bucket(n.to_string())),
+        ChangeKind::FindingStatus | ChangeKind::FindingAdded => {
+            eval.and_then(|e| e.finding(&c.subject)).map(finding_link)
+        }
+        _ => None,
+    }
+}
