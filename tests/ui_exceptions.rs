@@ -78,3 +78,26 @@ fn a_controls_findings_mark_the_accepted_ones() {
         );
     });
 }
+
+#[test]
+fn the_overview_and_the_bucket_say_what_is_accepted() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let mut app = app_with_exceptions(160, 48);
+        app.sync(state);
+        let screen = text(&render(&app, state, 160, 48));
+        assert!(
+            screen.contains("1 finding accepted by exceptions, 1 expired: their findings count again (:exceptions)"),
+            "{screen}"
+        );
+        // Tall enough for the whole detail.
+        let mut app = app_with_exceptions(160, 120);
+        app.sync(state);
+        press(&mut app, state, ":bucket legacy-reports-archive-use1<Enter>");
+        let screen = text(&render(&app, state, 160, 120));
+        assert!(
+            screen.contains("exception 1 (SEC-1234) accepts s3.deny_http, by data-platform@example.com until 2027-03-31"),
+            "{screen}"
+        );
+    });
+}

@@ -276,6 +276,11 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
 
     // Controls.
     doc.blank();
+    if let Some(ev) = eval {
+        for f in ev.resource_findings(ResourceKind::S3Bucket, &b.name) {
+            super::compliance::accepted_lines(&mut doc, eval, f, t);
+        }
+    }
     super::compliance::affected_controls(&mut doc, eval, ResourceKind::S3Bucket, &b.name, t);
 
     // The fix.

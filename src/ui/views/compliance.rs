@@ -682,8 +682,8 @@ pub fn finding_doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize
     doc
 }
 
-/// "Accepted: exception 2 (SEC-1234) by OWNER until DAY: REASON", when an exception accepts
-/// `f` (everywhere, or in some of its controls), and a blank line after it.
+/// "Accepted: exception 2 (SEC-1234) accepts CHECK, by OWNER until DAY: REASON", when an
+/// exception accepts `f` (everywhere, or in some of its controls).
 pub fn accepted_lines(doc: &mut Doc, eval: Option<&Evaluation>, f: &Finding, t: &Theme) {
     let Some(e) = eval.and_then(|e| e.acceptance.accepted_somewhere(&f.id)) else {
         return;
@@ -697,8 +697,9 @@ pub fn accepted_lines(doc: &mut Doc, eval: Option<&Evaluation>, f: &Finding, t: 
     doc.push(kv(
         "Accepted",
         clean(&format!(
-            "{}{scope} by {} until {}: {}",
+            "{} accepts {}{scope}, by {} until {}: {}",
             x.label(),
+            f.check,
             x.owner,
             x.expires,
             x.reason

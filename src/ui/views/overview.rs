@@ -153,6 +153,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
         ),
     }
     accounts_lines(&mut doc, state, t);
+    exceptions_line(&mut doc, eval, t);
     doc.blank();
 
     // ---- TLS verdict counts. ----
@@ -528,4 +529,39 @@ fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w
             finding_link(f),
         );
     }
+}
+
+/// With an exceptions file: how many findings are accepted, and the expired entries whose
+/// findings count again (`:exceptions` lists them).
+fn exceptions_line(doc: &mut Doc, eval: Option<&Evaluation>, t: &Theme) {
+    let Some(a) = eval.map(|e| &e.acceptance).filter(|a| a.source.is_some()) else {
+        return;
+    };
+    let accepted: std::collections::BTreeSet<&str> = a
+        .entries
+        .iter()
+        .filter(|e| e.state == crate::compliance::exceptions::EntryState::Active)
+        .flat_map(|e| e.matched.iter().map(|id| &**id))
+        .collect();
+    let (_, _, stale) = a.counts();
+    let (status, tail) = match (a.expired().count(), stale) {
+        (0, 0) => (Status::Info, String::new()),
+        (0, s) => (Status::Warn, format!(", {s} stale")),
+        (n, _) => (
+            Status::Bad,
+            format!(", {n} expired: their findings count again"),
+        ),
+    };
+    doc.push(Line::from(vec![
+        Span::raw("  "),
+        status_span(
+            status,
+            format!(
+                "{} finding{} accepted by exceptions{tail} (:exceptions)",
+                accepted.len(),
+                if accepted.len() == 1 { "" } else { "s" }
+            ),
+            t,
+        ),
+    ]));
 }
