@@ -98,6 +98,18 @@ pub struct Change {
     pub controls: Vec<String>,
 }
 
+impl Change {
+    /// `enforced → not_enforced`, `now fail`, `was pass`.
+    pub fn before_after(&self) -> String {
+        match (&self.before, &self.after) {
+            (Some(b), Some(a)) => format!("{b} → {a}"),
+            (None, Some(a)) => format!("now {a}"),
+            (Some(b), None) => format!("was {b}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 /// One side of a diff, as the report names it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Side {
@@ -119,21 +131,5 @@ pub struct Diff {
 impl Diff {
     pub fn count(&self, impact: Impact) -> usize {
         self.changes.iter().filter(|c| c.impact == impact).count()
-    }
-
-    pub fn regressions(&self) -> impl Iterator<Item = &Change> {
-        self.changes
-            .iter()
-            .filter(|c| c.impact == Impact::Regression)
-    }
-
-    /// The changes about one bucket (its verdict, `min_tls`, added), for the console's Δ.
-    pub fn bucket_changed(&self, name: &str) -> bool {
-        self.changes.iter().any(|c| {
-            matches!(
-                c.kind,
-                ChangeKind::BucketAdded | ChangeKind::BucketVerdict | ChangeKind::BucketMinTls
-            ) && c.subject.strip_prefix("bucket ") == Some(name)
-        })
     }
 }

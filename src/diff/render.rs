@@ -42,15 +42,6 @@ fn side(s: &super::Side) -> String {
     }
 }
 
-fn before_after(c: &Change) -> String {
-    match (&c.before, &c.after) {
-        (Some(b), Some(a)) => format!("{b} → {a}"),
-        (None, Some(a)) => format!("now {a}"),
-        (Some(b), None) => format!("was {b}"),
-        (None, None) => String::new(),
-    }
-}
-
 fn summary(diff: &Diff) -> String {
     format!(
         "{} regression{}, {} improvement{}, {} neutral",
@@ -100,7 +91,7 @@ fn text(diff: &Diff) -> String {
                 "  {mark} {}: {}  {}{account}",
                 c.kind.words(),
                 sanitize(&c.subject),
-                sanitize(&before_after(c)),
+                sanitize(&c.before_after()),
             );
             if !c.controls.is_empty() {
                 let _ = writeln!(

@@ -62,7 +62,7 @@ pub fn doc(app: &App, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
                 Span::raw("  "),
                 status_span(status, c.kind.words(), t),
                 Span::raw(format!(" {}", clean(&c.subject))),
-                Span::styled(format!("  {}", clean(&before_after(c))), t.muted),
+                Span::styled(format!("  {}", clean(&c.before_after())), t.muted),
             ]);
             match link(c, eval) {
                 Some(l) => doc.link(line, l),
@@ -80,15 +80,6 @@ pub fn doc(app: &App, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
         }
     }
     doc
-}
-
-fn before_after(c: &Change) -> String {
-    match (&c.before, &c.after) {
-        (Some(b), Some(a)) => format!("{b} → {a}"),
-        (None, Some(a)) => format!("now {a}"),
-        (Some(b), None) => format!("was {b}"),
-        (None, None) => String::new(),
-    }
 }
 
 /// Where a change leads: the bucket, or the finding's resource, when it still exists.
