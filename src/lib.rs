@@ -10,4 +10,5 @@ pub mod report;
 pub mod source;
 pub mod store;
 pub mod text;
+pub mod traffic;
 pub mod ui;
