@@ -2,7 +2,7 @@
 //! takes the worst status of the findings of the checks it maps to; each program the worst
 //! status of its required controls.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -246,6 +246,28 @@ impl Evaluation {
     }
 }
 
+/// `program:control` (`pci-dss-4.0:4.2.1`): how exceptions, diffs and the console name a
+/// control across programs.
+pub fn control_key(program: &str, control: &str) -> String {
+    format!("{program}:{control}")
+}
+
+impl Evaluation {
+    /// Check id → the [`control_key`]s of the controls that map it, in catalog order.
+    pub fn control_keys_by_check(&self) -> HashMap<&str, Vec<Arc<str>>> {
+        let mut out: HashMap<&str, Vec<Arc<str>>> = HashMap::new();
+        for p in &self.programs {
+            for c in &p.controls {
+                let key: Arc<str> = Arc::from(control_key(&p.id, &c.id));
+                for check in &c.checks {
+                    out.entry(check.as_str()).or_default().push(key.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
 /// From this many buckets the checks run on threads of their own.
 const PARALLEL_FROM: usize = 5_000;
 
@@ -375,7 +397,7 @@ impl Evaluation {
             self.checks.iter().map(|c| (c.check.id, c)).collect();
         for p in &mut self.programs {
             for c in &mut p.controls {
-                let key = format!("{}:{}", p.id, c.id);
+                let key = control_key(&p.id, &c.id);
                 let mut counts = Counts::default();
                 let mut accepted = 0;
                 for f in c

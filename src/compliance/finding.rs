@@ -62,6 +62,12 @@ impl Status {
         }
     }
 
+    /// Fail, unknown or partial: what an exception can accept, a diff counts as a new
+    /// problem, and a control lists as not passing.
+    pub fn needs_attention(self) -> bool {
+        matches!(self, Status::Fail | Status::Unknown | Status::Partial)
+    }
+
     /// Whether `self` is at or below `threshold` in the badness order (`not_applicable`
     /// never is).
     pub fn at_or_below(self, threshold: Status) -> bool {

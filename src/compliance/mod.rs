@@ -29,7 +29,9 @@ pub use catalog::{
     AthenaScope, AwsScope, CATALOG_SCHEMA, Catalog, CatalogError, Control, EvidenceSource, Program,
 };
 pub use checks::Check;
-pub use evaluate::{CheckResult, ControlResult, Evaluation, Open, ProgramResult, evaluate};
+pub use evaluate::{
+    CheckResult, ControlResult, Evaluation, Open, ProgramResult, control_key, evaluate,
+};
 pub use finding::{
     Attribute, Counts, Evidence, Finding, Resource, ResourceKind, Severity, Status, statement_ref,
 };

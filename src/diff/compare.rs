@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, ChangeKind, Diff, Impact, Side};
-use crate::compliance::{Evaluation, Status};
+use crate::compliance::{Evaluation, Status, control_key};
 use crate::model::{Estate, ScanState};
 use crate::policy::{TlsVersion, Verdict};
 
@@ -230,7 +230,7 @@ fn controls(out: &mut Vec<Change>, base: &Evaluation, new: &Evaluation) {
             .flat_map(|p| {
                 p.controls
                     .iter()
-                    .map(move |c| (format!("{}:{}", p.id, c.id), c.status))
+                    .map(move |c| (control_key(&p.id, &c.id), c.status))
             })
             .collect()
     };
@@ -247,21 +247,6 @@ fn controls(out: &mut Vec<Change>, base: &Evaluation, new: &Evaluation) {
             ));
         }
     }
-}
-
-/// `program:control` keys of the controls that map each check.
-fn control_keys(e: &Evaluation) -> BTreeMap<&str, Vec<String>> {
-    let mut out: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for p in &e.programs {
-        for c in &p.controls {
-            for check in &c.checks {
-                out.entry(check.as_str())
-                    .or_default()
-                    .push(format!("{}:{}", p.id, c.id));
-            }
-        }
-    }
-    out
 }
 
 fn findings(out: &mut Vec<Change>, base: &Evaluation, new: &Evaluation) {
@@ -282,15 +267,14 @@ fn findings(out: &mut Vec<Change>, base: &Evaluation, new: &Evaluation) {
             .collect()
     };
     let (b, n) = (map(base), map(new));
-    let keys = control_keys(new);
-    let old_keys = control_keys(base);
-    let controls_of = |check: &str| {
+    let keys = new.control_keys_by_check();
+    let old_keys = base.control_keys_by_check();
+    let controls_of = |check: &str| -> Vec<String> {
         keys.get(check)
             .or_else(|| old_keys.get(check))
-            .cloned()
+            .map(|k| k.iter().map(|k| k.to_string()).collect())
             .unwrap_or_default()
     };
-    let needs_attention = |s: Status| matches!(s, Status::Fail | Status::Unknown | Status::Partial);
     for (id, (before, check, account)) in &b {
         let mut c = match n.get(id) {
             None => change(
@@ -316,7 +300,7 @@ fn findings(out: &mut Vec<Change>, base: &Evaluation, new: &Evaluation) {
     }
     for (id, (after, check, account)) in n.iter().filter(|(id, _)| !b.contains_key(*id)) {
         let mut c = change(
-            if needs_attention(*after) {
+            if after.needs_attention() {
                 Impact::Regression
             } else {
                 Impact::Neutral

@@ -108,6 +108,17 @@ impl Change {
             (None, None) => String::new(),
         }
     }
+
+    /// The bucket whose verdict or TLS floor changed, or that is new: what the console marks
+    /// with Δ; `None` for other changes.
+    pub fn changed_bucket(&self) -> Option<&str> {
+        match self.kind {
+            ChangeKind::BucketAdded | ChangeKind::BucketVerdict | ChangeKind::BucketMinTls => {
+                self.subject.strip_prefix("bucket ")
+            }
+            _ => None,
+        }
+    }
 }
 
 /// One side of a diff, as the report names it.
@@ -118,6 +129,16 @@ pub struct Side {
     pub finished_at: Option<String>,
     pub buckets: usize,
     pub accounts: usize,
+}
+
+impl Side {
+    /// `base.json (2026-12-02T06:00:05Z)`.
+    pub fn label(&self) -> String {
+        match &self.finished_at {
+            Some(at) => format!("{} ({at})", self.source),
+            None => self.source.clone(),
+        }
+    }
 }
 
 /// Every change between two scans, regressions first.

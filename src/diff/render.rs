@@ -35,13 +35,6 @@ pub fn render(diff: &Diff, format: DiffFormat) -> String {
     }
 }
 
-fn side(s: &super::Side) -> String {
-    match &s.finished_at {
-        Some(t) => format!("{} ({t})", s.source),
-        None => s.source.clone(),
-    }
-}
-
 fn summary(diff: &Diff) -> String {
     format!(
         "{} regression{}, {} improvement{}, {} neutral",
@@ -63,8 +56,8 @@ fn summary(diff: &Diff) -> String {
 
 fn text(diff: &Diff) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "base: {}", sanitize(&side(&diff.base)));
-    let _ = writeln!(out, "new:  {}", sanitize(&side(&diff.new)));
+    let _ = writeln!(out, "base: {}", sanitize(&diff.base.label()));
+    let _ = writeln!(out, "new:  {}", sanitize(&diff.new.label()));
     let _ = writeln!(out, "{}", summary(diff));
     if diff.changes.is_empty() {
         let _ = writeln!(out, "\nNo change.");
@@ -151,8 +144,8 @@ fn json(diff: &Diff) -> String {
 fn markdown(diff: &Diff) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# What changed in transit protection\n");
-    let _ = writeln!(out, "- **Base:** {}", md_escape(&side(&diff.base)));
-    let _ = writeln!(out, "- **New:** {}", md_escape(&side(&diff.new)));
+    let _ = writeln!(out, "- **Base:** {}", md_escape(&diff.base.label()));
+    let _ = writeln!(out, "- **New:** {}", md_escape(&diff.new.label()));
     let _ = writeln!(out, "- **Changes:** {}\n", summary(diff));
     for (impact, title) in GROUPS {
         let group: Vec<&Change> = diff.changes.iter().filter(|c| c.impact == impact).collect();

@@ -94,11 +94,12 @@ pub(super) fn markdown(out: &mut String, ev: &Evaluation) {
     let (active, expired, stale) = a.counts();
     let _ = writeln!(
         out,
-        "From `{}`, judged as of {}: {active} active, {expired} expired, {stale} stale. An \
-         accepted finding keeps its status; the open status sets it aside, and `--fail-on` \
-         judges the open status.\n",
+        "From `{}`, judged as of {}: {active} active, {expired} expired, {stale} stale; {} \
+         findings accepted. An accepted finding keeps its status; the open status sets it \
+         aside, and `--fail-on` judges the open status.\n",
         md_escape(file),
-        a.as_of.map(|d| d.to_string()).unwrap_or_default()
+        a.as_of.map(|d| d.to_string()).unwrap_or_default(),
+        a.accepted_count()
     );
     for w in a.warnings() {
         let _ = writeln!(out, "> **Warning:** {}\n", md_escape(&w));

@@ -579,7 +579,7 @@ fn control(out: &mut String, ev: &Evaluation, pi: usize, ci: usize, c: &ControlR
             ""
         }
     );
-    let key = format!("{}:{}", ev.programs[pi].id, c.id);
+    let key = crate::compliance::control_key(&ev.programs[pi].id, &c.id);
     if let Some(open) = c.open.filter(|o| o.accepted > 0) {
         let _ = writeln!(
             out,
@@ -628,7 +628,7 @@ fn control(out: &mut String, ev: &Evaluation, pi: usize, ci: usize, c: &ControlR
     let findings = ev.control_findings(c);
     let not_passing = findings
         .iter()
-        .filter(|f| !matches!(f.status, Status::Pass | Status::NotApplicable))
+        .filter(|f| f.status.needs_attention())
         .count();
     if not_passing == 0 {
         if c.capped {

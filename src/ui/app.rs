@@ -19,7 +19,7 @@ use super::views::{
 use super::widgets::{Doc, ListNav};
 use crate::compliance::exceptions::{Day, Exceptions};
 use crate::compliance::{Catalog, Evaluation, evaluate};
-use crate::diff::{ChangeKind, Diff, Scan, Side};
+use crate::diff::{Diff, Scan, Side};
 use crate::store::State;
 use std::collections::HashSet;
 
@@ -470,15 +470,7 @@ impl App {
         self.changed_buckets = Arc::new(
             diff.changes
                 .iter()
-                .filter(|c| {
-                    matches!(
-                        c.kind,
-                        ChangeKind::BucketAdded
-                            | ChangeKind::BucketVerdict
-                            | ChangeKind::BucketMinTls
-                    )
-                })
-                .filter_map(|c| c.subject.strip_prefix("bucket ").map(str::to_string))
+                .filter_map(|c| c.changed_bucket().map(str::to_string))
                 .collect(),
         );
         self.changes = Some(Arc::new(diff));

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{Day, Exception, Exceptions, Matcher};
-use crate::compliance::{Evaluation, Finding, Status};
+use crate::compliance::{Evaluation, Finding};
 use crate::model::{Account, Estate};
 use crate::policy::Pattern;
 
@@ -52,15 +52,9 @@ pub struct Acceptance {
     pub entries: Vec<EntryReport>,
     /// Finding id → the first active entry without a `control` key that matches it.
     everywhere: HashMap<Arc<str>, u32>,
-    /// (`program:control`, finding id) → the first active entry that matches it there.
-    in_control: HashMap<(Arc<str>, Arc<str>), u32>,
-    /// Finding id → the first active entry that matches it in some control only.
-    somewhere: HashMap<Arc<str>, u32>,
-}
-
-/// Whether a finding is one an exception can accept: passing findings need none.
-pub fn needs_accepting(status: Status) -> bool {
-    matches!(status, Status::Fail | Status::Unknown | Status::Partial)
+    /// Finding id → (`program:control`, the first active entry that matches it there), in
+    /// entry order: looked up by `&str`, nothing allocated per question.
+    in_control: HashMap<Arc<str>, Vec<(Arc<str>, u32)>>,
 }
 
 impl Acceptance {
@@ -73,7 +67,7 @@ impl Acceptance {
     ) -> Acceptance {
         let accounts: HashMap<&str, &Account> =
             estate.accounts.iter().map(|a| (a.id.as_str(), a)).collect();
-        let controls = control_keys(evaluation);
+        let controls = evaluation.control_keys_by_check();
         let mut out = Acceptance {
             source: exceptions.source.clone(),
             as_of: Some(as_of),
@@ -84,7 +78,7 @@ impl Acceptance {
             let mut matched = Vec::new();
             for check in &evaluation.checks {
                 let keys = controls.get(check.check.id).map_or(&[][..], Vec::as_slice);
-                for f in check.findings.iter().filter(|f| needs_accepting(f.status)) {
+                for f in check.findings.iter().filter(|f| f.status.needs_attention()) {
                     let account = accounts.get(&*f.resource.account_id).copied();
                     if out.consider(i as u32, e, f, account, keys, active) {
                         matched.push(f.id.clone());
@@ -130,10 +124,10 @@ impl Acceptance {
             if matches(&e.matcher, f, account, Some(key)) {
                 hit = true;
                 if active {
-                    self.in_control
-                        .entry((key.clone(), f.id.clone()))
-                        .or_insert(i);
-                    self.somewhere.entry(f.id.clone()).or_insert(i);
+                    let at = self.in_control.entry(f.id.clone()).or_default();
+                    if !at.iter().any(|(k, _)| k == key) {
+                        at.push((key.clone(), i));
+                    }
                 }
             }
         }
@@ -148,13 +142,12 @@ impl Acceptance {
     /// The entry that accepts finding `id` in control `control` (`program:control`), or, with
     /// `None`, wherever the finding is listed on its own.
     pub fn accepted(&self, id: &str, control: Option<&str>) -> Option<&EntryReport> {
-        let at = match control {
-            Some(key) => self
-                .in_control
-                .get(&(Arc::from(key), Arc::from(id)))
-                .or_else(|| self.everywhere.get(id)),
-            None => self.everywhere.get(id),
+        let in_control = || {
+            let key = control?;
+            let at = self.in_control.get(id)?;
+            at.iter().find(|(k, _)| &**k == key).map(|(_, i)| i)
         };
+        let at = in_control().or_else(|| self.everywhere.get(id));
         at.map(|&i| &self.entries[i as usize])
     }
 
@@ -163,8 +156,18 @@ impl Acceptance {
     pub fn accepted_somewhere(&self, id: &str) -> Option<&EntryReport> {
         self.everywhere
             .get(id)
-            .or_else(|| self.somewhere.get(id))
+            .or_else(|| self.in_control.get(id)?.first().map(|(_, i)| i))
             .map(|&i| &self.entries[i as usize])
+    }
+
+    /// Findings an active entry accepts, everywhere or in some control.
+    pub fn accepted_count(&self) -> usize {
+        self.in_control.len()
+            + self
+                .everywhere
+                .keys()
+                .filter(|id| !self.in_control.contains_key(*id))
+                .count()
     }
 
     /// Expired entries that still match findings: those findings count again.
@@ -200,20 +203,6 @@ impl Acceptance {
             })
             .collect()
     }
-}
-
-/// Check id → the `program:control` keys of the controls that map it.
-fn control_keys(evaluation: &Evaluation) -> HashMap<&str, Vec<Arc<str>>> {
-    let mut out: HashMap<&str, Vec<Arc<str>>> = HashMap::new();
-    for p in &evaluation.programs {
-        for c in &p.controls {
-            let key: Arc<str> = Arc::from(format!("{}:{}", p.id, c.id));
-            for check in &c.checks {
-                out.entry(check.as_str()).or_default().push(key.clone());
-            }
-        }
-    }
-    out
 }
 
 /// Whether every key of `m` matches finding `f` (in control `control`, if any).

@@ -25,13 +25,9 @@ pub fn doc(app: &App, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
         doc.para(text, w, "", "", t.muted);
         return doc;
     };
-    let side = |s: &crate::diff::Side| match &s.finished_at {
-        Some(at) => format!("{} ({at})", s.source),
-        None => s.source.clone(),
-    };
     doc.push(Line::from(vec![
         Span::styled("Since ", t.muted),
-        Span::styled(clean(&side(&diff.base)), t.title),
+        Span::styled(clean(&diff.base.label()), t.title),
     ]));
     doc.push(Line::from(Span::styled(
         format!(
@@ -84,11 +80,10 @@ pub fn doc(app: &App, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
 
 /// Where a change leads: the bucket, or the finding's resource, when it still exists.
 fn link(c: &Change, eval: Option<&Evaluation>) -> Option<Link> {
+    if let Some(name) = c.changed_bucket() {
+        return Some(Link::Bucket(name.to_string()));
+    }
     match c.kind {
-        ChangeKind::BucketAdded | ChangeKind::BucketVerdict | ChangeKind::BucketMinTls => c
-            .subject
-            .strip_prefix("bucket ")
-            .map(|n| Link::Bucket(n.to_string())),
         ChangeKind::FindingStatus | ChangeKind::FindingAdded => {
             eval.and_then(|e| e.finding(&c.subject)).map(finding_link)
         }

@@ -536,7 +536,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, _state: &State, view: &Com
     };
     let rows = view.rows(Some(eval));
     let control_key = match &view.level {
-        Level::Findings { program, control } => Some(format!("{program}:{control}")),
+        Level::Findings { program, control } => Some(compliance::control_key(program, control)),
         _ => None,
     };
     let cell = |r: usize, c: usize| -> Vec<Span<'static>> {

@@ -537,12 +537,7 @@ fn exceptions_line(doc: &mut Doc, eval: Option<&Evaluation>, t: &Theme) {
     let Some(a) = eval.map(|e| &e.acceptance).filter(|a| a.source.is_some()) else {
         return;
     };
-    let accepted: std::collections::BTreeSet<&str> = a
-        .entries
-        .iter()
-        .filter(|e| e.state == crate::compliance::exceptions::EntryState::Active)
-        .flat_map(|e| e.matched.iter().map(|id| &**id))
-        .collect();
+    let accepted = a.accepted_count();
     let (_, _, stale) = a.counts();
     let (status, tail) = match (a.expired().count(), stale) {
         (0, 0) => (Status::Info, String::new()),
@@ -558,8 +553,8 @@ fn exceptions_line(doc: &mut Doc, eval: Option<&Evaluation>, t: &Theme) {
             status,
             format!(
                 "{} finding{} accepted by exceptions{tail} (:exceptions)",
-                accepted.len(),
-                if accepted.len() == 1 { "" } else { "s" }
+                accepted,
+                if accepted == 1 { "" } else { "s" }
             ),
             t,
         ),
