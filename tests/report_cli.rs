@@ -1,46 +1,18 @@
 //! `intransit report` end to end: formats, `--program`, `--catalog`, `--out`, and the
 //! `--fail-on` exit codes CI pipelines rely on.
 
+mod temp_support;
+
 mod compliance_support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use temp_support::TempDir;
 
 use compliance_support::*;
 use intransit::model::{Estate, SNAPSHOT_SCHEMA, Snapshot};
 
 const BIN: &str = env!("CARGO_BIN_EXE_intransit");
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("intransit-report-{}-{tag}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        TempDir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, text).expect("write file");
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn report(args: &[&str]) -> Output {
     Command::new(BIN)
