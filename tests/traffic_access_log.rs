@@ -7,14 +7,11 @@
 
 use std::io::Cursor;
 
+mod traffic_samples;
+
+use traffic_samples::{DOC_LOGGING, DOC_VERSIONING, PLAIN_GET};
+
 use intransit::traffic::access_log::{LineError, MAX_LINE, Record, Transport, parse, read};
-
-const DOC_VERSIONING: &str = r#"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be amzn-s3-demo-bucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE REST.GET.VERSIONING - "GET /amzn-s3-demo-bucket1?versioning HTTP/1.1" 200 - 113 - 7 - "-" "S3Console/0.4" - s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader amzn-s3-demo-bucket1.s3.us-west-1.amazonaws.com TLSV1.2 arn:aws:s3:us-west-1:123456789012:accesspoint/example-AP Yes us-east-1"#;
-
-const DOC_LOGGING: &str = r#"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be amzn-s3-demo-bucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 891CE47D2EXAMPLE REST.GET.LOGGING_STATUS - "GET /amzn-s3-demo-bucket1?logging HTTP/1.1" 200 - 242 - 11 - "-" "S3Console/0.4" - 9vKBE6vMhrNiWHZmb2L0mXOcqPGzQOI5XLnCtZNPxev+Hf+7tpT6sxDwDty4LHBUOZJG96N1234= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader amzn-s3-demo-bucket1.s3.us-west-1.amazonaws.com TLSV1.2 - - us-east-1"#;
-
-/// The same shape over plain HTTP: no signature or cipher, `-` for the TLS version.
-const PLAIN_GET: &str = r#"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be clickstream-landing-use1 [03/Dec/2026:08:14:02 +0000] 203.0.113.9 arn:aws:iam::111122223333:user/etl "3E57427F3EXAMPLF" REST.GET.OBJECT events/2026/12/03/part-0001.json "GET /events/2026/12/03/part-0001.json HTTP/1.1" 200 - 5120 5120 21 20 "-" "curl/8.4.0 \"quoted\" agent" - AIDAEXAMPLEHOSTID= - - - clickstream-landing-use1.s3.us-east-1.amazonaws.com - - -"#;
 
 fn record(line: &str) -> Record<'_> {
     parse(line).unwrap_or_else(|e| panic!("{e}: {line}"))

@@ -8,45 +8,11 @@
 
 use std::io::Write;
 
+mod traffic_samples;
+
+use traffic_samples::{ATHENA_START, S3_GET};
+
 use intransit::traffic::cloudtrail::{Event, FileError, read};
-
-const S3_GET: &str = r#"{
-  "eventVersion": "1.09",
-  "userIdentity": {"type": "AssumedRole", "principalId": "AROAEXAMPLE:etl", "arn": "arn:aws:sts::111122223333:assumed-role/etl/etl", "accountId": "111122223333"},
-  "eventTime": "2026-12-03T08:14:02Z",
-  "eventSource": "s3.amazonaws.com",
-  "eventName": "GetObject",
-  "awsRegion": "us-east-1",
-  "sourceIPAddress": "10.20.30.40",
-  "userAgent": "[aws-sdk-java/2.25.0 Linux/6.1]",
-  "requestParameters": {"bucketName": "clickstream-landing-use1", "key": "events/part-0001.json"},
-  "responseElements": null,
-  "additionalEventData": {"SignatureVersion": "SigV4", "CipherSuite": "TLS_AES_128_GCM_SHA256", "bytesTransferredIn": 0},
-  "requestID": "3E57427F3EXAMPLE",
-  "eventID": "d6a3c3d0-0000-4000-8000-000000000001",
-  "readOnly": true,
-  "resources": [{"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::clickstream-landing-use1/events/part-0001.json"}],
-  "eventType": "AwsApiCall",
-  "recipientAccountId": "111122223333",
-  "vpcEndpointId": "vpce-0c4e6a8b2d1f3e5a7",
-  "tlsDetails": {"tlsVersion": "TLSv1.3", "cipherSuite": "TLS_AES_128_GCM_SHA256", "clientProvidedHostHeader": "clickstream-landing-use1.s3.us-east-1.amazonaws.com"}
-}"#;
-
-const ATHENA_START: &str = r#"{
-  "eventVersion": "1.08",
-  "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/analyst", "accountId": "111122223333"},
-  "eventTime": "2026-12-03T09:01:12Z",
-  "eventSource": "athena.amazonaws.com",
-  "eventName": "StartQueryExecution",
-  "awsRegion": "us-east-1",
-  "sourceIPAddress": "198.51.100.23",
-  "userAgent": "AthenaJDBC/3.2.0 \u001b[2J",
-  "errorCode": null,
-  "requestID": "0a1b2c3d-EXAMPLE",
-  "eventID": "d6a3c3d0-0000-4000-8000-000000000002",
-  "recipientAccountId": "111122223333",
-  "tlsDetails": {"tlsVersion": "TLSv1", "cipherSuite": "ECDHE-RSA-AES128-SHA", "clientProvidedHostHeader": "athena.us-east-1.amazonaws.com"}
-}"#;
 
 fn trail(records: &[&str]) -> String {
     format!("{{\"Records\": [{}]}}", records.join(",\n"))

@@ -152,7 +152,9 @@ fn compliance_breadcrumbs_read_like_the_path() {
                 "Compliance".to_string(),
                 "PCI DSS 4.0.1".to_string(),
                 "4.2.1".to_string(),
-                "athena-results-analytics-prod-apse2".to_string()
+                // The worst finding: a bucket that does not deny plain HTTP and, by its
+                // access logs, served it (critical), before the buckets that only would.
+                "athena-results-sandbox-use1".to_string()
             ]
         );
     });

@@ -11,6 +11,8 @@ mod overview;
 mod report;
 mod scan;
 mod source_args;
+mod traffic;
+mod traffic_args;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +25,8 @@ pub use exception_args::{ExceptionArgs, Loaded};
 pub use report::ReportArgs;
 pub use scan::ScanArgs;
 pub use source_args::SourceArgs;
+pub use traffic::TrafficCommandArgs;
+pub use traffic_args::{TrafficArgs, apply as apply_traffic};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,6 +43,8 @@ pub struct Cli {
     pub console: ConsoleArgs,
     #[command(flatten)]
     pub exceptions: ExceptionArgs,
+    #[command(flatten)]
+    pub traffic: TrafficArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -87,6 +93,9 @@ pub enum Command {
     Report(ReportArgs),
     /// What changed since a base snapshot: regressions, improvements, neutral changes.
     Diff(DiffArgs),
+    /// Observed traffic from S3 access logs and CloudTrail: plain-HTTP and old-TLS clients,
+    /// and the paths clients took.
+    Traffic(TrafficCommandArgs),
     /// Print a one-screen text overview of the estate (what the console shows first).
     Overview(OverviewArgs),
     /// Render every console view of the demo estate to SVG and text (for the README).
@@ -109,6 +118,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Scan(args)) => scan::run(&args),
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
+        Some(Command::Traffic(args)) => traffic::run(&args),
         Some(Command::Overview(args)) => overview::run(&args.source),
         Some(Command::Screenshots(args)) => match crate::ui::screenshot::write_all(&args.out) {
             Ok(files) => {
@@ -137,6 +147,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 None => None,
             };
             crate::ui::run(crate::ui::Launch {
+                traffic: cli.traffic.read(cli.source.demo),
                 baseline,
                 spec: cli.source.spec(),
                 theme: cli.console.theme,

@@ -63,6 +63,8 @@ pub struct ReportArgs {
     pub source: SourceArgs,
     #[command(flatten)]
     pub exceptions: super::ExceptionArgs,
+    #[command(flatten)]
+    pub traffic: super::TrafficArgs,
     /// Report format.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
@@ -142,6 +144,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         Ok(store) => store,
         Err(e) => return fail(format!("cannot read the estate: {e}")),
     };
+    super::apply_traffic(&store, args.traffic.read(args.source.demo).as_ref());
     let snapshot = store.into_snapshot();
     let mut full = evaluate(&catalog, &snapshot.estate);
     exceptions.apply(&mut full, &snapshot.estate);

@@ -512,6 +512,9 @@ pub struct Estate {
     pub resource_control_policies: Vec<ResourceControlPolicy>,
     /// Failures not tied to one resource (a whole service or region unreachable).
     pub errors: Vec<FetchError>,
+    /// Observed traffic read from access logs and CloudTrail, when any was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<Arc<crate::traffic::Traffic>>,
 }
 
 impl Estate {

@@ -195,6 +195,7 @@ impl Snapshot {
                 connectivity: file.connectivity,
                 resource_control_policies: file.resource_control_policies,
                 errors: file.errors,
+                traffic: file.traffic,
             },
         })
     }
@@ -233,6 +234,8 @@ struct SnapshotIn {
     connectivity: Connectivity,
     resource_control_policies: Vec<ResourceControlPolicy>,
     errors: Vec<FetchError>,
+    #[serde(default)]
+    traffic: Option<Arc<crate::traffic::Traffic>>,
 }
 
 /// A bucket as read from a snapshot: what was scanned. `tls` and `athena` are derived, so a

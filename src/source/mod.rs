@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 pub use options::{AwsOptions, OrgScope};
 
 use crate::model::{Mode, Snapshot, SnapshotError};
-use crate::store::Store;
+use crate::store::{Store, Update};
 
 /// Which source to read.
 // One per run: boxing the AWS options would save nothing anyone could measure.
@@ -115,6 +115,10 @@ pub async fn start(spec: &SourceSpec) -> Result<Scan, SourceError> {
     match spec {
         SourceSpec::Demo { latency } => {
             let store = Store::new(Mode::Demo);
+            // The demo's logs, before the scan: a command line that reads more logs replaces
+            // them (with the demo's and its own) once `start` returns.
+            let traffic = crate::traffic::read(&crate::traffic::Inputs::default(), true, None);
+            store.apply(Update::Traffic(std::sync::Arc::new(traffic)));
             let task = tokio::spawn(demo::run(store.clone(), *latency));
             Ok(Scan {
                 store,

@@ -7,6 +7,8 @@ mod derive;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::traffic::Traffic;
+
 use tokio::sync::watch;
 
 pub use derive::{
@@ -43,6 +45,8 @@ pub enum Update {
     ResourceControlPolicy(ResourceControlPolicy),
     /// A failure not tied to one resource (a service or region unreachable).
     Error(FetchError),
+    /// Observed traffic, replacing what the store had.
+    Traffic(Arc<Traffic>),
     Progress {
         fetcher: String,
         event: Progress,
@@ -226,6 +230,7 @@ impl State {
             ),
             Update::ResourceControlPolicy(r) => self.put_rcp(r),
             Update::Error(e) => self.estate.errors.push(e),
+            Update::Traffic(t) => self.estate.traffic = Some(t),
             Update::Progress { fetcher, event } => {
                 let p = self
                     .progress
@@ -490,6 +495,7 @@ impl Store {
                 .map(Update::DxVirtualInterface),
         );
         updates.extend(estate.errors.into_iter().map(Update::Error));
+        updates.extend(estate.traffic.map(Update::Traffic));
         store.apply_all(updates);
         {
             let mut s = store.lock();

@@ -54,6 +54,8 @@ pub struct Options {
         crate::compliance::exceptions::Day,
     )>,
     pub baseline: Option<(String, crate::model::Snapshot)>,
+    /// Logs read from the command line, given to the store after every (re)start.
+    pub traffic: Option<std::sync::Arc<crate::traffic::Traffic>>,
 }
 
 type Term = Terminal<CrosstermBackend<terminal::TermWriter>>;
@@ -139,6 +141,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
         scan = source::start(&opts.spec) => scan.map_err(|e| e.to_string())?,
     };
     let mut store = scan.store;
+    crate::cli::apply_traffic(&store, opts.traffic.as_ref());
     let mut task: Option<JoinHandle<Result<(), SourceError>>> = scan.task;
     let mut rx = store.subscribe();
 
@@ -280,6 +283,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                                 match source::start(&opts.spec).await {
                                     Ok(scan) => {
                                         store = scan.store;
+                                        crate::cli::apply_traffic(&store, opts.traffic.as_ref());
                                         task = scan.task;
                                         rx = store.subscribe();
                                         context_asked.clear();

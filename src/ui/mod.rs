@@ -85,6 +85,8 @@ pub struct Launch {
     pub log_file: Option<PathBuf>,
     /// `--baseline`: the earlier snapshot to compare with, and the name it is shown by.
     pub baseline: Option<(String, crate::model::Snapshot)>,
+    /// `--access-logs`, `--cloudtrail`: logs read beside the estate.
+    pub traffic: Option<std::sync::Arc<crate::traffic::Traffic>>,
     /// Accepted exceptions to mark, and the day they are judged on.
     pub exceptions: Option<(
         crate::compliance::exceptions::Exceptions,
@@ -142,6 +144,7 @@ pub fn run(launch: Launch) -> ExitCode {
         mouse: launch.mouse || config.mouse.unwrap_or(false),
         exceptions: launch.exceptions,
         baseline: launch.baseline,
+        traffic: launch.traffic,
     };
     let result = runtime.block_on(event_loop::run(opts));
     terminal::restore();

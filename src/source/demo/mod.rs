@@ -37,6 +37,7 @@ pub fn estate() -> Estate {
             .into_iter()
             .chain(accounts::errors())
             .collect(),
+        traffic: None,
     }
 }
 

@@ -179,6 +179,7 @@ pub fn plan(estate: Estate, regions: &[&str]) -> Plan {
         connectivity,
         resource_control_policies,
         errors,
+        traffic: _,
     } = estate;
 
     let mut sts = Fetcher::new("sts", 3);

@@ -1,0 +1,285 @@
+//! `intransit traffic`: what the logs say clients actually did — the plain-HTTP requests
+//! buckets served or refused, the clients below TLS 1.2, every kind of client with its path —
+//! and, with an estate (`--demo`, `--snapshot`, AWS), the findings that join it with the
+//! configuration.
+//!
+//! Exit status: 0 when the output was written; 2 when nothing could be read (no logs given,
+//! the estate unusable, a bad `--since`, output not writable).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::json;
+
+use super::Format;
+use super::source_args::SourceArgs;
+use super::traffic_args::TrafficArgs;
+use crate::compliance::{Catalog, Finding, checks, evaluate};
+use crate::source::{self, SourceSpec};
+use crate::text::sanitize;
+use crate::traffic::{self, TRAFFIC_SCHEMA, Traffic, time};
+
+#[derive(Debug, Args)]
+pub struct TrafficCommandArgs {
+    #[command(flatten)]
+    pub logs: TrafficArgs,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Count only records this recent: a duration before now (`7d`, `36h`) or an RFC 3339
+    /// time. Older records are read and counted as outside the window.
+    #[arg(long, value_name = "DURATION|TIME")]
+    pub since: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Write here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    crate::say!("{message}");
+    ExitCode::from(2)
+}
+
+/// `--since`: seconds since the epoch.
+fn since(text: &str) -> Result<i64, String> {
+    if let Some(at) = time::rfc3339(text) {
+        return Ok(at);
+    }
+    humantime::parse_duration(text)
+        .map(|d| time::now() - d.as_secs() as i64)
+        .map_err(|e| {
+            format!("--since {text:?}: neither a duration (7d, 36h) nor an RFC 3339 time ({e})")
+        })
+}
+
+/// Whether the command line names an estate to join the logs with.
+fn names_estate(s: &SourceArgs) -> bool {
+    s.demo
+        || s.snapshot.is_some()
+        || s.profile.is_some()
+        || !s.region.is_empty()
+        || s.all_regions
+        || !s.role_arn.is_empty()
+        || s.org_role.is_some()
+        || s.endpoint_url.is_some()
+}
+
+pub fn run(args: &TrafficCommandArgs) -> ExitCode {
+    let inputs = args.logs.inputs();
+    if inputs.is_empty() && !args.source.demo {
+        return fail(
+            "no logs to read: give --access-logs or --cloudtrail (files or directories), or \
+             --demo for the demo estate's logs",
+        );
+    }
+    let since = match args.since.as_deref().map(since).transpose() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let traffic = std::sync::Arc::new(traffic::read(&inputs, args.source.demo, since));
+    let findings = if names_estate(&args.source) {
+        match joined(args, &traffic) {
+            Ok(f) => Some(f),
+            Err(e) => return fail(e),
+        }
+    } else {
+        None
+    };
+    let text = match args.format {
+        Format::Json => json_output(&traffic, findings.as_deref()),
+        Format::Text => text_output(&traffic, findings.as_deref()),
+    };
+    match super::write_output(args.out.as_deref(), &text, "traffic") {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+/// The findings of the checks of observed traffic over the estate with `traffic` in it,
+/// worst first.
+fn joined(
+    args: &TrafficCommandArgs,
+    traffic: &std::sync::Arc<Traffic>,
+) -> Result<Vec<Finding>, String> {
+    let runtime = super::runtime().map_err(|_| "cannot start the async runtime".to_string())?;
+    let spec = match args.source.spec() {
+        SourceSpec::Demo { .. } => SourceSpec::Demo { latency: false },
+        other => other,
+    };
+    let store = runtime
+        .block_on(async {
+            let scan = source::start(&spec).await?;
+            scan.finish().await
+        })
+        .map_err(|e| format!("cannot read the estate: {e}"))?;
+    super::apply_traffic(&store, Some(traffic));
+    let snapshot = store.into_snapshot();
+    let evaluation = evaluate(&Catalog::builtin(), &snapshot.estate);
+    let mut out: Vec<Finding> = checks::OBSERVED_TRAFFIC
+        .iter()
+        .filter_map(|id| evaluation.check(id))
+        .flat_map(|c| c.findings.iter().cloned())
+        .collect();
+    out.sort_by(Finding::listing_order);
+    Ok(out)
+}
+
+fn json_output(t: &Traffic, findings: Option<&[Finding]>) -> String {
+    let old: Vec<&traffic::Client> = t.old_tls().collect();
+    let value = json!({
+        "schema": TRAFFIC_SCHEMA,
+        "clients": t.clients,
+        "plain_http": t.plain_http,
+        "old_tls": old,
+        "coverage": t.coverage,
+        "findings": findings,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    crate::text::json_safe(text)
+}
+
+fn text_output(t: &Traffic, findings: Option<&[Finding]>) -> String {
+    let mut out = String::new();
+    coverage_text(&mut out, t);
+    if let Some(findings) = findings {
+        findings_text(&mut out, findings);
+    }
+    plain_http_text(&mut out, t);
+    old_tls_text(&mut out, t);
+    clients_text(&mut out, t);
+    out
+}
+
+fn coverage_text(out: &mut String, t: &Traffic) {
+    let c = &t.coverage;
+    let _ = writeln!(
+        out,
+        "Read {} files: {} records, {} refused, {} outside the window{}",
+        c.files.len(),
+        c.records,
+        c.refused,
+        c.outside_window,
+        match (&c.first_seen, &c.last_seen) {
+            (Some(a), Some(b)) => format!("; {a} to {b}"),
+            _ => String::new(),
+        }
+    );
+    if !c.accounts.is_empty() {
+        let _ = writeln!(
+            out,
+            "CloudTrail accounts: {}; regions: {}",
+            sanitize(&c.accounts.join(", ")),
+            sanitize(&c.regions.join(", "))
+        );
+    }
+    if c.sampled {
+        let _ = writeln!(out, "Sampled: not every event of the window was read.");
+    }
+    for f in c
+        .files
+        .iter()
+        .filter(|f| f.error.is_some() || f.refused > 0)
+    {
+        let why = f
+            .error
+            .clone()
+            .unwrap_or_else(|| f.first_refused.join("; "));
+        let _ = writeln!(
+            out,
+            "  ! {}: {} refused — {}",
+            sanitize(&f.name),
+            f.refused,
+            sanitize(&why)
+        );
+    }
+}
+
+fn findings_text(out: &mut String, findings: &[Finding]) {
+    let _ = writeln!(out, "\nJoined with the configuration");
+    if findings.is_empty() {
+        let _ = writeln!(out, "  nothing in the logs is about the scanned estate");
+    }
+    for f in findings {
+        let _ = writeln!(
+            out,
+            "  {:<8} {:<13} {}  {}",
+            f.status.label(),
+            f.severity.as_str(),
+            sanitize(&f.resource.id),
+            sanitize(&f.message())
+        );
+    }
+}
+
+fn plain_http_text(out: &mut String, t: &Traffic) {
+    let _ = writeln!(
+        out,
+        "\nPlain-HTTP requests (S3 access logs): {}",
+        t.plain_http.len()
+    );
+    for p in &t.plain_http {
+        let _ = writeln!(
+            out,
+            "  {:<8} {:>6} {} {} from {} ({}), HTTP {}, last {}",
+            p.outcome.as_str(),
+            p.count,
+            sanitize(&p.bucket),
+            sanitize(&p.operation),
+            sanitize(&p.source_ip),
+            sanitize(&p.principal),
+            p.http_status.map_or("-".into(), |s| s.to_string()),
+            p.last_seen.as_deref().unwrap_or("-")
+        );
+    }
+}
+
+fn old_tls_text(out: &mut String, t: &Traffic) {
+    let old: Vec<&traffic::Client> = t.old_tls().collect();
+    let _ = writeln!(out, "\nClients below TLS 1.2: {}", old.len());
+    for c in old {
+        let _ = writeln!(
+            out,
+            "  {:<8} {:>6} {} from {} ({}) to {} via {}, agent {}",
+            sanitize(c.tls_version.as_deref().unwrap_or("-")),
+            c.count,
+            c.log.as_str(),
+            sanitize(&c.source_ip),
+            sanitize(&c.principal),
+            sanitize(&c.event_source),
+            sanitize(&c.endpoint),
+            sanitize(c.user_agent.as_deref().unwrap_or("-"))
+        );
+    }
+}
+
+fn clients_text(out: &mut String, t: &Traffic) {
+    let _ = writeln!(out, "\nClients: {}", t.clients.len());
+    let _ = writeln!(
+        out,
+        "  {:>6}  {:<10} {:<8} {:<22} {:<26} {:<16} principal / agent",
+        "count", "log", "TLS", "service", "path", "source"
+    );
+    for c in &t.clients {
+        let service = match &c.via_service {
+            Some(s) => format!("{} (by {s})", c.event_source),
+            None => c.event_source.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:>6}  {:<10} {:<8} {:<22} {:<26} {:<16} {} / {}",
+            c.count,
+            c.log.as_str(),
+            sanitize(c.tls_version.as_deref().unwrap_or("-")),
+            sanitize(&service),
+            sanitize(&c.endpoint),
+            sanitize(&c.source_ip),
+            sanitize(&c.principal),
+            sanitize(c.user_agent.as_deref().unwrap_or("-"))
+        );
+    }
+}
