@@ -140,6 +140,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     super::accepted::markdown(&mut out, ev);
     accounts_section(&mut out, input);
     paths(&mut out, ev);
+    super::traffic::markdown(&mut out, input.estate, ev);
     for (i, p) in ev.programs.iter().enumerate() {
         program(&mut out, ev, i, p);
     }

@@ -11,6 +11,7 @@ mod groups;
 mod json;
 mod markdown;
 mod ocsf;
+mod traffic;
 
 pub use groups::{Group, GroupBy, NO_OU, groups};
 

@@ -88,6 +88,10 @@ pub enum Link {
     Error(usize),
     /// A compliance finding about something without a detail view of its own.
     Finding(String),
+    /// The traffic view.
+    Traffic,
+    /// A client row of the traffic read (its position).
+    TrafficClient(usize),
 }
 
 /// Which view (without its state): what help and breadcrumbs talk about.
@@ -107,6 +111,8 @@ pub enum Kind {
     Accounts,
     Exceptions,
     Changes,
+    Traffic,
+    TrafficClient,
     Help,
 }
 
@@ -157,6 +163,10 @@ pub enum View {
     Exceptions(DocView),
     /// `:changes`: what changed since `--baseline`.
     Changes(DocView),
+    /// `:traffic`: what the logs say clients did.
+    Traffic(DocView),
+    /// One client row of the traffic (key: its position).
+    TrafficClient(DetailView),
     Help(HelpView),
 }
 
@@ -177,6 +187,8 @@ impl View {
             View::Accounts(_) => Kind::Accounts,
             View::Exceptions(_) => Kind::Exceptions,
             View::Changes(_) => Kind::Changes,
+            View::Traffic(_) => Kind::Traffic,
+            View::TrafficClient(_) => Kind::TrafficClient,
             View::Help(_) => Kind::Help,
         }
     }
@@ -206,15 +218,18 @@ impl View {
 
     pub fn nav(&self) -> &ListNav {
         match self {
-            View::Overview(v) | View::Connectivity(v) | View::Exceptions(v) | View::Changes(v) => {
-                &v.nav
-            }
+            View::Overview(v)
+            | View::Connectivity(v)
+            | View::Exceptions(v)
+            | View::Changes(v)
+            | View::Traffic(v) => &v.nav,
             View::Buckets(v) => &v.nav,
             View::BucketDetail(v)
             | View::WorkgroupDetail(v)
             | View::ConnDetail(v)
             | View::ErrorDetail(v)
-            | View::FindingDetail(v) => &v.nav,
+            | View::FindingDetail(v)
+            | View::TrafficClient(v) => &v.nav,
             View::Workgroups(v) | View::Errors(v) => &v.nav,
             View::Compliance(v) => &v.nav,
             View::Accounts(v) => &v.nav,
@@ -224,15 +239,18 @@ impl View {
 
     pub fn nav_mut(&mut self) -> &mut ListNav {
         match self {
-            View::Overview(v) | View::Connectivity(v) | View::Exceptions(v) | View::Changes(v) => {
-                &mut v.nav
-            }
+            View::Overview(v)
+            | View::Connectivity(v)
+            | View::Exceptions(v)
+            | View::Changes(v)
+            | View::Traffic(v) => &mut v.nav,
             View::Buckets(v) => &mut v.nav,
             View::BucketDetail(v)
             | View::WorkgroupDetail(v)
             | View::ConnDetail(v)
             | View::ErrorDetail(v)
-            | View::FindingDetail(v) => &mut v.nav,
+            | View::FindingDetail(v)
+            | View::TrafficClient(v) => &mut v.nav,
             View::Workgroups(v) | View::Errors(v) => &mut v.nav,
             View::Compliance(v) => &mut v.nav,
             View::Accounts(v) => &mut v.nav,
@@ -629,6 +647,8 @@ impl App {
             View::Help(h) => views::help::doc(h.about, t, w),
             View::Exceptions(_) => views::exceptions::doc(eval, t, w),
             View::Changes(_) => views::changes::doc(self, eval, t, w),
+            View::Traffic(_) => views::traffic::doc(state, eval, t, w),
+            View::TrafficClient(d) => views::traffic::client_doc(state, t, w, &d.key),
             _ => return None,
         };
         Some(Arc::new(doc))
@@ -1109,6 +1129,11 @@ impl App {
             Link::Control(p, c) => View::Compliance(ComplianceView::findings(p, c)),
             Link::Error(i) => View::detail(View::ErrorDetail, i.to_string()),
             Link::Finding(id) => View::detail(View::FindingDetail, id),
+            Link::TrafficClient(i) => View::detail(View::TrafficClient, i.to_string()),
+            Link::Traffic => {
+                let _ = self.run_command("traffic", state);
+                return;
+            }
         };
         self.stack.push(view);
         if let View::Buckets(b) = self.view_mut() {
@@ -1178,6 +1203,17 @@ impl App {
             }
             Ok(Command::Exceptions) => {
                 self.stack.push(View::Exceptions(DocView::default()));
+                self.place_cursor(state);
+                Effect::Redraw
+            }
+            Ok(Command::Traffic) => {
+                // On the first thing to open: the worst joined finding.
+                let mut view = DocView::default();
+                let doc = self.doc(&View::Traffic(DocView::default()), state);
+                if let Some(first) = doc.and_then(|d| d.first_link()) {
+                    view.nav.selected = first;
+                }
+                self.stack.push(View::Traffic(view));
                 self.place_cursor(state);
                 Effect::Redraw
             }

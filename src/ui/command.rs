@@ -24,11 +24,13 @@ pub enum Command {
     Mouse(bool),
     Filter(String),
     Exceptions,
+    /// `:traffic`: what the logs say clients did.
+    Traffic,
     Changes,
 }
 
 /// Every command with its aliases, for completion and help.
-pub const COMMANDS: [(&str, &[&str], &str); 18] = [
+pub const COMMANDS: [(&str, &[&str], &str); 19] = [
     ("overview", &["o", "home"], "the overview"),
     (
         "buckets",
@@ -52,6 +54,11 @@ pub const COMMANDS: [(&str, &[&str], &str); 18] = [
         "accounts",
         &["acct", "org"],
         "accounts [FILTER]: every account, e.g. :accounts ou:prod",
+    ),
+    (
+        "traffic",
+        &["logs"],
+        "observed traffic: plain-HTTP and old-TLS clients, each client's path",
     ),
     (
         "exceptions",
@@ -116,6 +123,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         Some("errors") => Command::Top(Top::Errors),
         Some("accounts") => Command::Accounts(rest.to_string()),
         Some("exceptions") => Command::Exceptions,
+        Some("traffic") => Command::Traffic,
         Some("changes") => Command::Changes,
         Some("help") => Command::Top(Top::Help),
         Some("theme") => match arg {

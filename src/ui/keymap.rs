@@ -169,6 +169,20 @@ pub fn view_keys(kind: Kind) -> (&'static str, Vec<(&'static str, &'static str)>
                 ("Esc", "back"),
             ],
         ),
+        Kind::Traffic => (
+            "Traffic",
+            vec![
+                ("Enter", "on a finding, bucket or client: open it"),
+                ("Esc", "back"),
+            ],
+        ),
+        Kind::TrafficClient => (
+            "Traffic client",
+            vec![
+                ("Enter", "on a bucket: open it"),
+                ("y", "copy the principal"),
+            ],
+        ),
         Kind::Help => ("Help", vec![("Esc ?", "close help")]),
     }
 }

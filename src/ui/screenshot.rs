@@ -114,7 +114,7 @@ pub fn render(app: &App, state: &State, w: u16, h: u16) -> Buffer {
 }
 
 /// Every view of the demo estate: (name, key script).
-pub const SCENARIOS: [(&str, &str); 18] = [
+pub const SCENARIOS: [(&str, &str); 19] = [
     ("overview", ""),
     ("buckets", "2"),
     ("buckets-filtered", "2/results accepts-http<Enter>"),
@@ -139,6 +139,7 @@ pub const SCENARIOS: [(&str, &str); 18] = [
     ("accounts", "7"),
     // The last account in OU order: the demo's own, read in part.
     ("account-detail", "7G<Enter>"),
+    ("traffic", ":traffic<Enter>"),
     ("help", "2?"),
     ("command", "2:compliance pci"),
 ];

@@ -274,6 +274,8 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
         )));
     }
 
+    observed(&mut doc, state, eval, b, t);
+
     // Controls.
     doc.blank();
     if let Some(ev) = eval {
@@ -338,6 +340,56 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
 }
 
 /// Policy status, public access block and encryption, or what was not read and why.
+/// What the bucket's access logs say, with the finding that judges it (`:traffic` has the rows).
+fn observed(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, b: &Bucket, t: &Theme) {
+    let Some(seen) = state
+        .estate
+        .traffic
+        .as_deref()
+        .and_then(|x| x.bucket(&b.name))
+    else {
+        return;
+    };
+    doc.blank();
+    doc.heading("Observed in the access logs", t);
+    let id = format!(
+        "{}/s3_bucket/{}",
+        crate::compliance::checks::OBSERVED_TRAFFIC[0],
+        b.name
+    );
+    if let Some(f) = eval.and_then(|e| e.finding(&id)) {
+        let status = match f.status {
+            crate::compliance::Status::Fail => Status::Bad,
+            crate::compliance::Status::Pass => Status::Good,
+            crate::compliance::Status::Partial => Status::Warn,
+            _ => Status::Unknown,
+        };
+        doc.link(
+            Line::from(vec![
+                Span::raw("  "),
+                status_span(status, f.status.label(), t),
+                Span::raw(format!(" {}", clean(&f.message()))),
+            ]),
+            Link::Traffic,
+        );
+    }
+    let versions: Vec<String> = seen
+        .tls_versions
+        .iter()
+        .map(|(v, n)| format!("{} ×{n}", clean(v)))
+        .collect();
+    doc.push(kv("Requests", seen.records.to_string(), t));
+    doc.push(kv("TLS versions", versions.join(", "), t));
+    doc.push(kv(
+        "Plain HTTP",
+        format!(
+            "{} served, {} refused",
+            seen.plain_http_accepted, seen.plain_http_denied
+        ),
+        t,
+    ));
+}
+
 fn context_lines(doc: &mut Doc, b: &Bucket, t: &Theme) {
     match b.context {
         ContextRead::Read => {}

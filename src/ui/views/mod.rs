@@ -11,6 +11,7 @@ pub mod errors;
 pub mod exceptions;
 pub mod help;
 pub mod overview;
+pub mod traffic;
 mod unscanned;
 pub mod workgroup_detail;
 pub mod workgroups;
@@ -125,6 +126,8 @@ pub fn crumb(v: &View, eval: Option<&crate::compliance::Evaluation>) -> String {
         View::Accounts(_) => "Accounts".into(),
         View::Exceptions(_) => "Exceptions".into(),
         View::Changes(_) => "Changes".into(),
+        View::Traffic(_) => "Traffic".into(),
+        View::TrafficClient(d) => format!("client {}", d.key.parse::<usize>().unwrap_or(0) + 1),
         View::Help(_) => "Help".into(),
     }
 }
@@ -136,6 +139,7 @@ pub fn copy_text(app: &App, state: &State) -> Option<String> {
         View::WorkgroupDetail(d) => workgroup_detail::copy_text(state, &d.key),
         View::ErrorDetail(d) => errors::copy_text(state, &d.key),
         View::FindingDetail(d) => Some(d.key.clone()),
+        View::TrafficClient(d) => traffic::client(state, &d.key).map(|c| c.principal.clone()),
         View::Compliance(c) => c.copy(app.evaluation(), c.nav.selected),
         View::ConnDetail(d) => Some(
             d.key
@@ -158,7 +162,10 @@ pub fn copy_text(app: &App, state: &State) -> Option<String> {
             Link::Program(p) => Some(p),
             Link::Control(p, c) => Some(format!("{p} {c}")),
             Link::Buckets(f) | Link::Workgroups(f) => Some(f),
-            Link::Top(_) => None,
+            Link::TrafficClient(i) => {
+                traffic::client(state, &i.to_string()).map(|c| c.principal.clone())
+            }
+            Link::Top(_) | Link::Traffic => None,
         },
     }
 }

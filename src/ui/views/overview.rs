@@ -152,6 +152,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             Link::Top(Top::Compliance),
         ),
     }
+    traffic_line(&mut doc, state, eval, t);
     accounts_lines(&mut doc, state, t);
     exceptions_line(&mut doc, eval, t);
     doc.blank();
@@ -529,6 +530,58 @@ fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w
             finding_link(f),
         );
     }
+}
+
+/// With logs read: the buckets that served plain HTTP and the requests below TLS 1.2, as the
+/// checks of observed traffic judged them (`:traffic` has the rows).
+fn traffic_line(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme) {
+    let (Some(traffic), Some(eval)) = (state.estate.traffic.as_deref(), eval) else {
+        return;
+    };
+    let failing = |id: &str| {
+        eval.check(id)
+            .map(|c| {
+                c.findings
+                    .iter()
+                    .filter(|f| f.status == crate::compliance::Status::Fail)
+            })
+            .into_iter()
+            .flatten()
+    };
+    let served: Vec<&str> = failing(crate::compliance::checks::OBSERVED_TRAFFIC[0])
+        .map(|f| &*f.resource.id)
+        .collect();
+    let requests: u64 = served
+        .iter()
+        .filter_map(|b| traffic.bucket(b))
+        .map(|b| b.plain_http_accepted)
+        .sum();
+    let old: u64 = traffic.old_tls().map(|c| c.count).sum();
+    let mut parts = Vec::new();
+    if !served.is_empty() {
+        parts.push(format!(
+            "{} served plain HTTP ({requests} requests)",
+            plural(served.len(), "bucket", "buckets")
+        ));
+    }
+    if old > 0 {
+        parts.push(format!("{old} requests below TLS 1.2"));
+    }
+    let (status, text) = if parts.is_empty() {
+        (
+            Status::Good,
+            format!(
+                "Logs: no plain-HTTP request served, no TLS below 1.2 ({} records)",
+                traffic.coverage.records
+            ),
+        )
+    } else {
+        (Status::Bad, format!("Logs: {}", parts.join("; ")))
+    };
+    doc.link(
+        Line::from(vec![Span::raw("  "), status_span(status, text, t)]),
+        Link::Traffic,
+    );
 }
 
 /// With an exceptions file: how many findings are accepted, and the expired entries whose
