@@ -469,6 +469,8 @@ fn every_call_is_a_read_granted_by_the_published_policy() {
         name.starts_with("Get")
             || name.starts_with("List")
             || name.starts_with("Describe")
+            // CloudTrail's read of recorded events.
+            || action == "cloudtrail:LookupEvents"
             || action == "sts:GetCallerIdentity"
             || action == "sts:AssumeRole"
     };
@@ -877,4 +879,150 @@ fn a_policy_removed_between_two_scans_is_a_regression() {
         .expect("run intransit diff");
     let doc: Value = serde_json::from_slice(&o.stdout).expect("diff JSON");
     assert_eq!(doc["summary"]["regressions"], 2, "{doc:#}");
+}
+
+/// A CloudTrail record of `source` from `ip` over `tls`, `ago` seconds before now.
+fn trail_event(i: usize, source: &str, ip: &str, tls: &str, ago: u64) -> Value {
+    let at = std::time::SystemTime::now() - Duration::from_secs(ago);
+    json!({
+        "eventVersion": "1.09",
+        "eventID": format!("00000000-0000-4000-8000-{i:012}"),
+        "eventTime": humantime::format_rfc3339_seconds(at).to_string(),
+        "eventSource": source,
+        "eventName": if source == "athena.amazonaws.com" { "StartQueryExecution" } else { "GetObject" },
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": ip,
+        "userAgent": "APN/1.0 Simba/1.0 AthenaJDBC/2.1.5.1000",
+        "userIdentity": {"type": "IAMUser", "arn": format!("arn:aws:iam::{MAIN_ACCOUNT}:user/bi"), "accountId": MAIN_ACCOUNT},
+        "recipientAccountId": MAIN_ACCOUNT,
+        "tlsDetails": {"tlsVersion": tls, "cipherSuite": "ECDHE-RSA-AES128-GCM-SHA256"},
+        "readOnly": true
+    })
+}
+
+/// `intransit traffic` with AWS flags reads CloudTrail through the SDK's LookupEvents (the
+/// launcher answers it from seeded records, newest first, 50 a page), paced, within the
+/// window, bounded by --max-events, and joins what it read with the scanned estate.
+#[test]
+fn cloudtrail_events_are_read_live_and_joined_with_the_estate() {
+    let moto = Moto::start();
+    moto.seed(&["--buckets", "2"]);
+    let mut events: Vec<Value> = (0..90)
+        .map(|i| {
+            trail_event(
+                i,
+                "athena.amazonaws.com",
+                "198.51.100.23",
+                "TLSv1.2",
+                3600 + i as u64,
+            )
+        })
+        .collect();
+    events.extend(
+        (90..93).map(|i| trail_event(i, "athena.amazonaws.com", "192.0.2.44", "TLSv1", 7200)),
+    );
+    events.extend(
+        (93..103).map(|i| trail_event(i, "s3.amazonaws.com", "10.20.4.17", "TLSv1.3", 600)),
+    );
+    // Ten days old: outside the default window of seven days, never asked for.
+    events.push(trail_event(
+        103,
+        "athena.amazonaws.com",
+        "192.0.2.99",
+        "TLSv1",
+        10 * 86_400,
+    ));
+    moto.side(
+        "POST",
+        "/_seed/cloudtrail/events",
+        &json!({"account": MAIN_ACCOUNT, "region": "us-east-1", "events": events}),
+    );
+    let traffic = |extra: &[&str]| -> Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_intransit"))
+            .args([
+                "traffic",
+                "--format",
+                "json",
+                "--endpoint-url",
+                &moto.url,
+                "--region",
+                "us-east-1",
+            ])
+            .args(extra)
+            .output()
+            .expect("run intransit");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("traffic JSON")
+    };
+    let v = traffic(&[]);
+    let live = &v["coverage"]["files"][0];
+    assert_eq!(
+        live["name"],
+        format!("lookup-events {MAIN_ACCOUNT} us-east-1")
+    );
+    assert_eq!(live["records"], 103, "{live}");
+    assert!(live["error"].is_null(), "{live}");
+    assert!(v["coverage"]["sampled"] == false);
+    let old: Vec<(&str, u64)> = v["old_tls"]
+        .as_array()
+        .expect("old_tls")
+        .iter()
+        .map(|c| {
+            (
+                c["source_ip"].as_str().unwrap_or(""),
+                c["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(old, [("192.0.2.44", 3)]);
+    let tls = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["check"] == "traffic.observed_tls")
+        .expect("the account's TLS finding");
+    assert_eq!(tls["status"], "fail");
+    assert_eq!(tls["resource"]["id"], MAIN_ACCOUNT);
+    // Bounded: 30 events, some of each source (they take turns page by page), marked sampled.
+    let v = traffic(&["--max-events", "30"]);
+    let live = &v["coverage"]["files"][0];
+    assert_eq!(
+        (live["records"].as_u64(), live["sampled"].as_bool()),
+        (Some(30), Some(true)),
+        "{live}"
+    );
+    assert_eq!(v["coverage"]["sampled"], true);
+    let sources: BTreeSet<&str> = v["clients"]
+        .as_array()
+        .expect("clients")
+        .iter()
+        .filter_map(|c| c["event_source"].as_str())
+        .collect();
+    assert!(sources.contains("s3.amazonaws.com"), "{sources:?}");
+    // Refused: recorded with why, and the account's TLS is unknown, never a pass.
+    moto.side(
+        "POST",
+        "/_seed/faults",
+        &json!({"service": "cloudtrail", "operation": "LookupEvents", "code": "AccessDeniedException", "status": 400, "message": "not authorized"}),
+    );
+    let v = traffic(&[]);
+    let live = &v["coverage"]["files"][0];
+    assert!(
+        live["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("AccessDenied")),
+        "{live}"
+    );
+    assert_eq!(v["coverage"]["records"], 0);
+    let tls = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["check"] == "traffic.observed_tls")
+        .expect("the account's TLS finding");
+    assert_eq!(tls["status"], "unknown", "{tls}");
 }

@@ -28,9 +28,18 @@ pub struct TrafficCommandArgs {
     #[command(flatten)]
     pub source: SourceArgs,
     /// Count only records this recent: a duration before now (`7d`, `36h`) or an RFC 3339
-    /// time. Older records are read and counted as outside the window.
+    /// time. Older records are read and counted as outside the window. Default: 7 days when
+    /// CloudTrail is read live, every record otherwise.
     #[arg(long, value_name = "DURATION|TIME")]
     pub since: Option<String>,
+    /// Live CloudTrail: at most this many events per account and region (the read is then
+    /// marked sampled).
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub max_events: u64,
+    /// With AWS flags: do not read CloudTrail live (`cloudtrail:LookupEvents`), only the
+    /// files given.
+    #[arg(long)]
+    pub no_lookup_events: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -68,26 +77,41 @@ fn names_estate(s: &SourceArgs) -> bool {
         || s.endpoint_url.is_some()
 }
 
+/// Whether CloudTrail is read live: AWS flags, and not turned off.
+fn live(args: &TrafficCommandArgs) -> bool {
+    names_estate(&args.source)
+        && !args.source.demo
+        && args.source.snapshot.is_none()
+        && !args.no_lookup_events
+}
+
+/// The live read's default window.
+const LIVE_WINDOW: i64 = 7 * 86_400;
+
 pub fn run(args: &TrafficCommandArgs) -> ExitCode {
     let inputs = args.logs.inputs();
-    if inputs.is_empty() && !args.source.demo {
+    if inputs.is_empty() && !args.source.demo && !live(args) {
         return fail(
-            "no logs to read: give --access-logs or --cloudtrail (files or directories), or \
-             --demo for the demo estate's logs",
+            "no logs to read: give --access-logs or --cloudtrail (files or directories), \
+             AWS flags to read CloudTrail live, or --demo for the demo estate's logs",
         );
     }
     let since = match args.since.as_deref().map(since).transpose() {
-        Ok(s) => s,
+        Ok(s) => s.or_else(|| live(args).then(|| time::now() - LIVE_WINDOW)),
         Err(e) => return fail(e),
     };
-    let traffic = std::sync::Arc::new(traffic::read(&inputs, args.source.demo, since));
-    let findings = if names_estate(&args.source) {
-        match joined(args, &traffic) {
-            Ok(f) => Some(f),
+    let mut agg = traffic::Aggregator::new(since);
+    if args.source.demo {
+        traffic::read_demo(&mut agg);
+    }
+    traffic::files::read(&inputs, &mut agg);
+    let (traffic, findings) = if names_estate(&args.source) {
+        match joined(args, agg, since) {
+            Ok((t, f)) => (t, Some(f)),
             Err(e) => return fail(e),
         }
     } else {
-        None
+        (std::sync::Arc::new(agg.finish()), None)
     };
     let text = match args.format {
         Format::Json => json_output(&traffic, findings.as_deref()),
@@ -99,12 +123,13 @@ pub fn run(args: &TrafficCommandArgs) -> ExitCode {
     }
 }
 
-/// The findings of the checks of observed traffic over the estate with `traffic` in it,
-/// worst first.
+/// Reads the estate (and, live, its CloudTrail events into `agg`), then the findings of the
+/// checks of observed traffic over the estate with the traffic in it, worst first.
 fn joined(
     args: &TrafficCommandArgs,
-    traffic: &std::sync::Arc<Traffic>,
-) -> Result<Vec<Finding>, String> {
+    agg: traffic::Aggregator,
+    since: Option<i64>,
+) -> Result<(std::sync::Arc<Traffic>, Vec<Finding>), String> {
     let runtime = super::runtime().map_err(|_| "cannot start the async runtime".to_string())?;
     let spec = match args.source.spec() {
         SourceSpec::Demo { .. } => SourceSpec::Demo { latency: false },
@@ -116,7 +141,16 @@ fn joined(
             scan.finish().await
         })
         .map_err(|e| format!("cannot read the estate: {e}"))?;
-    super::apply_traffic(&store, Some(traffic));
+    let agg = std::sync::Arc::new(std::sync::Mutex::new(agg));
+    if live(args) {
+        lookup_events(&runtime, &store, &spec, args, since, agg.clone());
+    }
+    let agg = std::sync::Arc::try_unwrap(agg)
+        .map_err(|_| "the live read is still running".to_string())?
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    let traffic = std::sync::Arc::new(agg.finish());
+    super::apply_traffic(&store, Some(&traffic));
     let snapshot = store.into_snapshot();
     let evaluation = evaluate(&Catalog::builtin(), &snapshot.estate);
     let mut out: Vec<Finding> = checks::OBSERVED_TRAFFIC
@@ -125,7 +159,43 @@ fn joined(
         .flat_map(|c| c.findings.iter().cloned())
         .collect();
     out.sort_by(Finding::listing_order);
-    Ok(out)
+    Ok((traffic, out))
+}
+
+#[cfg(feature = "aws")]
+fn lookup_events(
+    runtime: &tokio::runtime::Runtime,
+    store: &crate::store::Store,
+    spec: &SourceSpec,
+    args: &TrafficCommandArgs,
+    since: Option<i64>,
+    agg: std::sync::Arc<std::sync::Mutex<traffic::Aggregator>>,
+) {
+    let SourceSpec::Aws(opts) = spec else {
+        return;
+    };
+    let start = since.unwrap_or_else(|| time::now() - LIVE_WINDOW);
+    let window = source::aws::events::Window {
+        since: std::time::UNIX_EPOCH + std::time::Duration::from_secs(start.max(0) as u64),
+        max_events: args.max_events,
+    };
+    runtime.block_on(source::aws::events::lookup(
+        store.clone(),
+        opts.clone(),
+        window,
+        agg,
+    ));
+}
+
+#[cfg(not(feature = "aws"))]
+fn lookup_events(
+    _: &tokio::runtime::Runtime,
+    _: &crate::store::Store,
+    _: &SourceSpec,
+    _: &TrafficCommandArgs,
+    _: Option<i64>,
+    _: std::sync::Arc<std::sync::Mutex<traffic::Aggregator>>,
+) {
 }
 
 fn json_output(t: &Traffic, findings: Option<&[Finding]>) -> String {

@@ -48,14 +48,17 @@ pub fn read_named(name: &str, log: Log, input: impl Read, agg: &mut Aggregator) 
     record(agg, read);
 }
 
-fn record(agg: &mut Aggregator, read: FileRead) {
+/// Adds what reading one file (or one live read) gave to the coverage.
+pub fn record(agg: &mut Aggregator, read: FileRead) {
     let c = agg.coverage_mut();
+    c.sampled |= read.sampled;
     c.refused += read.refused;
     c.unreadable_files += u64::from(read.error.is_some());
     c.files.push(read);
 }
 
-fn unreadable(name: &str, log: Log, error: String) -> FileRead {
+/// A read that gave nothing, and why.
+pub fn unreadable(name: &str, log: Log, error: String) -> FileRead {
     FileRead {
         name: name.to_string(),
         log,
@@ -64,6 +67,9 @@ fn unreadable(name: &str, log: Log, error: String) -> FileRead {
         outside_window: 0,
         first_refused: Vec::new(),
         error: Some(error),
+        account_id: None,
+        region: None,
+        sampled: false,
     }
 }
 

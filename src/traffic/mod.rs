@@ -63,10 +63,15 @@ pub const DEMO: &[(&str, Log, &[u8])] = &[
 pub fn read(inputs: &Inputs, demo: bool, since: Option<i64>) -> Traffic {
     let mut agg = Aggregator::new(since);
     if demo {
-        for (name, log, bytes) in DEMO {
-            files::read_named(name, *log, *bytes, &mut agg);
-        }
+        read_demo(&mut agg);
     }
     files::read(inputs, &mut agg);
     agg.finish()
+}
+
+/// Reads the demo estate's logs into `agg`.
+pub fn read_demo(agg: &mut Aggregator) {
+    for (name, log, bytes) in DEMO {
+        files::read_named(name, *log, *bytes, agg);
+    }
 }

@@ -167,6 +167,14 @@ pub struct FileRead {
     pub first_refused: Vec<String>,
     /// Why the file could not be read (whole or in part).
     pub error: Option<String>,
+    /// A live read: the account and region it read, and whether it stopped at its bound
+    /// (`--max-events`) with events left unread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sampled: bool,
 }
 
 /// What the access logs of one bucket say.

@@ -30,6 +30,8 @@ Patches (see README.md in this folder for the full list and the why):
                 (--s3-cross-account allow restores moto's default)
   organizations ListPolicies outside an organization ->
                 AWSOrganizationsNotInUseException (moto: empty list)
+  cloudtrail    LookupEvents (new): seeded events, one lookup attribute,
+                StartTime / EndTime, MaxResults 1..50, NextToken
   ec2           CreateVpnConnection keeps Options (TunnelOptions...), describes
                 VgwTelemetry (status seedable), gateway endpoints have
                 PrivateDnsEnabled=false, VPN gateways have AmazonSideAsn
@@ -41,6 +43,8 @@ Seeding side endpoints (same port, plain JSON over HTTP, POST):
   /_seed/ec2/vpn-telemetry                 {"account","region","vpnConnectionId","statuses":["UP","DOWN"]}
                                            or "telemetry":[{VgwTelemetry fields}, ...]
   /_seed/ec2/vpn-tunnel-options            {"account","region","vpnConnectionId","tunnelOptions":[{...},{...}]}
+  /_seed/cloudtrail/events                 {"account","region","events":[{CloudTrail record}, ...]}
+                                           (LookupEvents answers them, newest first)
   GET /_seed/health                        -> {"ok": true}
   POST /_seed/faults  GET /_seed/faults  POST /_seed/faults/clear
                                            fault injection: see "Fault injection" below
@@ -851,6 +855,82 @@ class SeedError(Exception):
         self.status = status
 
 
+# CloudTrail events LookupEvents answers, per (account, region), as AWS lists them: the
+# fields of the lookup plus the whole record as the CloudTrailEvent string.
+_CLOUDTRAIL_EVENTS: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+_LOOKUP_KEYS = {
+    "EventId": lambda e: e["EventId"],
+    "EventName": lambda e: e["EventName"],
+    "EventSource": lambda e: e["EventSource"],
+    "ReadOnly": lambda e: e["ReadOnly"],
+    "Username": lambda e: e.get("Username"),
+    "AccessKeyId": lambda e: e.get("AccessKeyId"),
+}
+
+
+def _lookup_entry(record: dict[str, Any]) -> dict[str, Any]:
+    when = datetime.strptime(record["eventTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    who = record.get("userIdentity") or {}
+    return {
+        "EventId": record["eventID"],
+        "EventName": record["eventName"],
+        "ReadOnly": str(record.get("readOnly", True)).lower(),
+        "AccessKeyId": who.get("accessKeyId"),
+        "EventTime": when.timestamp(),
+        "EventSource": record["eventSource"],
+        "Username": (who.get("arn") or "").rsplit("/", 1)[-1] or None,
+        "Resources": [],
+        "CloudTrailEvent": json.dumps(record),
+    }
+
+
+def patch_cloudtrail() -> None:
+    from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.core.exceptions import JsonRESTError
+
+    class InvalidLookup(JsonRESTError):
+        code = 400
+
+        def __init__(self, kind: str, message: str):
+            super().__init__(kind, message)
+
+    def lookup_events(self):  # type: ignore[no-untyped-def]
+        attrs = self._get_param("LookupAttributes") or []
+        if len(attrs) > 1:
+            raise InvalidLookup("InvalidLookupAttributesException", "You can only specify one lookup attribute.")
+        start = self._get_param("StartTime")
+        end = self._get_param("EndTime")
+        limit = int(self._get_param("MaxResults") or 50)
+        if not 1 <= limit <= 50:
+            raise InvalidLookup("InvalidMaxResultsException", "MaxResults must be between 1 and 50.")
+        events = list(_CLOUDTRAIL_EVENTS.get((self.current_account, self.region), []))
+        for a in attrs:
+            key = a.get("AttributeKey")
+            if key not in _LOOKUP_KEYS:
+                raise InvalidLookup("InvalidLookupAttributesException", f"unsupported AttributeKey {key}")
+            events = [e for e in events if _LOOKUP_KEYS[key](e) == a.get("AttributeValue")]
+        if start is not None:
+            events = [e for e in events if e["EventTime"] >= float(start)]
+        if end is not None:
+            events = [e for e in events if e["EventTime"] <= float(end)]
+        events.sort(key=lambda e: e["EventTime"], reverse=True)
+        at = 0
+        token = self._get_param("NextToken")
+        if token:
+            decoded = _unb64(str(token))
+            if not decoded or not decoded.startswith("idx:"):
+                raise InvalidLookup("InvalidNextTokenException", "Invalid NextToken")
+            at = int(decoded[4:])
+        page = events[at : at + limit]
+        out: dict[str, Any] = {"Events": page}
+        if at + limit < len(events):
+            out["NextToken"] = _b64(f"idx:{at + limit}")
+        return json.dumps(out)
+
+    CloudTrailResponse.lookup_events = lookup_events
+
+
 def _seed_dispatch(method: str, path: str, body: dict[str, Any]) -> Any:
     account = str(body.get("account") or DEFAULT_ACCOUNT)
     region = body.get("region") or DEFAULT_REGION
@@ -927,6 +1007,12 @@ def _seed_dispatch(method: str, path: str, body: dict[str, Any]) -> Any:
         else:
             vpn.vgw_telemetry = _telemetry(vpn, list(body.get("statuses") or []))
         return {"VgwTelemetry": [dict(t, LastStatusChange=_epoch(t["LastStatusChange"])) for t in vpn.vgw_telemetry]}
+
+    if path == "/_seed/cloudtrail/events":
+        records = body.get("events") or []
+        entries = _CLOUDTRAIL_EVENTS.setdefault((account, region), [])
+        entries.extend(_lookup_entry(r) for r in records)
+        return {"events": len(entries)}
 
     raise SeedError(404, f"unknown seeding path {path}")
 
@@ -1204,6 +1290,7 @@ def apply_patches() -> None:
     patch_s3()
     patch_ec2()
     patch_organizations()
+    patch_cloudtrail()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,8 +16,9 @@ pub const CHECK: Check = Check {
     description: "For each scanned account whose CloudTrail events or S3 access logs were \
         read: fails when a request recorded TLS 1.1, 1.0 or SSL (a client that needs \
         upgrading: AWS endpoints refuse it since February 2024). Passes when every recorded \
-        TLS version is 1.2 or newer. Plain-HTTP requests are s3.observed_plain_http's; \
-        accounts where no request recorded its TLS version are not judged.",
+        TLS version is 1.2 or newer, unknown instead when CloudTrail could not be read live \
+        in one of the account's regions. Plain-HTTP requests are s3.observed_plain_http's; \
+        accounts where nothing recorded a TLS version, and nothing failed, are not judged.",
     resource_kind: ResourceKind::Account,
     run,
 };
@@ -33,11 +34,32 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let Some(traffic) = ctx.estate.traffic.as_deref() else {
         return Vec::new();
     };
-    by_account(ctx, traffic)
-        .into_iter()
-        .filter(|(_, seen)| !seen.versions.is_empty())
-        .map(|(account, seen)| judge(ctx, account, seen))
+    let failed = failed_reads(ctx, traffic);
+    let mut seen = by_account(ctx, traffic);
+    for account in failed.keys() {
+        seen.entry(account).or_default();
+    }
+    seen.into_iter()
+        .filter(|(account, seen)| !seen.versions.is_empty() || failed.contains_key(account))
+        .map(|(account, seen)| judge(ctx, account, seen, failed.get(account)))
         .collect()
+}
+
+/// Live CloudTrail reads that failed, per scanned account: `region: why`.
+fn failed_reads<'a>(ctx: &Context<'a>, traffic: &'a Traffic) -> BTreeMap<&'a str, Vec<String>> {
+    let mut out: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for f in &traffic.coverage.files {
+        let (Some(account), Some(why)) = (f.account_id.as_deref(), f.error.as_deref()) else {
+            continue;
+        };
+        if ctx.estate.accounts.iter().any(|a| a.id == account) {
+            let region = f.region.as_deref().unwrap_or("?");
+            out.entry(account)
+                .or_default()
+                .push(format!("{region}: {why}"));
+        }
+    }
+    out
 }
 
 /// Rows with a recorded TLS version, per scanned account.
@@ -74,7 +96,12 @@ fn by_account<'a>(ctx: &Context<'a>, traffic: &'a Traffic) -> BTreeMap<&'a str, 
     out
 }
 
-fn judge(ctx: &Context<'_>, account: &str, seen: Seen<'_>) -> Finding {
+fn judge(
+    ctx: &Context<'_>,
+    account: &str,
+    seen: Seen<'_>,
+    failed: Option<&Vec<String>>,
+) -> Finding {
     let versions: Vec<String> = seen
         .versions
         .iter()
@@ -85,8 +112,11 @@ fn judge(ctx: &Context<'_>, account: &str, seen: Seen<'_>) -> Finding {
         evidence = evidence.attr("old_tls_client", describe(c));
     }
     let total: u64 = seen.versions.values().sum();
-    let (status, message) = match seen.old.first() {
-        Some(c) => {
+    if let Some(failed) = failed {
+        evidence = evidence.attr("unread", failed.join("; "));
+    }
+    let (status, message) = match (seen.old.first(), failed) {
+        (Some(c), _) => {
             let old: u64 = seen.old.iter().map(|c| c.count).sum();
             (
                 Status::Fail,
@@ -100,7 +130,15 @@ fn judge(ctx: &Context<'_>, account: &str, seen: Seen<'_>) -> Finding {
                 ),
             )
         }
-        None => (
+        (None, Some(failed)) => (
+            Status::Unknown,
+            format!(
+                "CloudTrail could not be read here ({}): {total} requests that were read \
+                 recorded TLS 1.2 or newer, the rest is not known.",
+                failed.join("; ")
+            ),
+        ),
+        (None, None) => (
             Status::Pass,
             format!("All {total} requests that recorded TLS used 1.2 or newer."),
         ),

@@ -16,6 +16,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_athena as athena;
+use aws_sdk_cloudtrail as cloudtrail;
 use aws_sdk_directconnect as directconnect;
 use aws_sdk_ec2 as ec2;
 use aws_sdk_organizations as organizations;
@@ -68,6 +69,7 @@ pub const OPERATIONS: &[(&str, &[&str])] = &[
         &["athena:ListTableMetadata", "glue:GetTables"],
     ),
     ("ec2:DescribeRegions", &["ec2:DescribeRegions"]),
+    ("cloudtrail:LookupEvents", &["cloudtrail:LookupEvents"]),
     ("ec2:DescribeVpcEndpoints", &["ec2:DescribeVpcEndpoints"]),
     (
         "ec2:DescribeVpnConnections",
@@ -137,6 +139,7 @@ const ATHENA_MAX_DATABASES: i32 = 50;
 const ATHENA_MAX_TABLES: i32 = 50;
 const EC2_MAX_RESULTS: i32 = 1000;
 const EC2_MAX_TGW_RESULTS: i32 = 1000;
+pub(super) const CLOUDTRAIL_MAX_EVENTS: i32 = 50;
 
 /// What every account of one scan shares: the store, the global semaphore and the base SDK
 /// configuration (credential chain, profile, endpoint, retry and timeouts).
@@ -332,6 +335,7 @@ pub(super) struct ReadOnly {
     athena: Mutex<HashMap<String, athena::Client>>,
     ec2: Mutex<HashMap<String, ec2::Client>>,
     directconnect: Mutex<HashMap<String, directconnect::Client>>,
+    cloudtrail: Mutex<HashMap<String, cloudtrail::Client>>,
     sts: OnceLock<sts::Client>,
     organizations: OnceLock<organizations::Client>,
 }
@@ -358,6 +362,7 @@ impl ReadOnly {
             athena: Mutex::default(),
             ec2: Mutex::default(),
             directconnect: Mutex::default(),
+            cloudtrail: Mutex::default(),
             sts: OnceLock::new(),
             organizations: OnceLock::new(),
         }
@@ -458,6 +463,17 @@ impl ReadOnly {
                 .interceptor(AnswerCheck)
                 .build();
             directconnect::Client::from_conf(conf)
+        })
+    }
+
+    fn cloudtrail(&self, region: &str) -> cloudtrail::Client {
+        cached(&self.cloudtrail, region, || {
+            let conf = cloudtrail::config::Builder::from(&self.config)
+                .region(self.region(region))
+                .interceptor(self.recorder("cloudtrail"))
+                .interceptor(AnswerCheck)
+                .build();
+            cloudtrail::Client::from_conf(conf)
         })
     }
 
@@ -651,6 +667,45 @@ impl ReadOnly {
             config,
             Some(role_arn.to_string()),
         ))
+    }
+
+    // ---- CloudTrail ------------------------------------------------------------------------
+
+    /// One page of `cloudtrail:LookupEvents` for the events of `source`
+    /// (`athena.amazonaws.com`) since `start`, newest first, at most `max` (1 to 50) events.
+    pub(super) async fn cloudtrail_lookup_events(
+        &self,
+        region: &str,
+        source: &str,
+        start: std::time::SystemTime,
+        max: i32,
+        token: Option<String>,
+    ) -> Result<cloudtrail::operation::lookup_events::LookupEventsOutput, FetchError> {
+        use cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+        let ctx = self.ctx(Some(region), Some(source));
+        let attribute = LookupAttribute::builder()
+            .attribute_key(LookupAttributeKey::EventSource)
+            .attribute_value(source)
+            .build()
+            .map_err(|e| {
+                errors::other(
+                    "cloudtrail:LookupEvents",
+                    &ctx,
+                    "InvalidRequest",
+                    e.to_string(),
+                )
+            })?;
+        let request = || {
+            self.cloudtrail(region)
+                .lookup_events()
+                .lookup_attributes(attribute)
+                .start_time(aws_smithy_types::DateTime::from(start))
+                .max_results(max.clamp(1, CLOUDTRAIL_MAX_EVENTS))
+                .set_next_token(token)
+                .send()
+        };
+        self.call("cloudtrail:LookupEvents", ctx.clone(), &[], request)
+            .await
     }
 
     // ---- S3 --------------------------------------------------------------------------------

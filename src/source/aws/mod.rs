@@ -14,6 +14,7 @@ mod athena;
 mod breaker;
 mod client;
 mod errors;
+pub mod events;
 mod network;
 mod org_accounts;
 mod organizations;
