@@ -1026,3 +1026,92 @@ fn cloudtrail_events_are_read_live_and_joined_with_the_estate() {
         .expect("the account's TLS finding");
     assert_eq!(tls["status"], "unknown", "{tls}");
 }
+
+/// `intransit traffic --athena-query ID` reads a finished query's rows through the SDK's
+/// GetQueryResults (moto serves seeded static results) and says what the local reader says
+/// of the same logs: the rows are the demo logs' aggregates, as the emitted query returns them.
+#[test]
+fn an_athena_query_s_results_say_what_the_logs_say() {
+    use intransit::traffic::{self, Inputs, athena_rows};
+    let moto = Moto::start();
+    moto.seed(&["--buckets", "2"]);
+    let local = traffic::read(&Inputs::default(), true, None);
+    let rows = athena_rows::encode(&local);
+    let results = json!({
+        "region": "us-east-1",
+        "results": [{
+            "rows": rows.iter().map(|r| json!({"Data": r.iter().map(|v| match v {
+                Some(v) => json!({"VarCharValue": v}),
+                None => json!({}),
+            }).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+            "column_info": athena_rows::COLUMNS.iter().map(|c| json!({
+                "Name": c, "Label": c, "Type": "varchar", "CatalogName": "hive",
+                "SchemaName": "", "TableName": "", "Nullable": "UNKNOWN", "CaseSensitive": true
+            })).collect::<Vec<_>>(),
+        }]
+    });
+    let seeded = Command::new(e2e_support::python())
+        .args([
+            "-c",
+            "import sys, urllib.request; r = urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/moto-api/static/athena/query-results', data=sys.stdin.buffer.read(), method='POST', headers={'Content-Type': 'application/json'})); assert r.status == 201, r.status",
+            &moto.url,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(results.to_string().as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("seed the query results");
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_intransit"))
+        .args([
+            "traffic",
+            "--athena-query",
+            "5b9c1a2e-0000-4000-8000-00000000q001",
+        ])
+        .args([
+            "--format",
+            "json",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "us-east-1",
+        ])
+        .output()
+        .expect("run intransit");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("traffic JSON");
+    assert_eq!(
+        v["clients"],
+        serde_json::to_value(&local.clients).expect("JSON")
+    );
+    assert_eq!(
+        v["plain_http"],
+        serde_json::to_value(&local.plain_http).expect("JSON")
+    );
+    assert_eq!(
+        v["coverage"]["buckets"],
+        serde_json::to_value(&local.coverage.buckets).expect("JSON")
+    );
+    assert_eq!(v["coverage"]["records"], local.coverage.records);
+    assert_eq!(
+        v["coverage"]["files"][0]["name"],
+        "athena query 5b9c1a2e-0000-4000-8000-00000000q001: access logs"
+    );
+    // Joined with the scanned estate: its account, in which nothing of the demo's was seen.
+    assert!(v["findings"].is_array(), "{}", v["findings"]);
+}

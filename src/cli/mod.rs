@@ -13,6 +13,7 @@ mod scan;
 mod source_args;
 mod traffic;
 mod traffic_args;
+mod traffic_athena;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

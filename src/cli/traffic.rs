@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Args;
 use serde_json::json;
@@ -40,6 +41,8 @@ pub struct TrafficCommandArgs {
     /// files given.
     #[arg(long)]
     pub no_lookup_events: bool,
+    #[command(flatten)]
+    pub athena: super::traffic_athena::AthenaArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -77,41 +80,34 @@ fn names_estate(s: &SourceArgs) -> bool {
         || s.endpoint_url.is_some()
 }
 
-/// Whether CloudTrail is read live: AWS flags, and not turned off.
+/// Whether CloudTrail is read live: AWS flags, and not turned off or replaced by a query.
 fn live(args: &TrafficCommandArgs) -> bool {
     names_estate(&args.source)
         && !args.source.demo
         && args.source.snapshot.is_none()
         && !args.no_lookup_events
+        && !args.athena.emit_sql
+        && args.athena.athena_query.is_none()
 }
 
 /// The live read's default window.
 const LIVE_WINDOW: i64 = 7 * 86_400;
 
 pub fn run(args: &TrafficCommandArgs) -> ExitCode {
-    let inputs = args.logs.inputs();
-    if inputs.is_empty() && !args.source.demo && !live(args) {
-        return fail(
-            "no logs to read: give --access-logs or --cloudtrail (files or directories), \
-             AWS flags to read CloudTrail live, or --demo for the demo estate's logs",
-        );
-    }
     let since = match args.since.as_deref().map(since).transpose() {
-        Ok(s) => s.or_else(|| live(args).then(|| time::now() - LIVE_WINDOW)),
+        Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let mut agg = traffic::Aggregator::new(since);
-    if args.source.demo {
-        traffic::read_demo(&mut agg);
+    if args.athena.emit_sql {
+        return emit_sql(args, since);
     }
-    traffic::files::read(&inputs, &mut agg);
-    let (traffic, findings) = if names_estate(&args.source) {
-        match joined(args, agg, since) {
-            Ok((t, f)) => (t, Some(f)),
-            Err(e) => return fail(e),
-        }
-    } else {
-        (std::sync::Arc::new(agg.finish()), None)
+    let result = match &args.athena.athena_query {
+        Some(id) => from_query(args, id),
+        None => from_logs(args, since),
+    };
+    let (traffic, findings) = match result {
+        Ok(r) => r,
+        Err(e) => return fail(e),
     };
     let text = match args.format {
         Format::Json => json_output(&traffic, findings.as_deref()),
@@ -123,13 +119,72 @@ pub fn run(args: &TrafficCommandArgs) -> ExitCode {
     }
 }
 
-/// Reads the estate (and, live, its CloudTrail events into `agg`), then the findings of the
-/// checks of observed traffic over the estate with the traffic in it, worst first.
-fn joined(
+type Judged = (Arc<Traffic>, Option<Vec<Finding>>);
+
+/// The logs given (files, the demo's, CloudTrail live), joined with the estate when one is
+/// named.
+fn from_logs(args: &TrafficCommandArgs, since: Option<i64>) -> Result<Judged, String> {
+    let inputs = args.logs.inputs();
+    if inputs.is_empty() && !args.source.demo && !live(args) {
+        return Err(
+            "no logs to read: give --access-logs or --cloudtrail (files or \
+             directories), AWS flags to read CloudTrail live, or --demo for the demo \
+             estate's logs"
+                .into(),
+        );
+    }
+    let since = since.or_else(|| live(args).then(|| time::now() - LIVE_WINDOW));
+    let mut agg = traffic::Aggregator::new(since);
+    if args.source.demo {
+        traffic::read_demo(&mut agg);
+    }
+    traffic::files::read(&inputs, &mut agg);
+    if !names_estate(&args.source) {
+        return Ok((Arc::new(agg.finish()), None));
+    }
+    let (runtime, store, spec) = estate(args)?;
+    let agg = Arc::new(std::sync::Mutex::new(agg));
+    if live(args) {
+        lookup_events(&runtime, &store, &spec, args, since, agg.clone());
+    }
+    let agg = Arc::try_unwrap(agg)
+        .map_err(|_| "the live read is still running".to_string())?
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    let traffic = Arc::new(agg.finish());
+    let findings = judge(store, &traffic);
+    Ok((traffic, Some(findings)))
+}
+
+/// A finished Athena query's aggregates, joined with the AWS estate.
+fn from_query(args: &TrafficCommandArgs, id: &str) -> Result<Judged, String> {
+    let (runtime, store, spec) = estate(args)?;
+    let traffic = Arc::new(super::traffic_athena::read_query(&runtime, &spec, id)?);
+    let findings = judge(store, &traffic);
+    Ok((traffic, Some(findings)))
+}
+
+fn emit_sql(args: &TrafficCommandArgs, since: Option<i64>) -> ExitCode {
+    if !names_estate(&args.source) {
+        return fail(
+            "--emit-sql projects the tables over the estate's accounts, regions and buckets: \
+             give --demo, --snapshot FILE or AWS flags",
+        );
+    }
+    let text = estate(args).and_then(|(_, store, _)| {
+        let start = since.unwrap_or_else(|| time::now() - LIVE_WINDOW);
+        super::traffic_athena::emit(&args.athena, &store, start)
+    });
+    match text.and_then(|t| super::write_output(args.out.as_deref(), &t, "SQL")) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+/// The estate the command line names, read.
+fn estate(
     args: &TrafficCommandArgs,
-    agg: traffic::Aggregator,
-    since: Option<i64>,
-) -> Result<(std::sync::Arc<Traffic>, Vec<Finding>), String> {
+) -> Result<(tokio::runtime::Runtime, crate::store::Store, SourceSpec), String> {
     let runtime = super::runtime().map_err(|_| "cannot start the async runtime".to_string())?;
     let spec = match args.source.spec() {
         SourceSpec::Demo { .. } => SourceSpec::Demo { latency: false },
@@ -141,16 +196,13 @@ fn joined(
             scan.finish().await
         })
         .map_err(|e| format!("cannot read the estate: {e}"))?;
-    let agg = std::sync::Arc::new(std::sync::Mutex::new(agg));
-    if live(args) {
-        lookup_events(&runtime, &store, &spec, args, since, agg.clone());
-    }
-    let agg = std::sync::Arc::try_unwrap(agg)
-        .map_err(|_| "the live read is still running".to_string())?
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner());
-    let traffic = std::sync::Arc::new(agg.finish());
-    super::apply_traffic(&store, Some(&traffic));
+    Ok((runtime, store, spec))
+}
+
+/// The findings of the checks of observed traffic over the estate with `traffic` in it,
+/// worst first.
+fn judge(store: crate::store::Store, traffic: &Arc<Traffic>) -> Vec<Finding> {
+    super::apply_traffic(&store, Some(traffic));
     let snapshot = store.into_snapshot();
     let evaluation = evaluate(&Catalog::builtin(), &snapshot.estate);
     let mut out: Vec<Finding> = checks::OBSERVED_TRAFFIC
@@ -159,7 +211,7 @@ fn joined(
         .flat_map(|c| c.findings.iter().cloned())
         .collect();
     out.sort_by(Finding::listing_order);
-    Ok((traffic, out))
+    out
 }
 
 #[cfg(feature = "aws")]
@@ -169,7 +221,7 @@ fn lookup_events(
     spec: &SourceSpec,
     args: &TrafficCommandArgs,
     since: Option<i64>,
-    agg: std::sync::Arc<std::sync::Mutex<traffic::Aggregator>>,
+    agg: Arc<std::sync::Mutex<traffic::Aggregator>>,
 ) {
     let SourceSpec::Aws(opts) = spec else {
         return;

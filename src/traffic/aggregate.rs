@@ -46,13 +46,15 @@ impl<T> Rows<T> {
     }
 }
 
-/// When a row was seen, and a few ids to find its records again.
+/// When a row was seen, and the ids of its earliest records (by time, then id) to find
+/// them again.
 #[derive(Default)]
 struct Seen {
     count: u64,
     first: Option<i64>,
     last: Option<i64>,
-    examples: Vec<String>,
+    /// At most [`EXAMPLES`], earliest first; a record without a time sorts last.
+    examples: Vec<(i64, String)>,
 }
 
 impl Seen {
@@ -62,12 +64,23 @@ impl Seen {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
         }
-        if let Some(id) = id
-            && self.examples.len() < EXAMPLES
-            && !self.examples.iter().any(|e| e == id)
-        {
-            self.examples.push(id.to_string());
+        let Some(id) = id else {
+            return;
+        };
+        let key = at.unwrap_or(i64::MAX);
+        if self.examples.iter().any(|(_, e)| e == id) {
+            return;
         }
+        let later = |(t, e): &(i64, String)| (*t, e.as_str()) > (key, id);
+        if self.examples.len() < EXAMPLES {
+            self.examples.push((key, id.to_string()));
+        } else if self.examples.last().is_some_and(later) {
+            self.examples.pop();
+            self.examples.push((key, id.to_string()));
+        } else {
+            return;
+        }
+        self.examples.sort();
     }
 }
 
@@ -359,7 +372,7 @@ impl Aggregator {
 
     /// The rows, sorted; the coverage with its time range, accounts and regions.
     pub fn finish(self) -> Traffic {
-        let mut clients: Vec<Client> = self
+        let clients: Vec<Client> = self
             .clients
             .rows
             .into_iter()
@@ -377,12 +390,7 @@ impl Aggregator {
                 c
             })
             .collect();
-        clients.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then_with(|| client_order(a).cmp(&client_order(b)))
-        });
-        let mut plain_http: Vec<PlainHttp> = self
+        let plain_http: Vec<PlainHttp> = self
             .plain
             .rows
             .into_iter()
@@ -398,36 +406,18 @@ impl Aggregator {
                 p
             })
             .collect();
-        plain_http.sort_by(|a, b| {
-            (
-                a.outcome,
-                std::cmp::Reverse(a.count),
-                &a.bucket,
-                &a.principal,
-                &a.source_ip,
-                &a.operation,
-                a.http_status,
-            )
-                .cmp(&(
-                    b.outcome,
-                    std::cmp::Reverse(b.count),
-                    &b.bucket,
-                    &b.principal,
-                    &b.source_ip,
-                    &b.operation,
-                    b.http_status,
-                ))
-        });
         let mut coverage = self.coverage;
         coverage.first_seen = self.first.map(time::format);
         coverage.last_seen = self.last.map(time::format);
         coverage.accounts = self.accounts.into_iter().collect();
         coverage.regions = self.regions.into_iter().collect();
-        Traffic {
+        let mut traffic = Traffic {
             clients,
             plain_http,
             coverage,
-        }
+        };
+        traffic.sort();
+        traffic
     }
 }
 
@@ -441,33 +431,7 @@ fn fill(
     *count = seen.count;
     *first = seen.first.map(time::format);
     *last = seen.last.map(time::format);
-    *examples = seen.examples;
-}
-
-type ClientOrder<'a> = (
-    Log,
-    &'a str,
-    &'a str,
-    Option<&'a str>,
-    &'a str,
-    &'a str,
-    Option<&'a str>,
-    Option<&'a str>,
-    Option<&'a str>,
-);
-
-fn client_order(c: &Client) -> ClientOrder<'_> {
-    (
-        c.log,
-        &c.principal,
-        &c.source_ip,
-        c.user_agent.as_deref(),
-        &c.event_source,
-        &c.endpoint,
-        c.tls_version.as_deref(),
-        c.account_id.as_deref(),
-        c.region.as_deref(),
-    )
+    *examples = seen.examples.into_iter().map(|(_, id)| id).collect();
 }
 
 /// `athena.amazonaws.com`: an AWS service's name where a log has an address or agent.

@@ -3,6 +3,8 @@
 
 pub mod access_log;
 pub mod aggregate;
+pub mod athena_rows;
+pub mod athena_sql;
 pub mod cloudtrail;
 pub mod files;
 pub mod summary;

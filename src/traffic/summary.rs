@@ -79,7 +79,36 @@ pub struct Client {
     pub examples: Vec<String>,
 }
 
+/// The fields a client row is keyed by, in order.
+type ClientKey<'a> = (
+    Log,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
 impl Client {
+    fn key(&self) -> ClientKey<'_> {
+        (
+            self.log,
+            &self.principal,
+            &self.source_ip,
+            self.user_agent.as_deref(),
+            &self.event_source,
+            &self.endpoint,
+            self.tls_version.as_deref(),
+            self.via_service.as_deref(),
+            self.account_id.as_deref(),
+            self.region.as_deref(),
+        )
+    }
+
     /// TLS older than 1.2 (SSL 3 and TLS 1.0 or 1.1).
     pub fn old_tls(&self) -> bool {
         self.tls_version.as_deref().is_some_and(below_tls_1_2)
@@ -151,6 +180,18 @@ pub struct PlainHttp {
     pub last_seen: Option<String>,
     /// The first few request ids.
     pub examples: Vec<String>,
+}
+
+impl PlainHttp {
+    fn key(&self) -> (&str, &str, &str, &str, Option<u16>) {
+        (
+            &self.bucket,
+            &self.principal,
+            &self.source_ip,
+            &self.operation,
+            self.http_status,
+        )
+    }
 }
 
 /// One file (or live read) and what it gave.
@@ -225,6 +266,20 @@ pub struct Traffic {
 }
 
 impl Traffic {
+    /// Clients with most requests first, plain-HTTP rows accepted first then most requests
+    /// first; ties by every field of the row's key.
+    pub fn sort(&mut self) {
+        self.clients
+            .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key().cmp(&b.key())));
+        self.plain_http.sort_by(|a, b| {
+            (a.outcome, std::cmp::Reverse(a.count), a.key()).cmp(&(
+                b.outcome,
+                std::cmp::Reverse(b.count),
+                b.key(),
+            ))
+        });
+    }
+
     /// Clients below TLS 1.2.
     pub fn old_tls(&self) -> impl Iterator<Item = &Client> {
         self.clients.iter().filter(|c| c.old_tls())

@@ -59,6 +59,12 @@ pub const OPERATIONS: &[(&str, &[&str])] = &[
     ("s3:GetBucketEncryption", &["s3:GetEncryptionConfiguration"]),
     ("athena:ListWorkGroups", &["athena:ListWorkGroups"]),
     ("athena:GetWorkGroup", &["athena:GetWorkGroup"]),
+    // `intransit traffic --athena-query`: the results are read from the query's output
+    // location in S3 by Athena on the caller's behalf.
+    (
+        "athena:GetQueryResults",
+        &["athena:GetQueryResults", "s3:GetObject"],
+    ),
     ("athena:ListDataCatalogs", &["athena:ListDataCatalogs"]),
     (
         "athena:ListDatabases",
@@ -838,6 +844,29 @@ impl ReadOnly {
         self.call(
             "athena:ListWorkGroups",
             self.ctx(Some(region), None),
+            &[],
+            request,
+        )
+        .await
+    }
+
+    /// One page of a finished query's results.
+    pub(super) async fn athena_get_query_results(
+        &self,
+        region: &str,
+        id: &str,
+        token: Option<String>,
+    ) -> Result<athena::operation::get_query_results::GetQueryResultsOutput, FetchError> {
+        let request = || {
+            self.athena(region)
+                .get_query_results()
+                .query_execution_id(id)
+                .set_next_token(token)
+                .send()
+        };
+        self.call(
+            "athena:GetQueryResults",
+            self.ctx(Some(region), Some(id)),
             &[],
             request,
         )

@@ -19,6 +19,7 @@ mod network;
 mod org_accounts;
 mod organizations;
 mod pace;
+pub mod query_results;
 mod recorder;
 mod s3;
 
