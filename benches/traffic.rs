@@ -1,11 +1,13 @@
 //! Access log records parsed per second: `cargo bench --no-default-features --bench traffic`
 //! (criterion "elements" are lines; target at least 1,000,000 a second on one core). The
 //! file is read through `traffic::access_log::read` from memory: streamed line by line, one
-//! buffer reused, never held as records.
+//! buffer reused, never held as records; "read and aggregate" also counts each record into its
+//! client row, plain-HTTP row and bucket (what `intransit traffic` does per line).
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use intransit::traffic::Aggregator;
 use intransit::traffic::access_log::{parse, read};
 
 /// The Amazon S3 User Guide's example record, then the same over plain HTTP.
@@ -34,6 +36,16 @@ fn bench(c: &mut Criterion) {
             })
             .expect("read");
             black_box((count, plain))
+        })
+    });
+    g.bench_function("read and aggregate 100,000 lines", |b| {
+        b.iter(|| {
+            let mut agg = Aggregator::new(None);
+            read(std::io::Cursor::new(file.as_bytes()), |r| {
+                agg.access_log(r);
+            })
+            .expect("read");
+            black_box(agg.finish())
         })
     });
     g.bench_function("parse 100,000 lines (no reader)", |b| {

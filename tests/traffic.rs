@@ -469,3 +469,49 @@ fn the_traffic_command_refuses_what_it_cannot_read() {
     assert_eq!(v["coverage"]["outside_window"], v["coverage"]["records"]);
     assert_eq!(v["clients"].as_array().map(Vec::len), Some(0));
 }
+
+#[test]
+fn the_report_the_traffic_command_and_a_snapshot_say_the_same_of_each_resource() {
+    let findings = |args: &[&str], key: &str| -> Vec<(String, String, String)> {
+        let out = intransit(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let mut rows: Vec<(String, String, String)> = v[key]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| {
+                intransit::compliance::checks::OBSERVED_TRAFFIC
+                    .contains(&f["check"].as_str().unwrap_or(""))
+            })
+            .map(|f| {
+                (
+                    f["id"].as_str().unwrap_or("").to_string(),
+                    f["status"].as_str().unwrap_or("").to_string(),
+                    f["message"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let traffic = findings(&["traffic", "--demo", "--format", "json"], "findings");
+    let report = findings(&["report", "--demo", "--format", "json"], "findings");
+    assert_eq!(traffic.len(), 7);
+    assert_eq!(traffic, report);
+    // A snapshot carries the traffic it was written with: a report of it says the same.
+    let dir = TempDir::new("traffic-snapshot");
+    let path = dir.path("demo.json").display().to_string();
+    // The demo's scan is incomplete on purpose (its exit status says so); the file is written.
+    intransit(&["scan", "--demo", "--out", &path]);
+    assert!(std::path::Path::new(&path).exists());
+    let again = findings(
+        &["report", "--snapshot", &path, "--format", "json"],
+        "findings",
+    );
+    assert_eq!(again, report);
+}

@@ -41,6 +41,9 @@ pub enum SnapshotFormat {
 pub struct ScanArgs {
     #[command(flatten)]
     pub source: SourceArgs,
+    /// Logs read into the snapshot beside the estate (its `traffic`).
+    #[command(flatten)]
+    pub traffic: super::TrafficArgs,
     /// Write the snapshot here instead of standard output; a name ending in `.zst` writes it
     /// compressed with zstd (`--snapshot` reads either).
     #[arg(long, short, value_name = "FILE", conflicts_with = "out_dir")]
@@ -81,6 +84,7 @@ pub fn run(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    super::apply_traffic(&store, args.traffic.read(args.source.demo).as_ref());
     // The scan is over: its store has no other handle, so the snapshot is moved out of it.
     let snapshot = store.into_snapshot();
     let evaluation = evaluate(&Catalog::builtin(), &snapshot.estate);
