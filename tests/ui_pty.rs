@@ -22,6 +22,11 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str]) -> Session {
+        Session::start_in(args, &std::env::temp_dir().join("intransit-pty-test-home"))
+    }
+
+    /// Started with `home` as HOME and XDG_CONFIG_HOME (and the working directory).
+    fn start_in(args: &[&str], home: &std::path::Path) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -35,11 +40,10 @@ impl Session {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
-        let home = std::env::temp_dir().join("intransit-pty-test-home");
-        std::fs::create_dir_all(&home).expect("a home for the test");
-        cmd.cwd(&home);
-        cmd.env("XDG_CONFIG_HOME", &home);
-        cmd.env("HOME", &home);
+        std::fs::create_dir_all(home).expect("a home for the test");
+        cmd.cwd(home);
+        cmd.env("XDG_CONFIG_HOME", home);
+        cmd.env("HOME", home);
         let child = pair.slave.spawn_command(cmd).expect("spawn intransit");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -285,4 +289,45 @@ fn ctrl_c_while_a_snapshot_loads_is_honoured_at_once() {
     );
     // A hang guard; the time itself is recorded in docs/BENCHMARKS.md.
     assert!(took < Duration::from_secs(2), "{took:?}");
+}
+
+/// A user's keys file remaps keys in the real console: `x` quits, `q` no longer does. A file
+/// that binds one key twice stops the console with why.
+#[test]
+fn a_user_keys_file_rebinds_the_console() {
+    let home = std::env::temp_dir().join(format!("intransit-pty-keys-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(home.join("intransit")).expect("the config dir");
+    std::fs::write(
+        home.join("intransit").join("keys.toml"),
+        "[[bind]]\nkeys = [\"x\", \"Ctrl-c\"]\naction = \"quit\"\nscope = \"global\"\nhelp = \"quit\"\nhint = \"quit\"\n",
+    )
+    .expect("write keys.toml");
+    let mut s = Session::start_in(&["--demo"], &home);
+    s.wait_for(ENTER_ALT, 0);
+    s.wait_for("scan complete", 0);
+    s.send("q");
+    std::thread::sleep(Duration::from_millis(400));
+    assert!(
+        s.child.try_wait().expect("try_wait").is_none(),
+        "q is not bound any more"
+    );
+    s.send("x");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+
+    std::fs::write(
+        home.join("intransit").join("keys.toml"),
+        "[[bind]]\nkeys = [\"j\"]\naction = \"quit\"\nscope = \"global\"\n",
+    )
+    .expect("write keys.toml");
+    let mut s = Session::start_in(&["--demo"], &home);
+    let status = s.wait_exit();
+    assert!(!status.success());
+    let text = s.text();
+    assert!(
+        text.contains("j is bound to both Down and Quit in global"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&home);
 }

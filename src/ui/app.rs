@@ -10,6 +10,7 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
+use super::bindings::{Action, Bindings};
 use super::command::{self, Command};
 use super::pace::Pace;
 use super::theme::{Depth, Theme};
@@ -95,7 +96,7 @@ pub enum Link {
 }
 
 /// Which view (without its state): what help and breadcrumbs talk about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     Overview,
     Buckets,
@@ -332,6 +333,8 @@ pub struct App {
     doc_version: u64,
     /// Accepted exceptions applied to every evaluation, and the day they are judged on.
     pub exceptions: Option<(Exceptions, Day)>,
+    /// What each key does (`bindings.toml`, with the user's `keys.toml`).
+    pub bindings: Arc<Bindings>,
     /// `--baseline FILE`: the earlier scan the console compares with.
     baseline: Option<Baseline>,
     /// What changed since the baseline, once the scan is idle (see [`App::changes`]).
@@ -377,6 +380,7 @@ impl App {
             doc_pace: Mutex::new(Pace::default()),
             doc_version: 0,
             exceptions: None,
+            bindings: Arc::new(Bindings::builtin()),
             baseline: None,
             changes: None,
             changed_buckets: Arc::default(),
@@ -644,7 +648,7 @@ impl App {
             View::FindingDetail(d) => views::compliance::finding_doc(state, eval, t, w, &d.key),
             View::ConnDetail(d) => views::connectivity::element_doc(state, eval, t, w, &d.key),
             View::ErrorDetail(d) => views::errors::detail_doc(state, t, w, &d.key),
-            View::Help(h) => views::help::doc(h.about, t, w),
+            View::Help(h) => views::help::doc(h.about, &self.bindings, t, w),
             View::Exceptions(_) => views::exceptions::doc(eval, t, w),
             View::Changes(_) => views::changes::doc(self, eval, t, w),
             View::Traffic(_) => views::traffic::doc(state, eval, t, w),
@@ -778,16 +782,30 @@ impl App {
         if self.input.is_some() {
             return self.on_input_key(k, state);
         }
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-        let effect = match k.code {
-            KeyCode::Char('c') if ctrl => Effect::Quit,
-            KeyCode::Char('q') if !ctrl => Effect::Quit,
-            KeyCode::Char('f') if ctrl => self.page(1, state),
-            KeyCode::Char('b') if ctrl => self.page(-1, state),
-            KeyCode::Char('d') if ctrl => self.half_page(1, state),
-            KeyCode::Char('u') if ctrl => self.half_page(-1, state),
-            _ if ctrl => Effect::Nothing,
-            KeyCode::Char('?') => {
+        let effect = match self.bindings.action(self.view().kind(), &k) {
+            Some(action) => self.run_action(action, state),
+            None => Effect::Nothing,
+        };
+        if effect == Effect::Nothing && had_message {
+            Effect::Redraw
+        } else {
+            effect
+        }
+    }
+
+    /// Does what a bound key asks.
+    pub fn run_action(&mut self, action: Action, state: &State) -> Effect {
+        let top = |app: &mut App, t: Top| {
+            app.switch(t);
+            Effect::Redraw
+        };
+        match action {
+            Action::Quit => Effect::Quit,
+            Action::PageDown => self.page(1, state),
+            Action::PageUp => self.page(-1, state),
+            Action::HalfPageDown => self.half_page(1, state),
+            Action::HalfPageUp => self.half_page(-1, state),
+            Action::Help => {
                 if self.view().kind() == Kind::Help {
                     self.back();
                 } else {
@@ -799,14 +817,14 @@ impl App {
                 }
                 Effect::Redraw
             }
-            KeyCode::Char(':') => {
+            Action::Command => {
                 self.input = Some(Input {
                     kind: InputKind::Command,
                     text: String::new(),
                 });
                 Effect::Redraw
             }
-            KeyCode::Char('/') => {
+            Action::Filter => {
                 if let Some(f) = self.view().filter() {
                     self.input = Some(Input {
                         kind: InputKind::Filter,
@@ -817,23 +835,24 @@ impl App {
                 }
                 Effect::Redraw
             }
-            KeyCode::Tab => {
+            Action::NextView => {
                 let next = Top::ALL[(self.top().index() + 1) % Top::ALL.len()];
-                self.switch(next);
-                Effect::Redraw
+                top(self, next)
             }
-            KeyCode::BackTab => {
+            Action::PreviousView => {
                 let n = Top::ALL.len();
                 let prev = Top::ALL[(self.top().index() + n - 1) % n];
-                self.switch(prev);
-                Effect::Redraw
+                top(self, prev)
             }
-            KeyCode::Char(c @ '1'..='8') => {
-                let i = usize::from(c as u8 - b'1');
-                self.switch(Top::ALL[i]);
-                Effect::Redraw
-            }
-            KeyCode::Esc => {
+            Action::Overview => top(self, Top::Overview),
+            Action::Buckets => top(self, Top::Buckets),
+            Action::Workgroups => top(self, Top::Workgroups),
+            Action::Connectivity => top(self, Top::Connectivity),
+            Action::Compliance => top(self, Top::Compliance),
+            Action::Errors => top(self, Top::Errors),
+            Action::Accounts => top(self, Top::Accounts),
+            Action::HelpView => top(self, Top::Help),
+            Action::ClearOrBack => {
                 if self.view().filter().is_some_and(|f| !f.is_empty()) {
                     self.set_filter(String::new(), state);
                 } else {
@@ -841,34 +860,26 @@ impl App {
                 }
                 Effect::Redraw
             }
-            KeyCode::Backspace | KeyCode::Left | KeyCode::Char('h') => {
+            Action::Back => {
                 self.back();
                 Effect::Redraw
             }
-            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => self.enter(state),
-            KeyCode::Down | KeyCode::Char('j') => self.move_by(1, state),
-            KeyCode::Up | KeyCode::Char('k') => self.move_by(-1, state),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.page(1, state),
-            KeyCode::PageUp => self.page(-1, state),
-            KeyCode::Home | KeyCode::Char('g') => self.jump(false, state),
-            KeyCode::End | KeyCode::Char('G') => self.jump(true, state),
-            KeyCode::Char('s') => self.sort(false, state),
-            KeyCode::Char('S') => self.sort(true, state),
-            KeyCode::Char('w') => Effect::WriteSnapshot(None),
-            KeyCode::Char('r') => Effect::Rescan,
-            KeyCode::Char('y') => match views::copy_text(self, state) {
+            Action::Open => self.enter(state),
+            Action::Down => self.move_by(1, state),
+            Action::Up => self.move_by(-1, state),
+            Action::First => self.jump(false, state),
+            Action::Last => self.jump(true, state),
+            Action::Sort => self.sort(false, state),
+            Action::ReverseSort => self.sort(true, state),
+            Action::Write => Effect::WriteSnapshot(None),
+            Action::Rescan => Effect::Rescan,
+            Action::Copy => match views::copy_text(self, state) {
                 Some(text) => Effect::Copy(text),
                 None => {
                     self.set_message("nothing to copy here", true);
                     Effect::Redraw
                 }
             },
-            _ => Effect::Nothing,
-        };
-        if effect == Effect::Nothing && had_message {
-            Effect::Redraw
-        } else {
-            effect
         }
     }
 

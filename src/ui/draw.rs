@@ -254,16 +254,18 @@ fn status(frame: &mut Frame, area: Rect, app: &App, state: &State) {
     }
     let errors = error_count(state);
     let err_style = if errors > 0 { t.error } else { t.muted };
-    let right = vec![
+    let mut right = vec![
         Span::styled(format!("{} errors", errors), err_style),
-        Span::styled(" · ", t.muted),
-        Span::styled("?", t.key),
-        Span::styled(" help ", t.muted),
-        Span::styled(":", t.key),
-        Span::styled(" cmd ", t.muted),
-        Span::styled("q", t.key),
-        Span::styled(" quit ", t.muted),
+        Span::styled(" ·", t.muted),
     ];
+    // The hints of the keys bound here, from the binding table.
+    for b in app.bindings.in_view(app.view().kind()) {
+        if let (Some(word), Some(key)) = (&b.hint, b.keys.first()) {
+            right.push(Span::styled(format!(" {key}"), t.key));
+            right.push(Span::styled(format!(" {word}"), t.muted));
+        }
+    }
+    right.push(Span::raw(" "));
     let rw: usize = right.iter().map(|s| width(&s.content)).sum();
     let w = usize::from(area.width);
     let left = super::widgets::fit(left, w.saturating_sub(rw + 1));

@@ -56,6 +56,7 @@ pub struct Options {
     pub baseline: Option<(String, crate::model::Snapshot)>,
     /// Logs read from the command line, given to the store after every (re)start.
     pub traffic: Option<std::sync::Arc<crate::traffic::Traffic>>,
+    pub bindings: super::bindings::Bindings,
 }
 
 type Term = Terminal<CrosstermBackend<terminal::TermWriter>>;
@@ -153,6 +154,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let mut app = App::new(opts.theme, (size.width, size.height));
     app.mouse = opts.mouse;
     app.exceptions = opts.exceptions;
+    app.bindings = std::sync::Arc::new(opts.bindings);
     if let Some((source, snapshot)) = opts.baseline {
         app.set_baseline(&source, snapshot);
     }

@@ -9,11 +9,11 @@
 //! - [`screenshot`]: the demo estate rendered to SVG and text.
 
 pub mod app;
+pub mod bindings;
 pub mod clipboard;
 pub mod command;
 pub mod draw;
 pub mod event_loop;
-pub mod keymap;
 pub mod log;
 pub mod pace;
 pub mod screenshot;
@@ -46,6 +46,11 @@ impl Config {
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".config")))?;
         Some(base.join("intransit").join("config.toml"))
+    }
+
+    /// The user's key bindings: `keys.toml` beside `config.toml`.
+    pub fn keys_path() -> Option<PathBuf> {
+        Config::path().map(|p| p.with_file_name("keys.toml"))
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
@@ -115,6 +120,16 @@ pub fn run(launch: Launch) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let bindings = match Config::keys_path().filter(|p| p.exists()) {
+        Some(path) => match bindings::Bindings::with_user_file(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                crate::say!("keys: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => bindings::Bindings::builtin(),
+    };
     let depth = Depth::detect();
     let theme_name = launch
         .theme
@@ -145,6 +160,7 @@ pub fn run(launch: Launch) -> ExitCode {
         exceptions: launch.exceptions,
         baseline: launch.baseline,
         traffic: launch.traffic,
+        bindings,
     };
     let result = runtime.block_on(event_loop::run(opts));
     terminal::restore();

@@ -67,7 +67,15 @@ pub fn keys(script: &str) -> Vec<KeyEvent> {
                     out.push(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
                     None
                 }
-                _ => None,
+                // Any key name of the binding table (`Ctrl-d`, `Shift-Tab`, `Space`).
+                other => match super::bindings::Key::parse(other) {
+                    Some(key) if other.chars().count() > 1 => {
+                        out.push(key.event());
+                        rest = &rest[end + 1..];
+                        continue;
+                    }
+                    _ => None,
+                },
             };
             if let Some(code) = code {
                 out.push(KeyEvent::new(code, KeyModifiers::NONE));

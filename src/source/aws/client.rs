@@ -705,7 +705,7 @@ impl ReadOnly {
             self.cloudtrail(region)
                 .lookup_events()
                 .lookup_attributes(attribute)
-                .start_time(aws_smithy_types::DateTime::from(start))
+                .set_start_time(Some(aws_smithy_types::DateTime::from(start)))
                 .max_results(max.clamp(1, CLOUDTRAIL_MAX_EVENTS))
                 .set_next_token(token)
                 .send()

@@ -510,7 +510,7 @@ mod tests {
         assert_eq!(account_of_arn("garbage"), None);
     }
 
-    const SOURCES: [(&str, &str); 9] = [
+    const SOURCES: [(&str, &str); 14] = [
         ("mod.rs", include_str!("mod.rs")),
         ("client.rs", include_str!("client.rs")),
         ("recorder.rs", include_str!("recorder.rs")),
@@ -520,7 +520,31 @@ mod tests {
         ("network.rs", include_str!("network.rs")),
         ("organizations.rs", include_str!("organizations.rs")),
         ("org_accounts.rs", include_str!("org_accounts.rs")),
+        ("events.rs", include_str!("events.rs")),
+        ("query_results.rs", include_str!("query_results.rs")),
+        ("answers.rs", include_str!("answers.rs")),
+        ("breaker.rs", include_str!("breaker.rs")),
+        ("pace.rs", include_str!("pace.rs")),
     ];
+
+    /// Every file of the AWS source is checked: a new one must join `SOURCES`.
+    #[test]
+    fn every_source_file_is_checked() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/source/aws");
+        for entry in std::fs::read_dir(dir).expect("the AWS source") {
+            let name = entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            if name.ends_with(".rs") {
+                assert!(
+                    SOURCES.iter().any(|(n, _)| *n == name),
+                    "{name} is not in SOURCES"
+                );
+            }
+        }
+    }
 
     /// Method calls `.verb_rest(` in `text`, as (verb, whole name).
     fn method_calls(text: &str) -> Vec<(String, String)> {
@@ -615,7 +639,8 @@ mod tests {
         );
         for (op, _) in OPERATIONS {
             let name = op.split_once(':').map(|(_, n)| n).unwrap_or_default();
-            let read = ["Get", "List", "Describe"]
+            // `cloudtrail:LookupEvents` reads recorded events (IAM access level Read).
+            let read = ["Get", "List", "Describe", "Lookup"]
                 .iter()
                 .any(|p| name.starts_with(p));
             assert!(read || *op == "sts:AssumeRole", "{op} is not a read");

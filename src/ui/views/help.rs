@@ -1,15 +1,39 @@
-//! Help (`?`): the keys of the view it was opened from, then the keys that work everywhere,
-//! the filter words and the commands.
+//! Help (`?`): what the keys do in the view it was opened from, then every key that works
+//! there (the view's own, then the global ones), the commands and how to read the screen. All
+//! of it from the binding table, so Help lists exactly the keys that are bound.
 
 use ratatui::text::{Line, Span};
 
 use super::super::app::Kind;
+use super::super::bindings::{Bindings, Scope};
 use super::super::command::COMMANDS;
-use super::super::keymap::{GLOBAL, view_keys};
 use super::super::theme::Theme;
 use super::super::widgets::Doc;
 
-pub fn doc(about: Kind, t: &Theme, w: usize) -> Doc {
+/// A view's title in Help.
+fn title(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Overview => "Overview",
+        Kind::Buckets => "Buckets",
+        Kind::BucketDetail => "Bucket detail",
+        Kind::Workgroups => "Workgroups",
+        Kind::WorkgroupDetail => "Workgroup detail",
+        Kind::Connectivity => "Connectivity",
+        Kind::ConnDetail => "Connectivity detail",
+        Kind::Compliance => "Compliance",
+        Kind::Errors => "Errors",
+        Kind::ErrorDetail => "Error detail",
+        Kind::FindingDetail => "Finding",
+        Kind::Accounts => "Accounts",
+        Kind::Exceptions => "Exceptions",
+        Kind::Changes => "Changes since the baseline",
+        Kind::Traffic => "Traffic",
+        Kind::TrafficClient => "Traffic client",
+        Kind::Help => "Help",
+    }
+}
+
+pub fn doc(about: Kind, bindings: &Bindings, t: &Theme, w: usize) -> Doc {
     let mut doc = Doc::default();
     let key_w = 20;
     let line = |keys: &str, what: &str| {
@@ -18,17 +42,19 @@ pub fn doc(about: Kind, t: &Theme, w: usize) -> Doc {
             Span::styled(what.to_string(), t.base),
         ])
     };
-    let (name, keys) = view_keys(about);
-    if about != Kind::Help {
-        doc.heading(name, t);
-        for (k, what) in keys {
-            doc.push(line(k, what));
-        }
-        doc.blank();
+    doc.heading(title(about), t);
+    for n in bindings.notes(about) {
+        doc.push(line(&n.keys, &n.text));
     }
-    doc.heading("Everywhere", t);
-    for (k, what) in GLOBAL {
-        doc.push(line(k, what));
+    doc.blank();
+    doc.heading("Keys", t);
+    for b in bindings.in_view(about) {
+        let keys = b.keys.join(" ");
+        let what = match b.scope {
+            Scope::Global => b.help.clone(),
+            Scope::View(_) => format!("{} (this view)", b.help),
+        };
+        doc.push(line(&keys, &what));
     }
     doc.blank();
     doc.heading("Commands (:)", t);
