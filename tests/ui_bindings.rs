@@ -164,3 +164,34 @@ fn a_user_file_rebinds_and_a_bad_one_says_why() {
         assert!(err.starts_with("keys.toml"), "{err}");
     }
 }
+
+#[test]
+fn page_down_scrolls_on_the_first_press_and_keys_are_inert_when_too_small() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let mut app = App::new(theme(), (100, 30));
+        app.sync(state);
+        press(&mut app, state, "2");
+        render(&app, state, 100, 30);
+        assert_eq!(app.view().nav().offset(), 0);
+        press(&mut app, state, "<PgDn>");
+        render(&app, state, 100, 30);
+        let nav = app.view().nav();
+        assert!(nav.offset() > 0, "the rows scrolled on the first press");
+        assert_eq!(
+            nav.selected - nav.offset(),
+            0,
+            "the selection stays on its screen line"
+        );
+        // Too small: nothing moves behind the notice, but q still quits.
+        let mut small = App::new(theme(), (40, 10));
+        small.sync(state);
+        press(&mut small, state, "2j");
+        assert_eq!(small.kinds(), vec![Kind::Overview]);
+        let quit = small.on_event(
+            &crossterm::event::Event::Key(Key::parse("q").expect("q").event()),
+            state,
+        );
+        assert_eq!(quit, intransit::ui::app::Effect::Quit);
+    });
+}

@@ -76,6 +76,23 @@ pub struct OverviewArgs {
     pub source: SourceArgs,
 }
 
+/// `intransit completions SHELL`: a completion script for the shell.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `intransit man`: the manual pages.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write intransit.1 and one page per subcommand here instead of the main page to
+    /// standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
 /// `intransit screenshots`: render every console view of the demo estate.
 #[derive(Debug, Args)]
 pub struct ScreenshotsArgs {
@@ -99,6 +116,11 @@ pub enum Command {
     Traffic(TrafficCommandArgs),
     /// Print a one-screen text overview of the estate (what the console shows first).
     Overview(OverviewArgs),
+    /// Write a shell completion script to standard output (see the README for where it goes).
+    Completions(CompletionsArgs),
+    /// Write the manual page (roff) to standard output (`intransit man | man -l -`), or every
+    /// page (intransit.1, intransit-traffic.1, ...) into a directory.
+    Man(ManArgs),
     /// Render every console view of the demo estate to SVG and text (for the README).
     #[command(hide = true)]
     Screenshots(ScreenshotsArgs),
@@ -121,6 +143,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Traffic(args)) => traffic::run(&args),
         Some(Command::Overview(args)) => overview::run(&args.source),
+        Some(Command::Completions(args)) => completions(args.shell),
+        Some(Command::Man(args)) => man(args.out_dir.as_deref()),
         Some(Command::Screenshots(args)) => match crate::ui::screenshot::write_all(&args.out) {
             Ok(files) => {
                 crate::say!("wrote {} files to {}", files.len(), args.out.display());
@@ -161,7 +185,57 @@ pub fn run(cli: Cli) -> ExitCode {
                     .then_some((loaded.exceptions, loaded.as_of)),
             })
         }
-        None => overview::run(&cli.source),
+        None => {
+            // Not a terminal: the text overview. A bad --theme is still an error, as it is
+            // in the console, so a script learns of it.
+            if let Some(name) = &cli.console.theme
+                && let Err(e) = crate::ui::Theme::load(name, crate::ui::Depth::Ansi16)
+            {
+                crate::say!("{e}");
+                return ExitCode::from(2);
+            }
+            overview::run(&cli.source)
+        }
+    }
+}
+
+/// The completion script of `shell`, from the clap definitions.
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "intransit", &mut out);
+    match write_output(None, &String::from_utf8_lossy(&out), "completions") {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            crate::say!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The manual pages, from the clap definitions.
+fn man(out_dir: Option<&std::path::Path>) -> ExitCode {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let result = match out_dir {
+        Some(dir) => std::fs::create_dir_all(dir)
+            .and_then(|_| clap_mangen::generate_to(cmd, dir))
+            .map_err(|e| format!("cannot write the manual pages to {}: {e}", dir.display())),
+        None => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| format!("cannot render the manual page: {e}"))
+                .and_then(|_| write_output(None, &String::from_utf8_lossy(&out), "manual page"))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            crate::say!("{e}");
+            ExitCode::from(2)
+        }
     }
 }
 

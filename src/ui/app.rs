@@ -782,7 +782,13 @@ impl App {
         if self.input.is_some() {
             return self.on_input_key(k, state);
         }
-        let effect = match self.bindings.action(self.view().kind(), &k) {
+        let action = self.bindings.action(self.view().kind(), &k);
+        let (w, h) = self.size;
+        let too_small = w < super::draw::MIN_WIDTH || h < super::draw::MIN_HEIGHT;
+        let effect = match action {
+            // Behind the "too small" screen only quitting works: nothing moves unseen.
+            Some(Action::Quit) => Effect::Quit,
+            _ if too_small => Effect::Nothing,
             Some(action) => self.run_action(action, state),
             None => Effect::Nothing,
         };
@@ -992,9 +998,13 @@ impl App {
         Effect::Redraw
     }
 
+    /// A page: the rows scroll by a page and the selection with them, so it stays on the
+    /// same screen line (the first press scrolls; at the ends, the selection moves).
     fn page(&mut self, dir: isize, state: &State) -> Effect {
         let page = self.view().nav().page().saturating_sub(1).max(1) as isize;
-        self.scroll(dir * page, state)
+        let effect = self.scroll(dir * page, state);
+        self.view_mut().nav_mut().scroll_by(dir * page);
+        effect
     }
 
     fn half_page(&mut self, dir: isize, state: &State) -> Effect {

@@ -223,6 +223,12 @@ impl ListNav {
         self.page.get().max(1)
     }
 
+    /// Moves the first row shown by `delta` (the window keeps it within the list).
+    pub fn scroll_by(&mut self, delta: isize) {
+        let off = self.offset.get() as isize + delta;
+        self.offset.set(off.max(0) as usize);
+    }
+
     pub fn clamp(&mut self, len: usize) {
         self.selected = self.selected.min(len.saturating_sub(1));
     }
