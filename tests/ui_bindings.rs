@@ -122,11 +122,11 @@ fn half_pages_and_the_top_views_are_what_the_table_says() {
 fn a_user_file_rebinds_and_a_bad_one_says_why() {
     let b = Bindings::with_user_text(
         "keys.toml",
-        "[[bind]]\nkeys = [\"n\", \"Down\"]\naction = \"down\"\nscope = \"global\"\n\n[[bind]]\nkeys = []\naction = \"rescan\"\nscope = \"global\"\n",
+        "[[bind]]\nkeys = [\"e\", \"Down\"]\naction = \"down\"\nscope = \"global\"\n\n[[bind]]\nkeys = []\naction = \"rescan\"\nscope = \"global\"\n",
     )
     .expect("a valid file");
     let key = |c| crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c));
-    assert_eq!(b.action(Kind::Buckets, &key('n')), Some(Action::Down));
+    assert_eq!(b.action(Kind::Buckets, &key('e')), Some(Action::Down));
     assert_eq!(b.action(Kind::Buckets, &key('j')), None);
     assert_eq!(b.action(Kind::Overview, &key('r')), None, "unbound");
     assert_eq!(b.action(Kind::Buckets, &key('s')), Some(Action::Sort));

@@ -96,9 +96,46 @@ fn location(base: &str) -> String {
     }
 }
 
+/// A table's location and partition projection: `enums` of the listed values, then a
+/// `timestamp` day from the window's start to now, under `base` as `template` says.
+fn projected(
+    out: &mut String,
+    base: &str,
+    enums: &[(&str, &Vec<String>)],
+    template: &str,
+    o: &SqlOptions,
+) {
+    let _ = writeln!(
+        out,
+        "LOCATION {}\nTBLPROPERTIES (\n  'projection.enabled' = 'true',",
+        lit(base)
+    );
+    for (name, values) in enums {
+        let _ = writeln!(out, "  'projection.{name}.type' = 'enum',");
+        let _ = writeln!(
+            out,
+            "  'projection.{name}.values' = {},",
+            enum_values(values)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  'projection.timestamp.type' = 'date',
+  'projection.timestamp.format' = 'yyyy/MM/dd',
+  'projection.timestamp.range' = {},
+  'projection.timestamp.interval' = '1',
+  'projection.timestamp.interval.unit' = 'DAYS',
+  'storage.location.template' = {}
+);
+",
+        lit(&format!("{},NOW", day(&o.since))),
+        lit(&format!("{base}{template}"))
+    );
+}
+
 fn cloudtrail_table(out: &mut String, o: &SqlOptions) {
     let base = location(&o.cloudtrail_location);
-    let _ = writeln!(
+    let _ = write!(
         out,
         "CREATE EXTERNAL TABLE IF NOT EXISTS {db}.{table} (
   eventversion STRING,
@@ -133,30 +170,17 @@ PARTITIONED BY (account STRING, region STRING, `timestamp` STRING)
 ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
 STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
-LOCATION {location}
-TBLPROPERTIES (
-  'projection.enabled' = 'true',
-  'projection.account.type' = 'enum',
-  'projection.account.values' = {accounts},
-  'projection.region.type' = 'enum',
-  'projection.region.values' = {regions},
-  'projection.timestamp.type' = 'date',
-  'projection.timestamp.format' = 'yyyy/MM/dd',
-  'projection.timestamp.range' = {range},
-  'projection.timestamp.interval' = '1',
-  'projection.timestamp.interval.unit' = 'DAYS',
-  'storage.location.template' = {template}
-);
 ",
         db = ident(&o.database),
         table = ident(&o.cloudtrail_table),
-        location = lit(&base),
-        accounts = enum_values(&o.accounts),
-        regions = enum_values(&o.regions),
-        range = lit(&format!("{},NOW", day(&o.since))),
-        template = lit(&format!(
-            "{base}${{account}}/CloudTrail/${{region}}/${{timestamp}}"
-        )),
+    );
+    let enums = [("account", &o.accounts), ("region", &o.regions)];
+    projected(
+        out,
+        &base,
+        &enums,
+        "${account}/CloudTrail/${region}/${timestamp}",
+        o,
     );
 }
 
@@ -175,7 +199,7 @@ pub fn access_log_regex() -> String {
 fn access_log_table(out: &mut String, o: &SqlOptions) {
     let base = location(&o.access_log_location);
     let regex = access_log_regex();
-    let _ = writeln!(
+    let _ = write!(
         out,
         "CREATE EXTERNAL TABLE IF NOT EXISTS {db}.{table} (
   bucketowner STRING,
@@ -209,34 +233,22 @@ ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.RegexSerDe'
 WITH SERDEPROPERTIES ('input.regex' = {regex})
 STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
-LOCATION {location}
-TBLPROPERTIES (
-  'projection.enabled' = 'true',
-  'projection.account.type' = 'enum',
-  'projection.account.values' = {accounts},
-  'projection.region.type' = 'enum',
-  'projection.region.values' = {regions},
-  'projection.bucket.type' = 'enum',
-  'projection.bucket.values' = {buckets},
-  'projection.timestamp.type' = 'date',
-  'projection.timestamp.format' = 'yyyy/MM/dd',
-  'projection.timestamp.range' = {range},
-  'projection.timestamp.interval' = '1',
-  'projection.timestamp.interval.unit' = 'DAYS',
-  'storage.location.template' = {template}
-);
 ",
         db = ident(&o.database),
         table = ident(&o.access_log_table),
         regex = ddl_lit(&regex),
-        location = lit(&base),
-        accounts = enum_values(&o.accounts),
-        regions = enum_values(&o.regions),
-        buckets = enum_values(&o.buckets),
-        range = lit(&format!("{},NOW", day(&o.since))),
-        template = lit(&format!(
-            "{base}${{account}}/${{region}}/${{bucket}}/${{timestamp}}"
-        )),
+    );
+    let enums = [
+        ("account", &o.accounts),
+        ("region", &o.regions),
+        ("bucket", &o.buckets),
+    ];
+    projected(
+        out,
+        &base,
+        &enums,
+        "${account}/${region}/${bucket}/${timestamp}",
+        o,
     );
 }
 

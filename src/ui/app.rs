@@ -276,6 +276,8 @@ impl View {
 pub enum InputKind {
     Filter,
     Command,
+    /// `/` in a document view: find text in it.
+    Search,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -335,6 +337,9 @@ pub struct App {
     pub exceptions: Option<(Exceptions, Day)>,
     /// What each key does (`bindings.toml`, with the user's `keys.toml`).
     pub bindings: Arc<Bindings>,
+    /// The text searched for in a document view, and the depth of the view it was made in
+    /// (a search belongs to its view: going elsewhere forgets it).
+    search: Option<(usize, String)>,
     /// `--baseline FILE`: the earlier scan the console compares with.
     baseline: Option<Baseline>,
     /// What changed since the baseline, once the scan is idle (see [`App::changes`]).
@@ -381,6 +386,7 @@ impl App {
             doc_version: 0,
             exceptions: None,
             bindings: Arc::new(Bindings::builtin()),
+            search: None,
             baseline: None,
             changes: None,
             changed_buckets: Arc::default(),
@@ -836,11 +842,18 @@ impl App {
                         kind: InputKind::Filter,
                         text: f.to_string(),
                     });
+                } else if self.doc(self.view(), state).is_some() {
+                    self.input = Some(Input {
+                        kind: InputKind::Search,
+                        text: String::new(),
+                    });
                 } else {
                     self.set_message("this view has no filter (/ works in lists)", true);
                 }
                 Effect::Redraw
             }
+            Action::SearchNext => self.search_again(true, state),
+            Action::SearchPrevious => self.search_again(false, state),
             Action::NextView => {
                 let next = Top::ALL[(self.top().index() + 1) % Top::ALL.len()];
                 top(self, next)
@@ -903,14 +916,20 @@ impl App {
                 input.text.truncate(cut);
             }
             KeyCode::Esc => {
-                if input.kind == InputKind::Filter {
-                    self.set_filter(String::new(), state);
+                match input.kind {
+                    InputKind::Filter => self.set_filter(String::new(), state),
+                    InputKind::Search => self.search = None,
+                    InputKind::Command => {}
                 }
                 return Effect::Redraw;
             }
             KeyCode::Enter => {
                 return match input.kind {
                     InputKind::Filter => Effect::Redraw,
+                    InputKind::Search => {
+                        self.say_matches(state);
+                        Effect::Redraw
+                    }
                     InputKind::Command => self.run_command(&input.text, state),
                 };
             }
@@ -924,11 +943,97 @@ impl App {
             KeyCode::Char(c) if !ctrl => input.text.push(c),
             _ => {}
         }
-        if input.kind == InputKind::Filter {
-            self.set_filter(input.text.clone(), state);
+        match input.kind {
+            InputKind::Filter => self.set_filter(input.text.clone(), state),
+            InputKind::Search => self.search_for(input.text.clone(), state),
+            InputKind::Command => {}
         }
         self.input = Some(input);
         Effect::Redraw
+    }
+
+    /// The lines of the current document that hold the search text (any case).
+    fn matches(&self, state: &State) -> Vec<usize> {
+        let Some((depth, text)) = &self.search else {
+            return Vec::new();
+        };
+        let Some(doc) = self
+            .doc(self.view(), state)
+            .filter(|_| *depth == self.stack.len())
+        else {
+            return Vec::new();
+        };
+        let needle = text.to_lowercase();
+        doc.lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                let line: String = l.line.spans.iter().map(|s| s.content.as_ref()).collect();
+                line.to_lowercase().contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Searches the current document for `text` as it is typed: to the first match at or
+    /// after the cursor.
+    fn search_for(&mut self, text: String, state: &State) {
+        if text.is_empty() {
+            self.search = None;
+            return;
+        }
+        self.search = Some((self.stack.len(), text));
+        let at = self.view().nav().selected;
+        let hits = self.matches(state);
+        if let Some(&line) = hits.iter().find(|&&l| l >= at).or(hits.first()) {
+            self.view_mut().nav_mut().selected = line;
+        }
+    }
+
+    /// `n` / `N`: the next or previous match, around the ends.
+    fn search_again(&mut self, forward: bool, state: &State) -> Effect {
+        let hits = self.matches(state);
+        if hits.is_empty() {
+            let here = self
+                .search
+                .as_ref()
+                .is_some_and(|(d, _)| *d == self.stack.len());
+            let why = if here {
+                "no match"
+            } else {
+                "no search: / searches this view"
+            };
+            self.set_message(why, true);
+            return Effect::Redraw;
+        }
+        let at = self.view().nav().selected;
+        let next = if forward {
+            hits.iter().find(|&&l| l > at).or(hits.first())
+        } else {
+            hits.iter().rev().find(|&&l| l < at).or(hits.last())
+        };
+        if let Some(&line) = next {
+            self.view_mut().nav_mut().selected = line;
+        }
+        self.say_matches(state);
+        Effect::Redraw
+    }
+
+    /// "match 2 of 7" in the message line.
+    fn say_matches(&mut self, state: &State) {
+        let hits = self.matches(state);
+        let Some((_, text)) = &self.search else {
+            return;
+        };
+        let at = self.view().nav().selected;
+        let text = text.clone();
+        match hits.iter().position(|&l| l == at) {
+            Some(i) => self.set_message(
+                format!("match {} of {} for {text:?} (n / N)", i + 1, hits.len()),
+                false,
+            ),
+            None => self.set_message(format!("no match for {text:?}"), true),
+        }
     }
 
     /// Sets the current view's filter (incremental: called on every keystroke).
@@ -969,6 +1074,7 @@ impl App {
 
     /// Esc / Backspace: one level up; from a top-level view, to the overview.
     pub fn back(&mut self) {
+        self.search = None;
         if self.stack.len() > 1 {
             self.stack.pop();
         } else if self.top() != Top::Overview {

@@ -48,11 +48,13 @@ pub enum Action {
     Quit,
     Sort,
     ReverseSort,
+    SearchNext,
+    SearchPrevious,
 }
 
 impl Action {
     /// Every action, for the test that each is bound.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 32] = [
         Action::Down,
         Action::Up,
         Action::First,
@@ -83,6 +85,8 @@ impl Action {
         Action::Quit,
         Action::Sort,
         Action::ReverseSort,
+        Action::SearchNext,
+        Action::SearchPrevious,
     ];
 }
 

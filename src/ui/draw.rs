@@ -183,6 +183,10 @@ fn prompt_line(frame: &mut Frame, area: Rect, app: &App) {
         let (sigil, hint) = match input.kind {
             InputKind::Filter => ("/", "  Enter keeps · Esc clears · !word excludes"),
             InputKind::Command => (":", "  Enter runs · Tab completes · Esc cancels"),
+            InputKind::Search => (
+                "/",
+                "  search this view · Enter keeps · n / N next, previous",
+            ),
         };
         let text = clean(&input.text);
         let cursor_x = area.x + 1 + width(&text) as u16;

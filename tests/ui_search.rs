@@ -1,0 +1,79 @@
+//! `/` in a detail view searches it: the cursor goes to the first match as the text is typed,
+//! `n` and `N` go round the matches, the message line counts them; in a list `/` still
+//! filters.
+
+use intransit::ui::app::Kind;
+use intransit::ui::screenshot::{demo_store_blocking, press, render, text};
+use intransit::ui::{App, Depth, Theme};
+
+fn app() -> App {
+    App::new(
+        Theme::load("default", Depth::Ansi16).expect("theme"),
+        (120, 40),
+    )
+}
+
+/// The text of the selected line of the current document.
+fn selected_line(app: &App, state: &intransit::store::State) -> String {
+    let doc = app.doc(app.view(), state).expect("a document view");
+    let line = &doc.lines[app.view().nav().selected];
+    line.line.spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+#[test]
+fn a_detail_view_is_searched_and_its_matches_counted() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let mut app = app();
+        app.sync(state);
+        press(&mut app, state, ":bucket clickstream-landing-use1<Enter>");
+        assert_eq!(app.kinds().last(), Some(&Kind::BucketDetail));
+        press(&mut app, state, "/plain-http");
+        let first = app.view().nav().selected;
+        assert!(
+            selected_line(&app, state)
+                .to_lowercase()
+                .contains("plain-http")
+        );
+        press(&mut app, state, "<Enter>");
+        let screen = text(&render(&app, state, 120, 40));
+        assert!(screen.contains("match 1 of"), "{screen}");
+        press(&mut app, state, "n");
+        let second = app.view().nav().selected;
+        assert!(second > first, "n goes to the next match");
+        assert!(
+            selected_line(&app, state)
+                .to_lowercase()
+                .contains("plain-http")
+        );
+        press(&mut app, state, "N");
+        assert_eq!(app.view().nav().selected, first, "N goes back");
+        press(&mut app, state, "N");
+        assert!(
+            app.view().nav().selected > second,
+            "and round from the first to the last"
+        );
+        // Nothing found: said so; going back forgets the search.
+        press(&mut app, state, "/no such words<Enter>");
+        let screen = text(&render(&app, state, 120, 40));
+        assert!(
+            screen.contains("no match for \"no such words\""),
+            "{screen}"
+        );
+        press(&mut app, state, "<Esc>");
+        press(&mut app, state, "n");
+        let screen = text(&render(&app, state, 120, 40));
+        assert!(screen.contains("no search"), "{screen}");
+    });
+}
+
+#[test]
+fn in_a_list_the_slash_still_filters() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let mut app = app();
+        app.sync(state);
+        press(&mut app, state, "2/clickstream<Enter>");
+        assert_eq!(app.view().filter(), Some("clickstream"));
+    });
+}
