@@ -129,3 +129,32 @@ fn missing_keys_and_bad_colours_are_rejected() {
         Err(ThemeError::Unknown(_))
     ));
 }
+
+/// In 16 colours every built-in theme still tells the four statuses apart by colour (the
+/// glyph and word tell them apart everywhere; colour must not merge them).
+#[test]
+fn every_theme_keeps_the_statuses_apart_in_16_colours() {
+    use intransit::ui::widgets::Status;
+    for name in ["default", "dark", "light", "high-contrast", "colorblind"] {
+        let t = Theme::load(name, Depth::Ansi16).expect("a built-in theme");
+        let colours: Vec<_> = [Status::Good, Status::Warn, Status::Bad, Status::Unknown]
+            .iter()
+            .map(|s| t.status(*s).fg)
+            .collect();
+        for (i, a) in colours.iter().enumerate() {
+            for b in &colours[i + 1..] {
+                assert_ne!(a, b, "{name}: two statuses share {a:?}: {colours:?}");
+            }
+        }
+        // Pass, partial and fail are colours, not shades of grey (two greys read alike).
+        let greys = [
+            Some(Color::Black),
+            Some(Color::DarkGray),
+            Some(Color::Gray),
+            Some(Color::White),
+        ];
+        for c in &colours[..3] {
+            assert!(!greys.contains(c), "{name}: a status is grey: {colours:?}");
+        }
+    }
+}

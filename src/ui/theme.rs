@@ -332,12 +332,60 @@ fn dist(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
     2 * d(a.0, b.0).pow(2) + 4 * d(a.1, b.1).pow(2) + 3 * d(a.2, b.2).pow(2)
 }
 
+/// The 16-colour value of a truecolor one. A coloured source keeps its hue (the nearest of
+/// red, yellow, green, cyan, blue, magenta; the bright one when it is light): by distance
+/// alone, a soft green and a soft red both fall on a grey, and a status would be told by its
+/// glyph only. A source with little colour goes to the nearest of black, the greys and white.
 fn nearest_16(r: u8, g: u8, b: u8) -> Color {
-    ANSI16
-        .iter()
-        .min_by_key(|(_, rgb)| dist(*rgb, (r, g, b)))
-        .map(|(c, _)| *c)
+    let (max, min) = (r.max(g).max(b), r.min(g).min(b));
+    if max - min < CHROMA {
+        return [Color::Black, Color::DarkGray, Color::Gray, Color::White]
+            .into_iter()
+            .min_by_key(|c| {
+                let rgb = ANSI16
+                    .iter()
+                    .find(|(a, _)| a == c)
+                    .map(|(_, v)| *v)
+                    .unwrap_or_default();
+                dist(rgb, (r, g, b))
+            })
+            .unwrap_or(Color::Reset);
+    }
+    let hue = hue(r, g, b, max, min);
+    let light = (u16::from(max) + u16::from(min)) / 2 > 150;
+    const HUES: [(u16, Color, Color); 6] = [
+        (0, Color::Red, Color::LightRed),
+        (60, Color::Yellow, Color::LightYellow),
+        (120, Color::Green, Color::LightGreen),
+        (180, Color::Cyan, Color::LightCyan),
+        (240, Color::Blue, Color::LightBlue),
+        (300, Color::Magenta, Color::LightMagenta),
+    ];
+    let around = |h: u16| {
+        let d = hue.abs_diff(h);
+        d.min(360 - d)
+    };
+    HUES.iter()
+        .min_by_key(|(h, _, _)| around(*h))
+        .map(|(_, dark, bright)| if light { *bright } else { *dark })
         .unwrap_or(Color::Reset)
+}
+
+/// Below this spread between the strongest and weakest channel, a colour is a grey.
+const CHROMA: u8 = 48;
+
+/// Hue in degrees (0 = red, 120 = green, 240 = blue).
+fn hue(r: u8, g: u8, b: u8, max: u8, min: u8) -> u16 {
+    let (r, g, b) = (f32::from(r), f32::from(g), f32::from(b));
+    let d = f32::from(max - min).max(1.0);
+    let h = if max as f32 == r {
+        60.0 * ((g - b) / d)
+    } else if max as f32 == g {
+        60.0 * ((b - r) / d + 2.0)
+    } else {
+        60.0 * ((r - g) / d + 4.0)
+    };
+    (h.rem_euclid(360.0)) as u16 % 360
 }
 
 const CUBE: [u8; 6] = [0, 95, 135, 175, 215, 255];
@@ -413,6 +461,27 @@ mod tests {
         assert_eq!(
             reduce(Color::Rgb(250, 250, 250), Depth::Ansi16),
             Color::White
+        );
+    }
+
+    #[test]
+    fn soft_colours_keep_their_hue_in_16_colours() {
+        // The dark theme's good and bad: by distance alone both were greys.
+        assert_eq!(
+            reduce(Color::Rgb(0x8f, 0xd1, 0x8b), Depth::Ansi16),
+            Color::LightGreen
+        );
+        assert_eq!(
+            reduce(Color::Rgb(0xff, 0x6e, 0x6e), Depth::Ansi16),
+            Color::LightRed
+        );
+        assert_eq!(
+            reduce(Color::Rgb(0x1a, 0x7f, 0x37), Depth::Ansi16),
+            Color::Green
+        );
+        assert_eq!(
+            reduce(Color::Rgb(0x7c, 0x85, 0x96), Depth::Ansi16),
+            Color::DarkGray
         );
     }
 
