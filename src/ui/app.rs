@@ -852,6 +852,11 @@ impl App {
                 }
                 Effect::Redraw
             }
+            Action::CopyArn => self.copy_subject("ARN", views::subject::arn, state),
+            Action::CopyJson => self.copy_subject("JSON", views::subject::json, state),
+            Action::ConsoleUrl => {
+                self.copy_subject("console URL", views::subject::console_url, state)
+            }
             Action::SearchNext => self.search_again(true, state),
             Action::SearchPrevious => self.search_again(false, state),
             Action::NextView => {
@@ -987,6 +992,23 @@ impl App {
         let hits = self.matches(state);
         if let Some(&line) = hits.iter().find(|&&l| l >= at).or(hits.first()) {
             self.view_mut().nav_mut().selected = line;
+        }
+    }
+
+    /// Copies what `make` says of the current subject, or says there is none.
+    fn copy_subject(
+        &mut self,
+        what: &str,
+        make: fn(&App, &State, &Link) -> Option<String>,
+        state: &State,
+    ) -> Effect {
+        let text = views::subject::subject(self, state).and_then(|l| make(self, state, &l));
+        match text {
+            Some(t) => Effect::Copy(t),
+            None => {
+                self.set_message(format!("no {what} for this selection"), true);
+                Effect::Redraw
+            }
         }
     }
 

@@ -50,11 +50,14 @@ pub enum Action {
     ReverseSort,
     SearchNext,
     SearchPrevious,
+    CopyArn,
+    CopyJson,
+    ConsoleUrl,
 }
 
 impl Action {
     /// Every action, for the test that each is bound.
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 35] = [
         Action::Down,
         Action::Up,
         Action::First,
@@ -87,6 +90,9 @@ impl Action {
         Action::ReverseSort,
         Action::SearchNext,
         Action::SearchPrevious,
+        Action::CopyArn,
+        Action::CopyJson,
+        Action::ConsoleUrl,
     ];
 }
 

@@ -257,6 +257,13 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                             let w = term.backend_mut();
                             let ok = w.write_all(seq.as_bytes()).and_then(|_| w.flush());
                             match ok {
+                                // A URL is shown whole, to open by hand: intransit opens nothing.
+                                Ok(()) if text.starts_with("https://") && !text.contains('\n') => {
+                                    app.set_message(
+                                        format!("copied {}", clipboard::clean(&text)),
+                                        false,
+                                    )
+                                }
                                 Ok(()) => app.set_message(
                                     format!(
                                         "copied {} bytes to the clipboard (OSC 52)",

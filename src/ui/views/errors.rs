@@ -116,6 +116,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &List
     draw_table(frame, area, &COLUMNS, None, list.len(), &view.nav, t, &cell);
 }
 
+/// The `i`-th error of the fixed order.
+pub fn error(state: &State, i: usize) -> Option<FetchError> {
+    all(state).get(i).map(|r| r.error.clone())
+}
+
 pub fn copy_text(state: &State, key: &str) -> Option<String> {
     let i: usize = key.parse().ok()?;
     let rows = all(state);

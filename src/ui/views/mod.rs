@@ -11,6 +11,7 @@ pub mod errors;
 pub mod exceptions;
 pub mod help;
 pub mod overview;
+pub mod subject;
 pub mod traffic;
 mod unscanned;
 pub mod workgroup_detail;
