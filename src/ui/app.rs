@@ -280,6 +280,14 @@ pub enum InputKind {
     Search,
 }
 
+/// Tab's candidates: the command line's kept part, each candidate for the rest, the chosen.
+#[derive(Clone, Debug, Default)]
+pub struct Completion {
+    pub keep: String,
+    pub items: Vec<String>,
+    pub at: Option<usize>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Input {
     pub kind: InputKind,
@@ -340,6 +348,13 @@ pub struct App {
     /// The text searched for in a document view, and the depth of the view it was made in
     /// (a search belongs to its view: going elsewhere forgets it).
     search: Option<(usize, String)>,
+    /// Commands run, oldest first (`:` then ↑ ↓), and where ↑ ↓ are in them.
+    history: Vec<String>,
+    history_at: Option<usize>,
+    /// What was typed before ↑ went into the history.
+    draft: String,
+    /// Tab's candidates for the command line, and the one chosen.
+    completion: Option<Completion>,
     /// `--baseline FILE`: the earlier scan the console compares with.
     baseline: Option<Baseline>,
     /// What changed since the baseline, once the scan is idle (see [`App::changes`]).
@@ -387,6 +402,10 @@ impl App {
             exceptions: None,
             bindings: Arc::new(Bindings::builtin()),
             search: None,
+            history: Vec::new(),
+            history_at: None,
+            draft: String::new(),
+            completion: None,
             baseline: None,
             changes: None,
             changed_buckets: Arc::default(),
@@ -830,6 +849,8 @@ impl App {
                 Effect::Redraw
             }
             Action::Command => {
+                self.history_at = None;
+                self.completion = None;
                 self.input = Some(Input {
                     kind: InputKind::Command,
                     text: String::new(),
@@ -924,7 +945,10 @@ impl App {
                 match input.kind {
                     InputKind::Filter => self.set_filter(String::new(), state),
                     InputKind::Search => self.search = None,
-                    InputKind::Command => {}
+                    InputKind::Command => {
+                        self.completion = None;
+                        self.history_at = None;
+                    }
                 }
                 return Effect::Redraw;
             }
@@ -935,15 +959,28 @@ impl App {
                         self.say_matches(state);
                         Effect::Redraw
                     }
-                    InputKind::Command => self.run_command(&input.text, state),
+                    InputKind::Command => {
+                        self.completion = None;
+                        self.history_at = None;
+                        let text = input.text.trim().to_string();
+                        if !text.is_empty() && self.history.last() != Some(&text) {
+                            self.history.push(text);
+                        }
+                        self.run_command(&input.text, state)
+                    }
                 };
             }
             KeyCode::Backspace if input.text.pop().is_none() => return Effect::Redraw,
             KeyCode::Backspace => {}
             KeyCode::Tab if input.kind == InputKind::Command => {
-                if let Some(done) = command::complete(&input.text) {
-                    input.text = done;
-                }
+                self.complete(&mut input, state);
+                self.input = Some(input);
+                return Effect::Redraw;
+            }
+            KeyCode::Up | KeyCode::Down if input.kind == InputKind::Command => {
+                self.browse_history(&mut input, k.code == KeyCode::Up);
+                self.input = Some(input);
+                return Effect::Redraw;
             }
             KeyCode::Char(c) if !ctrl => input.text.push(c),
             _ => {}
@@ -951,10 +988,68 @@ impl App {
         match input.kind {
             InputKind::Filter => self.set_filter(input.text.clone(), state),
             InputKind::Search => self.search_for(input.text.clone(), state),
-            InputKind::Command => {}
+            // Typing makes the candidates stale.
+            InputKind::Command => self.completion = None,
         }
         self.input = Some(input);
         Effect::Redraw
+    }
+
+    /// Tab on the command line: one candidate completes it; several are listed, and each Tab
+    /// after puts the next one in.
+    fn complete(&mut self, input: &mut Input, state: &State) {
+        if let Some(c) = self.completion.as_mut().filter(|c| !c.items.is_empty()) {
+            let at = c.at.map_or(0, |i| (i + 1) % c.items.len());
+            c.at = Some(at);
+            input.text = format!("{}{}", c.keep, c.items[at]);
+            return;
+        }
+        let (keep, items) = super::complete::candidates(&input.text, state, self.evaluation());
+        let typed = input.text[keep.len().min(input.text.len())..]
+            .trim_start()
+            .to_string();
+        let only = super::complete::only_prefix(&typed, &items).filter(|_| !typed.is_empty());
+        match (items.as_slice(), only) {
+            ([], _) => self.set_message("nothing to complete", true),
+            ([one], _) | (_, Some(one)) => input.text = format!("{keep}{one} "),
+            _ => {
+                self.completion = Some(Completion {
+                    keep,
+                    items,
+                    at: None,
+                })
+            }
+        }
+    }
+
+    /// ↑ ↓ on the command line: the commands run before, newest first; past the newest, what
+    /// was being typed.
+    fn browse_history(&mut self, input: &mut Input, older: bool) {
+        if self.history.is_empty() {
+            return;
+        }
+        self.completion = None;
+        let last = self.history.len() - 1;
+        let at = match (self.history_at, older) {
+            (None, true) => {
+                self.draft = input.text.clone();
+                Some(last)
+            }
+            (None, false) => None,
+            (Some(i), true) => Some(i.saturating_sub(1)),
+            (Some(i), false) if i < last => Some(i + 1),
+            (Some(_), false) => None,
+        };
+        self.history_at = at;
+        input.text = match at {
+            Some(i) => self.history[i].clone(),
+            None => std::mem::take(&mut self.draft),
+        };
+    }
+
+    /// Tab's candidates while they are shown.
+    pub fn completion(&self) -> Option<&Completion> {
+        self.completion.as_ref().filter(|_| self.input.is_some())
     }
 
     /// The lines of the current document that hold the search text (any case).

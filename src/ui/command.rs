@@ -148,22 +148,6 @@ pub fn parse(text: &str) -> Result<Command, String> {
     })
 }
 
-/// Completes the first word of a command when it is the prefix of exactly one name.
-pub fn complete(text: &str) -> Option<String> {
-    if text.contains(' ') || text.is_empty() {
-        return None;
-    }
-    let hits: Vec<&str> = COMMANDS
-        .iter()
-        .map(|(n, _, _)| *n)
-        .filter(|n| n.starts_with(text))
-        .collect();
-    match hits.as_slice() {
-        [one] => Some(format!("{one} ")),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,8 +171,5 @@ mod tests {
         );
         assert_eq!(parse(""), Ok(Command::Nothing));
         assert!(parse("frobnicate").is_err());
-        assert_eq!(complete("buc"), None);
-        assert_eq!(complete("bucke"), None);
-        assert_eq!(complete("work"), Some("workgroups ".to_string()));
     }
 }

@@ -42,6 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App, state: &State) {
     views::draw_body(frame, rows[2], app, state);
     if prompt {
         prompt_line(frame, rows[3], app);
+        completion_list(frame, rows[2], rows[3], app);
     }
     status(frame, rows[4], app, state);
     guard(frame);
@@ -203,6 +204,53 @@ fn prompt_line(frame: &mut Frame, area: Rect, app: &App) {
         Line::default()
     };
     frame.render_widget(Paragraph::new(line).style(t.base), area);
+}
+
+/// Tab's candidates, in a box over the bottom of the body, just above the command line.
+fn completion_list(frame: &mut Frame, body: Rect, prompt: Rect, app: &App) {
+    let Some(c) = app.completion() else {
+        return;
+    };
+    let t = &app.theme;
+    let shown = c.items.len().min(super::complete::SHOWN);
+    let start = c.at.map_or(0, |at| at.saturating_sub(shown - 1));
+    let mut lines: Vec<Line> = c.items[start..start + shown]
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let style = if Some(start + i) == c.at {
+                t.selected
+            } else {
+                t.base
+            };
+            Line::from(Span::styled(format!(" {} ", clean(item)), style))
+        })
+        .collect();
+    if c.items.len() > shown {
+        let where_ = match c.at {
+            Some(i) => format!(" {} of {} (Tab: next)", i + 1, c.items.len()),
+            None => format!(" {} candidates (Tab: next)", c.items.len()),
+        };
+        lines.push(Line::from(Span::styled(where_, t.muted)));
+    }
+    let inner_w = lines.iter().map(|l| l.width()).max().unwrap_or(0) as u16;
+    let w = (inner_w + 2).min(body.width);
+    let h = (lines.len() as u16 + 2).min(body.height);
+    let area = Rect {
+        x: prompt.x,
+        y: prompt.y.saturating_sub(h),
+        width: w,
+        height: h,
+    };
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .border_style(t.border)
+                .title(Span::styled(" Tab ", t.key)),
+        ),
+        area,
+    );
 }
 
 /// Total fetch errors: estate-wide plus those recorded on buckets and workgroups.

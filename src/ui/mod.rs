@@ -12,6 +12,7 @@ pub mod app;
 pub mod bindings;
 pub mod clipboard;
 pub mod command;
+pub mod complete;
 pub mod draw;
 pub mod event_loop;
 pub mod log;
