@@ -77,3 +77,54 @@ fn in_a_list_the_slash_still_filters() {
         assert_eq!(app.view().filter(), Some("clickstream"));
     });
 }
+
+#[test]
+fn bucket_filters_take_field_tokens_globs_and_pasted_names() {
+    use intransit::policy::Verdict;
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let listed = |filter: &str| -> Vec<String> {
+            let mut app = app();
+            app.sync(state);
+            press(&mut app, state, &format!("2/{filter}<Enter>"));
+            let mut out = Vec::new();
+            press(&mut app, state, "g");
+            let mut last = None;
+            while let Some(intransit::ui::Link::Bucket(name)) = app.selected_link(state) {
+                if last.as_ref() == Some(&name) {
+                    break;
+                }
+                out.push(name.clone());
+                last = Some(name);
+                press(&mut app, state, "j");
+            }
+            out.sort();
+            out
+        };
+        let mut partial_use1: Vec<String> = state
+            .estate
+            .buckets
+            .iter()
+            .filter(|b| b.tls.verdict() == Verdict::Partial && b.region == "us-east-1")
+            .map(|b| b.name.clone())
+            .collect();
+        partial_use1.sort();
+        assert!(!partial_use1.is_empty());
+        assert_eq!(listed("verdict:partial region:us-east-1"), partial_use1);
+        assert_eq!(
+            listed("arn:aws:s3:::clickstream-landing-use1/events/part-1.json"),
+            ["clickstream-landing-use1"]
+        );
+        assert_eq!(
+            listed("s3://athena-results-sandbox-use1/"),
+            ["athena-results-sandbox-use1"]
+        );
+        let globbed = listed("athena-results-*-use1");
+        assert!(
+            globbed
+                .iter()
+                .all(|n| n.starts_with("athena-results-") && n.ends_with("-use1"))
+        );
+        assert!(globbed.len() >= 3, "{globbed:?}");
+    });
+}

@@ -528,23 +528,64 @@ pub fn draw_table(
     scrollbar(frame, body, len, nav.offset(), theme);
 }
 
-/// Splits a filter into lower-case terms; a leading `!` negates a term.
+/// Splits a filter into lower-case terms; a leading `!` negates a term. A pasted S3 ARN
+/// (`arn:aws:s3:::bucket/key`) or URI (`s3://bucket/prefix`) stands for its bucket's name.
 pub fn filter_terms(filter: &str) -> Vec<(bool, String)> {
     filter
         .split_whitespace()
         .map(|t| match t.strip_prefix('!') {
-            Some(rest) => (false, rest.to_lowercase()),
-            None => (true, t.to_lowercase()),
+            Some(rest) => (false, bucket_of(rest).to_lowercase()),
+            None => (true, bucket_of(t).to_lowercase()),
         })
         .filter(|(_, t)| !t.is_empty())
         .collect()
 }
 
-/// Whether a lower-case haystack matches every term.
+/// The bucket an S3 ARN or URI names; anything else as it is.
+fn bucket_of(term: &str) -> &str {
+    let rest = term.strip_prefix("s3://").or_else(|| {
+        term.split_once(":s3:::")
+            .map(|(_, r)| r)
+            .filter(|_| term.starts_with("arn:"))
+    });
+    match rest {
+        Some(r) => r.split('/').next().unwrap_or(r),
+        None => term,
+    }
+}
+
+/// Whether `token` is what `glob` says, `*` standing for any run of characters, the rest
+/// matched whole (`athena-*-use1`, `*-prod`).
+fn glob(glob: &str, token: &str) -> bool {
+    let mut parts = glob.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = token.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    for (i, p) in parts.iter().enumerate() {
+        if i + 1 == parts.len() {
+            return rest.ends_with(p);
+        }
+        match rest.find(p) {
+            Some(at) => rest = &rest[at + p.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// Whether a lower-case haystack matches every term: a term with `*` a whole word of it
+/// (a glob), any other term a part of it.
 pub fn matches(hay: &str, terms: &[(bool, String)]) -> bool {
-    terms
-        .iter()
-        .all(|(want, t)| hay.contains(t.as_str()) == *want)
+    terms.iter().all(|(want, t)| {
+        let found = if t.contains('*') {
+            hay.split_whitespace().any(|w| glob(t, w))
+        } else {
+            hay.contains(t.as_str())
+        };
+        found == *want
+    })
 }
 
 #[cfg(test)]
@@ -561,6 +602,20 @@ mod tests {
         let f = fit(vec![Span::raw("hi")], 4);
         let s: String = f.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(s, "hi  ");
+    }
+
+    #[test]
+    fn filters_take_globs_and_pasted_s3_names() {
+        let hay = "athena-results-sandbox-use1 777788889999 sandbox us-east-1 not-enforced";
+        let ok = |f: &str| matches(hay, &filter_terms(f));
+        assert!(ok("athena-*-use1"));
+        assert!(ok("*-use1 sandbox"));
+        assert!(!ok("athena-*-use2"));
+        assert!(!ok("results-*"), "a glob matches a whole word");
+        assert!(ok("arn:aws:s3:::athena-results-sandbox-use1/2024/q.csv"));
+        assert!(ok("s3://athena-results-sandbox-use1/prefix/"));
+        assert!(!ok("!s3://athena-results-sandbox-use1"));
+        assert!(ok("arn:aws:iam::111122223333:user/x") == hay.contains("arn:aws:iam"));
     }
 
     #[test]

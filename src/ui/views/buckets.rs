@@ -145,6 +145,10 @@ fn haystack(b: &Bucket, account: Option<&Account>, changed: bool) -> String {
     s.push_str(&b.region);
     s.push(' ');
     s.push_str(verdict_token(b.tls.verdict()));
+    s.push_str(" verdict:");
+    s.push_str(verdict_token(b.tls.verdict()));
+    s.push_str(" region:");
+    s.push_str(&b.region);
     if matches!(b.tls.verdict(), Verdict::NotEnforced | Verdict::Partial) {
         s.push_str(" accepts-http");
     }
