@@ -71,3 +71,51 @@ fn tab_completes_fuzzily_and_lists_what_it_cannot_decide() {
         assert!(app.completion().is_none());
     });
 }
+
+#[test]
+fn report_writes_the_pack_the_headless_command_writes() {
+    let store = demo_store_blocking();
+    let dir = std::env::temp_dir().join(format!("intransit-console-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let path = dir.join("pack.json");
+    store.read(|state| {
+        let mut app = app();
+        app.sync(state);
+        press(
+            &mut app,
+            state,
+            &format!(":report json {}<Enter>", path.display()),
+        );
+        let screen = text(&render(&app, state, 120, 40));
+        assert!(screen.contains("wrote the json report"), "{screen}");
+        press(&mut app, state, ":report pdf x<Enter>");
+        let screen = text(&render(&app, state, 120, 40));
+        assert!(screen.contains(":report FORMAT FILE"), "{screen}");
+    });
+    let findings = |text: &str| -> Vec<(String, String)> {
+        let v: serde_json::Value = serde_json::from_str(text).expect("JSON");
+        let mut out: Vec<(String, String)> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["id"].as_str().unwrap_or("").into(),
+                    f["status"].as_str().unwrap_or("").into(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let console = findings(&std::fs::read_to_string(&path).expect("the console's report"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_intransit"))
+        .args(["report", "--demo", "--format", "json"])
+        .env("AWS_REGION", "us-east-1")
+        .output()
+        .expect("run intransit");
+    let headless = findings(&String::from_utf8_lossy(&out.stdout));
+    assert!(!console.is_empty());
+    assert_eq!(console, headless);
+    let _ = std::fs::remove_dir_all(&dir);
+}

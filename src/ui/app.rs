@@ -1090,6 +1090,41 @@ impl App {
         }
     }
 
+    /// `:report FORMAT FILE`: the report of the estate and evaluation the console shows
+    /// (exceptions applied), as `intransit report` writes it.
+    fn write_report(
+        &mut self,
+        format: crate::report::Format,
+        path: &std::path::Path,
+        state: &State,
+    ) {
+        let Some(evaluation) = self.evaluation() else {
+            self.set_message("the evaluation is not ready yet", true);
+            return;
+        };
+        let text = crate::report::render(
+            format,
+            &crate::report::ReportInput {
+                group_by: None,
+                evaluation,
+                estate: &state.estate,
+                meta: &state.meta,
+                catalog_sources: &["builtin".to_string()],
+            },
+        );
+        match std::fs::write(path, text.as_bytes()) {
+            Ok(()) => self.set_message(
+                format!(
+                    "wrote the {format} report to {} ({} bytes)",
+                    path.display(),
+                    text.len()
+                ),
+                false,
+            ),
+            Err(e) => self.set_message(format!("cannot write {}: {e}", path.display()), true),
+        }
+    }
+
     /// Copies what `make` says of the current subject, or says there is none.
     fn copy_subject(
         &mut self,
@@ -1448,6 +1483,10 @@ impl App {
             Ok(Command::Exceptions) => {
                 self.stack.push(View::Exceptions(DocView::default()));
                 self.place_cursor(state);
+                Effect::Redraw
+            }
+            Ok(Command::Report(format, path)) => {
+                self.write_report(format, &path, state);
                 Effect::Redraw
             }
             Ok(Command::Traffic) => {

@@ -26,11 +26,13 @@ pub enum Command {
     Exceptions,
     /// `:traffic`: what the logs say clients did.
     Traffic,
+    /// `:report FORMAT FILE`: the evidence pack of what the console shows.
+    Report(crate::report::Format, PathBuf),
     Changes,
 }
 
 /// Every command with its aliases, for completion and help.
-pub const COMMANDS: [(&str, &[&str], &str); 19] = [
+pub const COMMANDS: [(&str, &[&str], &str); 20] = [
     ("overview", &["o", "home"], "the overview"),
     (
         "buckets",
@@ -59,6 +61,11 @@ pub const COMMANDS: [(&str, &[&str], &str); 19] = [
         "traffic",
         &["logs"],
         "observed traffic: plain-HTTP and old-TLS clients, each client's path",
+    ),
+    (
+        "report",
+        &[],
+        "report FORMAT FILE: write the evidence pack (json, csv, markdown, ocsf) of what is shown",
     ),
     (
         "exceptions",
@@ -124,6 +131,20 @@ pub fn parse(text: &str) -> Result<Command, String> {
         Some("accounts") => Command::Accounts(rest.to_string()),
         Some("exceptions") => Command::Exceptions,
         Some("traffic") => Command::Traffic,
+        Some("report") => {
+            let mut words = rest.split_whitespace();
+            let usage = ":report FORMAT FILE (json, csv, markdown, ocsf)".to_string();
+            let format = words.next().ok_or(usage.clone())?;
+            let format = crate::report::Format::ALL
+                .into_iter()
+                .find(|f| {
+                    f.as_str() == format
+                        || (format == "md" && *f == crate::report::Format::Markdown)
+                })
+                .ok_or(usage.clone())?;
+            let file = words.next().ok_or(usage)?;
+            Command::Report(format, PathBuf::from(file))
+        }
         Some("changes") => Command::Changes,
         Some("help") => Command::Top(Top::Help),
         Some("theme") => match arg {
