@@ -56,6 +56,10 @@ pub const ALL: &[Check] = &[
     athena_observed_path::CHECK,
 ];
 
+/// `s3.observed_plain_http` and `traffic.observed_tls`, for the views that name them.
+pub use s3_observed_plain_http::ID as OBSERVED_PLAIN_HTTP;
+pub use traffic_observed_tls::ID as OBSERVED_TLS;
+
 /// The checks that judge observed traffic (access logs, CloudTrail), not configuration.
 pub const OBSERVED_TRAFFIC: &[&str] = &[
     s3_observed_plain_http::ID,

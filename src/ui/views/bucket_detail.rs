@@ -354,16 +354,11 @@ fn observed(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, b: &Bucket,
     doc.heading("Observed in the access logs", t);
     let id = format!(
         "{}/s3_bucket/{}",
-        crate::compliance::checks::OBSERVED_TRAFFIC[0],
+        crate::compliance::checks::OBSERVED_PLAIN_HTTP,
         b.name
     );
     if let Some(f) = eval.and_then(|e| e.finding(&id)) {
-        let status = match f.status {
-            crate::compliance::Status::Fail => Status::Bad,
-            crate::compliance::Status::Pass => Status::Good,
-            crate::compliance::Status::Partial => Status::Warn,
-            _ => Status::Unknown,
-        };
+        let status = super::compliance::status(f.status);
         doc.link(
             Line::from(vec![
                 Span::raw("  "),

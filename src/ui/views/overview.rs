@@ -548,7 +548,7 @@ fn traffic_line(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &The
             .into_iter()
             .flatten()
     };
-    let served: Vec<&str> = failing(crate::compliance::checks::OBSERVED_TRAFFIC[0])
+    let served: Vec<&str> = failing(crate::compliance::checks::OBSERVED_PLAIN_HTTP)
         .map(|f| &*f.resource.id)
         .collect();
     let requests: u64 = served
@@ -556,7 +556,8 @@ fn traffic_line(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &The
         .filter_map(|b| traffic.bucket(b))
         .map(|b| b.plain_http_accepted)
         .sum();
-    let old: u64 = traffic.old_tls().map(|c| c.count).sum();
+    // As the findings judged it: the accounts of the scan whose requests were below TLS 1.2.
+    let old = failing(crate::compliance::checks::OBSERVED_TLS).count();
     let mut parts = Vec::new();
     if !served.is_empty() {
         parts.push(format!(
@@ -565,7 +566,10 @@ fn traffic_line(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &The
         ));
     }
     if old > 0 {
-        parts.push(format!("{old} requests below TLS 1.2"));
+        parts.push(format!(
+            "{} with requests below TLS 1.2",
+            plural(old, "account", "accounts")
+        ));
     }
     let (status, text) = if parts.is_empty() {
         (

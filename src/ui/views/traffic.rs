@@ -17,16 +17,6 @@ use crate::traffic::{Client, Outcome, Traffic};
 /// Client rows listed before "and N more".
 const LISTED: usize = 300;
 
-fn finding_status(f: &Finding) -> Status {
-    match f.status {
-        crate::compliance::Status::Fail => Status::Bad,
-        crate::compliance::Status::Unknown => Status::Unknown,
-        crate::compliance::Status::Partial => Status::Warn,
-        crate::compliance::Status::Pass => Status::Good,
-        crate::compliance::Status::NotApplicable => Status::Info,
-    }
-}
-
 pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
     let mut doc = Doc::default();
     let Some(traffic) = state.estate.traffic.as_deref() else {
@@ -99,7 +89,7 @@ fn findings(doc: &mut Doc, eval: Option<&Evaluation>, t: &Theme) {
         doc.link(
             Line::from(vec![
                 Span::raw("  "),
-                status_span(finding_status(f), f.status.label(), t),
+                status_span(super::compliance::status(f.status), f.status.label(), t),
                 Span::raw(format!(" {}  ", clean(&f.resource.id))),
                 Span::styled(clean(&f.message()), t.muted),
             ]),
