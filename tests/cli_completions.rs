@@ -90,3 +90,28 @@ fn a_bad_theme_is_an_error_also_without_a_terminal() {
         "a good theme: the overview"
     );
 }
+
+/// The text overview is laid out for COLUMNS (else the terminal, else 100 columns): no line
+/// is wider, and a wide one cuts less.
+#[test]
+fn the_text_overview_honours_columns() {
+    let widest = |columns: &str| -> (usize, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_intransit"))
+            .args(["overview", "--demo", "--no-latency"])
+            .env("COLUMNS", columns)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run intransit");
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        let w = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        (w, text)
+    };
+    let (narrow, text80) = widest("80");
+    assert!(narrow <= 80, "{narrow}");
+    let (wide, text160) = widest("160");
+    assert!(wide <= 160 && wide > 80, "{wide}");
+    let cut = |t: &str| t.matches('…').count();
+    assert!(cut(&text160) < cut(&text80), "a wider layout cuts less");
+    let (default, _) = widest("not a number");
+    assert!(default <= 100, "{default}");
+}

@@ -12,8 +12,32 @@ use crate::text::sanitize;
 use crate::ui::theme::{Depth, Theme};
 use crate::ui::views::overview;
 
-/// Width the text is laid out for.
+/// Width the text is laid out for when neither `COLUMNS` nor a terminal says.
 const WIDTH: usize = 100;
+
+/// The width to lay out for: `COLUMNS` when it is a number, else the terminal's when
+/// standard output is one, else [`WIDTH`]; never narrower than the console's minimum.
+fn width() -> usize {
+    use std::io::IsTerminal;
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w > 0);
+    let from_terminal = || {
+        std::io::stdout()
+            .is_terminal()
+            .then(|| {
+                crossterm::terminal::size()
+                    .ok()
+                    .map(|(w, _)| usize::from(w))
+            })
+            .flatten()
+    };
+    from_env
+        .or_else(from_terminal)
+        .unwrap_or(WIDTH)
+        .clamp(usize::from(crate::ui::draw::MIN_WIDTH), 400)
+}
 
 pub fn run(args: &SourceArgs) -> ExitCode {
     let runtime = match super::runtime() {
@@ -27,7 +51,8 @@ pub fn run(args: &SourceArgs) -> ExitCode {
     });
     match result {
         Ok(store) => {
-            print!("{}", store.read(render));
+            let w = width();
+            print!("{}", store.read(|s| render(s, w)));
             // About to exit: freeing an organization's estate piece by piece takes longer
             // than the process's exit.
             std::mem::forget(store);
@@ -40,10 +65,11 @@ pub fn run(args: &SourceArgs) -> ExitCode {
     }
 }
 
-/// Renders the overview of `state` as text; strings from the estate are sanitized.
-pub fn render(state: &State) -> String {
+/// Renders the overview of `state` as text `width` columns wide; strings from the estate
+/// are sanitized.
+pub fn render(state: &State, width: usize) -> String {
     let eval = evaluate(&Catalog::builtin(), &state.estate);
-    let doc = overview::doc(state, Some(&eval), &Theme::default_for(Depth::None), WIDTH);
+    let doc = overview::doc(state, Some(&eval), &Theme::default_for(Depth::None), width);
     let accounts: Vec<String> = state
         .estate
         .accounts
@@ -53,15 +79,22 @@ pub fn render(state: &State) -> String {
             None => a.id.clone(),
         })
         .collect();
-    let mut out = format!(
-        "intransit  [{}]  [READ-ONLY]  accounts: {}  regions: {}\n\n",
+    let header = format!(
+        "intransit  [{}]  [READ-ONLY]  accounts: {}  regions: {}",
         state.meta.mode.badge(),
         accounts.join(", "),
         state.meta.regions.join(", ")
     );
+    let mut out = String::new();
+    for line in crate::ui::widgets::wrap(&sanitize(&header), width, "", "  ") {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push('\n');
     for l in &doc.lines {
         let text: String = l.line.spans.iter().map(|s| s.content.as_ref()).collect();
-        out.push_str(sanitize(text.trim_end()).as_ref());
+        let text = sanitize(text.trim_end());
+        out.push_str(&crate::ui::widgets::truncate(&text, width));
         out.push('\n');
     }
     out
