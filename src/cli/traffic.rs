@@ -17,7 +17,7 @@ use serde_json::json;
 use super::Format;
 use super::source_args::SourceArgs;
 use super::traffic_args::TrafficArgs;
-use crate::compliance::{Catalog, Finding, checks, evaluate};
+use crate::compliance::{Catalog, Finding, evaluate};
 use crate::source::{self, SourceSpec};
 use crate::text::sanitize;
 use crate::traffic::{self, TRAFFIC_SCHEMA, Traffic, time};
@@ -205,13 +205,11 @@ fn judge(store: crate::store::Store, traffic: &Arc<Traffic>) -> Vec<Finding> {
     super::apply_traffic(&store, Some(traffic));
     let snapshot = store.into_snapshot();
     let evaluation = evaluate(&Catalog::builtin(), &snapshot.estate);
-    let mut out: Vec<Finding> = checks::OBSERVED_TRAFFIC
-        .iter()
-        .filter_map(|id| evaluation.check(id))
-        .flat_map(|c| c.findings.iter().cloned())
-        .collect();
-    out.sort_by(Finding::listing_order);
-    out
+    evaluation
+        .observed_traffic_findings()
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 #[cfg(feature = "aws")]
@@ -387,10 +385,7 @@ fn clients_text(out: &mut String, t: &Traffic) {
         "count", "log", "TLS", "service", "path", "source"
     );
     for c in &t.clients {
-        let service = match &c.via_service {
-            Some(s) => format!("{} (by {s})", c.event_source),
-            None => c.event_source.clone(),
-        };
+        let service = c.service();
         let _ = writeln!(
             out,
             "  {:>6}  {:<10} {:<8} {:<22} {:<26} {:<16} {} / {}",

@@ -193,6 +193,18 @@ impl Evaluation {
     }
 
     /// Every finding, sorted by id.
+    /// The findings of the checks of observed traffic, worst first: what the traffic
+    /// command, the `:traffic` view and the pack's "Observed traffic" section list.
+    pub fn observed_traffic_findings(&self) -> Vec<&Finding> {
+        let mut out: Vec<&Finding> = checks::OBSERVED_TRAFFIC
+            .iter()
+            .filter_map(|id| self.check(id))
+            .flat_map(|c| c.findings.iter())
+            .collect();
+        out.sort_by(|a, b| Finding::listing_order(a, b));
+        out
+    }
+
     pub fn findings(&self) -> Vec<&Finding> {
         let mut out: Vec<&Finding> = self.checks.iter().flat_map(|c| &c.findings).collect();
         out.sort_by(|a, b| a.id.cmp(&b.id));

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::markdown::md_escape;
-use crate::compliance::{Evaluation, Finding, checks};
+use crate::compliance::Evaluation;
 use crate::model::Estate;
 use crate::traffic::{Client, Outcome, Traffic};
 
@@ -73,15 +73,10 @@ fn coverage(out: &mut String, t: &Traffic) {
 }
 
 fn findings(out: &mut String, ev: &Evaluation) {
-    let mut found: Vec<&Finding> = checks::OBSERVED_TRAFFIC
-        .iter()
-        .filter_map(|id| ev.check(id))
-        .flat_map(|c| c.findings.iter())
-        .collect();
+    let found = ev.observed_traffic_findings();
     if found.is_empty() {
         return;
     }
-    found.sort_by(|a, b| Finding::listing_order(a, b));
     let _ = writeln!(
         out,
         "| Status | Check | Resource | Finding |\n|---|---|---|---|"
@@ -142,10 +137,7 @@ fn clients(out: &mut String, title: &str, rows: &[&Client], total: usize) {
         "| Requests | Log | TLS | Service | Path | Source | Principal | User agent | Examples |\n|---|---|---|---|---|---|---|---|---|"
     );
     for c in rows {
-        let service = match &c.via_service {
-            Some(by) => format!("{} (by {by})", c.event_source),
-            None => c.event_source.clone(),
-        };
+        let service = c.service();
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",

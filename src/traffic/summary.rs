@@ -118,6 +118,15 @@ impl Client {
         self.tls_version.as_deref() == Some(NO_TLS)
     }
 
+    /// `athena.amazonaws.com`, or `s3.amazonaws.com (by athena.amazonaws.com)` when a
+    /// service made the requests for the caller.
+    pub fn service(&self) -> String {
+        match &self.via_service {
+            Some(by) => format!("{} (by {by})", self.event_source),
+            None => self.event_source.clone(),
+        }
+    }
+
     /// Reached the public endpoint from outside AWS.
     pub fn public(&self) -> bool {
         self.endpoint == endpoint::PUBLIC
@@ -216,6 +225,20 @@ pub struct FileRead {
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sampled: bool,
+}
+
+/// `TLSv1.2 ×48, TLSv1.3 ×64`: requests per TLS version, as every screen and finding words
+/// them; `none recorded` when there are none.
+pub fn versions_text<'a>(versions: impl IntoIterator<Item = (&'a str, u64)>) -> String {
+    let parts: Vec<String> = versions
+        .into_iter()
+        .map(|(v, n)| format!("{v} ×{n}"))
+        .collect();
+    if parts.is_empty() {
+        "none recorded".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// What the access logs of one bucket say.

@@ -55,7 +55,7 @@ fn private_path(ctx: &Context<'_>, account: &str, region: &str) -> Option<(Strin
         .filter(|e| here(&e.account_id, &e.region))
         .filter(|e| e.service == Some(EndpointService::Athena))
         .filter(|e| e.endpoint_type.eq_ignore_ascii_case("Interface"))
-        .filter(|e| e.state.eq_ignore_ascii_case("available"))
+        .filter(|e| super::vpc_athena_endpoint::available(e))
         .map(|e| e.id.as_str())
         .collect();
     endpoints.sort_unstable();

@@ -118,17 +118,8 @@ fn judge(ctx: &Context<'_>, traffic: &Traffic, b: &Bucket, seen: &BucketSeen) ->
     f
 }
 
-/// `TLSv1.2 ×48, TLSv1.3 ×64`.
 fn versions(seen: &BucketSeen) -> String {
-    if seen.tls_versions.is_empty() {
-        return "none recorded".into();
-    }
-    let parts: Vec<String> = seen
-        .tls_versions
-        .iter()
-        .map(|(v, n)| format!("{v} ×{n}"))
-        .collect();
-    parts.join(", ")
+    crate::traffic::summary::versions_text(seen.tls_versions.iter().map(|(v, n)| (v.as_str(), *n)))
 }
 
 /// `37 REST.GET.OBJECT from 203.0.113.9 (arn:…) answered 200, 2024-01-22T… – 2024-01-28T…,

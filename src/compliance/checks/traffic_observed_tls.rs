@@ -102,12 +102,9 @@ fn judge(
     seen: Seen<'_>,
     failed: Option<&Vec<String>>,
 ) -> Finding {
-    let versions: Vec<String> = seen
-        .versions
-        .iter()
-        .map(|(v, n)| format!("{v} ×{n}"))
-        .collect();
-    let mut evidence = Evidence::default().attr("tls_versions", versions.join(", "));
+    let versions =
+        crate::traffic::summary::versions_text(seen.versions.iter().map(|(v, n)| (*v, *n)));
+    let mut evidence = Evidence::default().attr("tls_versions", versions);
     for c in seen.old.iter().take(5) {
         evidence = evidence.attr("old_tls_client", describe(c));
     }

@@ -368,13 +368,11 @@ fn observed(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, b: &Bucket,
             Link::Traffic,
         );
     }
-    let versions: Vec<String> = seen
-        .tls_versions
-        .iter()
-        .map(|(v, n)| format!("{} ×{n}", clean(v)))
-        .collect();
+    let versions = crate::traffic::summary::versions_text(
+        seen.tls_versions.iter().map(|(v, n)| (v.as_str(), *n)),
+    );
     doc.push(kv("Requests", seen.records.to_string(), t));
-    doc.push(kv("TLS versions", versions.join(", "), t));
+    doc.push(kv("TLS versions", clean(&versions), t));
     doc.push(kv(
         "Plain HTTP",
         format!(

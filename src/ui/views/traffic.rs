@@ -10,7 +10,7 @@ use super::super::theme::Theme;
 use super::super::widgets::{Doc, Status, clean, status_span};
 use super::compliance::finding_link;
 use super::kv;
-use crate::compliance::{Evaluation, Finding, checks};
+use crate::compliance::Evaluation;
 use crate::store::State;
 use crate::traffic::{Client, Outcome, Traffic};
 
@@ -74,12 +74,7 @@ fn findings(doc: &mut Doc, eval: Option<&Evaluation>, t: &Theme) {
     let Some(eval) = eval else {
         return;
     };
-    let mut found: Vec<&Finding> = checks::OBSERVED_TRAFFIC
-        .iter()
-        .filter_map(|id| eval.check(id))
-        .flat_map(|c| c.findings.iter())
-        .collect();
-    found.sort_by(|a, b| Finding::listing_order(a, b));
+    let found = eval.observed_traffic_findings();
     doc.blank();
     doc.heading(
         format!("Joined with the configuration ({})", found.len()),
@@ -146,7 +141,7 @@ fn clients(doc: &mut Doc, traffic: &Traffic, t: &Theme) {
                 Span::raw(format!(
                     " {:>6} {} via {} from {}",
                     c.count,
-                    clean(&service(c)),
+                    clean(&c.service()),
                     clean(&c.endpoint),
                     clean(&c.source_ip)
                 )),
@@ -180,14 +175,6 @@ fn tls_word(c: &Client) -> (Status, String) {
     }
 }
 
-/// `athena.amazonaws.com`, or `s3.amazonaws.com by athena.amazonaws.com`.
-fn service(c: &Client) -> String {
-    match &c.via_service {
-        Some(by) => format!("{} by {by}", c.event_source),
-        None => c.event_source.clone(),
-    }
-}
-
 /// The client row `key` (its position) of the traffic read.
 pub fn client<'a>(state: &'a State, key: &str) -> Option<&'a Client> {
     let i: usize = key.parse().ok()?;
@@ -213,7 +200,7 @@ pub fn client_doc(state: &State, t: &Theme, w: usize, key: &str) -> Doc {
     ]));
     doc.push(kv("Requests", c.count.to_string(), t));
     doc.push(kv("Log", c.log.as_str().to_string(), t));
-    doc.push(kv("Service", clean(&service(c)), t));
+    doc.push(kv("Service", clean(&c.service()), t));
     doc.push(kv("Path", clean(&c.endpoint), t));
     doc.push(kv("Source", clean(&c.source_ip), t));
     doc.push(kv(
