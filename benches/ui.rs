@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group};
 use intransit::model::{Account, Bucket, Mode, Partition, PolicyText};
 use intransit::store::{Store, Update};
+use intransit::ui::page::Page;
 use intransit::ui::screenshot::app_after;
 use intransit::ui::{App, Depth, Theme, View};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
@@ -162,7 +163,7 @@ fn bench_follow(c: &mut Criterion, store: &Store) {
     c.bench_function("bucket list follows one store change, 100k buckets", |b| {
         b.iter(|| {
             store.apply(Update::Bucket(Box::new(changed.clone())));
-            store.read(|state| view.refresh(state));
+            store.read(|state| view.refresh_rows(state));
             black_box(view.rows.len());
         })
     });

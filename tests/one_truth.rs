@@ -8,6 +8,7 @@ use intransit::compliance::{Catalog, Evaluation, Status, evaluate};
 use intransit::model::EndpointService;
 use intransit::report::{Format, ReportInput, render};
 use intransit::store::State;
+use intransit::ui::element::Element;
 use intransit::ui::screenshot::{app_after, demo_store_blocking};
 use intransit::ui::views::compliance::status as ui;
 use intransit::ui::views::connectivity::{
@@ -199,14 +200,17 @@ fn every_network_finding_that_does_not_pass_is_on_the_overview_and_in_connectivi
             let element = match (f["resource"]["kind"].as_str().unwrap(), check) {
                 ("vpn_tunnel", _) => {
                     let (vpn, ip) = id.split_once('/').unwrap();
-                    format!("tunnel:{vpn}:{ip}")
+                    Element::Tunnel {
+                        vpn: vpn.into(),
+                        ip: ip.into(),
+                    }
                 }
-                ("dx_connection", _) => format!("dx:{id}"),
+                ("dx_connection", _) => Element::Dx(id.into()),
                 // An account the scan could not enter: one element says so.
-                ("account", _) => format!("account:{id}"),
-                (_, "vpc.athena_endpoint") => format!("athena-ep:{id}"),
-                (_, "vpc.s3_endpoint") => format!("s3-ep:{id}"),
-                (_, "dx.link_encryption") => format!("dx-error:{id}"),
+                ("account", _) => Element::Account(id.into()),
+                (_, "vpc.athena_endpoint") => Element::AthenaEndpoints(Place::parse(id)),
+                (_, "vpc.s3_endpoint") => Element::S3Endpoints(Place::parse(id)),
+                (_, "dx.link_encryption") => Element::DxErrors(Place::parse(id)),
                 other => panic!("no element for {other:?}"),
             };
             let link = Link::Element(element.clone());
@@ -217,14 +221,15 @@ fn every_network_finding_that_does_not_pass_is_on_the_overview_and_in_connectivi
             );
             assert!(
                 diagram_links.contains(&&link),
-                "Connectivity draws {element}"
+                "Connectivity draws {element:?}"
             );
             seen += 1;
         }
         // The two the first console missed: an account without links still gets its box.
         for key in ["444455556666/eu-west-1", "777788889999/us-east-1"] {
             assert!(
-                diagram_links.contains(&&Link::Element(format!("athena-ep:{key}"))),
+                diagram_links
+                    .contains(&&Link::Element(Element::AthenaEndpoints(Place::parse(key)))),
                 "Connectivity has a box for {key}"
             );
         }
@@ -257,7 +262,7 @@ fn paths_are_the_same_in_the_console_scan_json_and_the_evidence_pack() {
         );
         for p in &eval.paths {
             assert!(
-                links.contains(&&Link::Element(format!("path:{}", p.id))),
+                links.contains(&&Link::Element(Element::Path(p.id.clone()))),
                 "{} drawn",
                 p.id
             );
@@ -373,7 +378,7 @@ fn the_accounts_view_counts_what_the_report_and_the_bucket_list_show() {
 fn bucket_links_open_what_they_count(state: &State, id: &str, counts: [usize; 4]) {
     use intransit::policy::Verdict;
     let mut app = app_after(state, theme(), 160, 48, "7");
-    app.follow(Link::Element(format!("account:{id}")), state);
+    app.follow(Link::Element(Element::Account(id.into())), state);
     let doc = app.doc(app.view(), state).expect("the account detail");
     let links: Vec<String> = doc
         .lines

@@ -24,7 +24,7 @@ fn every_action_is_bound_and_every_bound_key_is_in_help() {
     }
     let store = demo_store_blocking();
     store.read(|state| {
-        for kind in KINDS {
+        for kind in KINDS.iter().copied() {
             let help = intransit::ui::views::help::doc(kind, &b, &theme(), 200);
             let text: String = help
                 .lines

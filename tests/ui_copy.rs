@@ -4,6 +4,7 @@
 use crossterm::event::Event;
 use intransit::ui::app::{Effect, Link};
 use intransit::ui::bindings::Key;
+use intransit::ui::element::Element;
 use intransit::ui::screenshot::{demo_store_blocking, press};
 use intransit::ui::{App, Depth, Theme};
 
@@ -83,7 +84,7 @@ fn workgroups_clients_and_vpns_have_theirs_and_the_rest_say_none() {
         let vpn = &state.estate.connectivity.vpn_connections[0];
         let mut app = self::app();
         app.sync(state);
-        app.follow(Link::Element(format!("vpn:{}", vpn.id)), state);
+        app.follow(Link::Element(Element::Vpn(vpn.id.clone())), state);
         assert!(copied(key(&mut app, state, "o")).contains(&format!("VpnConnectionId={}", vpn.id)));
         assert!(
             matches!(key(&mut app, state, "Y"), Effect::Redraw),

@@ -125,7 +125,9 @@ fn the_overview_leads_to_the_failing_pci_control_in_one_key() {
                 .clone();
         assert_eq!(
             app.selected_link(state),
-            Some(intransit::ui::app::Link::Element(format!("path:{weakest}")))
+            Some(intransit::ui::app::Link::Element(
+                intransit::ui::element::Element::Path(weakest.to_string())
+            ))
         );
         press(&mut app, state, "<Esc>");
         // Then the PCI line, and Enter.

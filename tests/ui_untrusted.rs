@@ -105,7 +105,7 @@ fn the_clipboard_never_receives_raw_control_or_bidi_characters() {
                 40,
                 script,
             );
-            let text = intransit::ui::views::copy_text(&app, state).expect("something to copy");
+            let text = app.copy_text(state).expect("something to copy");
             assert!(
                 text.contains('\u{1b}'),
                 "{script}: the raw name is hostile: {text:?}"

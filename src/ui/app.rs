@@ -12,12 +12,15 @@ use crossterm::event::{
 
 use super::bindings::{Action, Bindings};
 use super::command::{self, Command};
+use super::element::Element;
 use super::pace::Pace;
+use super::page::{Cx, Fresh};
 use super::theme::{Depth, Theme};
 use super::views::{
-    self, accounts::AccountsView, buckets::BucketsView, compliance::ComplianceView,
+    self, buckets::BucketsView, compliance::ComplianceView, workgroups::WorkgroupsView,
 };
-use super::widgets::{Doc, ListNav};
+pub use super::views::{Kind, View};
+use super::widgets::Doc;
 use crate::compliance::exceptions::{Day, Exceptions};
 use crate::compliance::{Catalog, Evaluation, evaluate};
 use crate::diff::{Diff, Scan, Side};
@@ -78,9 +81,9 @@ pub enum Link {
     Workgroup(String),
     Workgroups(String),
     /// A connectivity element's detail.
-    Element(String),
+    Element(Element),
     /// The connectivity diagram with the cursor on this element.
-    Diagram(String),
+    Diagram(Element),
     /// A compliance program's controls.
     Program(String),
     /// A control's findings: (program, control).
@@ -93,182 +96,6 @@ pub enum Link {
     Traffic,
     /// A client row of the traffic read (its position).
     TrafficClient(usize),
-}
-
-/// Which view (without its state): what help and breadcrumbs talk about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Overview,
-    Buckets,
-    BucketDetail,
-    Workgroups,
-    WorkgroupDetail,
-    Connectivity,
-    ConnDetail,
-    Compliance,
-    Errors,
-    ErrorDetail,
-    FindingDetail,
-    Accounts,
-    Exceptions,
-    Changes,
-    Traffic,
-    TrafficClient,
-    Help,
-}
-
-/// A document view's cursor.
-#[derive(Clone, Debug, Default)]
-pub struct DocView {
-    pub nav: ListNav,
-    /// The operator (or a link followed here) chose the cursor's line. Until then the cursor
-    /// follows the first link while the document fills in.
-    pub placed: bool,
-}
-
-/// A detail view: what it shows (bucket name, workgroup key, element id, error index).
-#[derive(Clone, Debug)]
-pub struct DetailView {
-    pub key: String,
-    pub nav: ListNav,
-}
-
-/// A filtered list (workgroups, errors).
-#[derive(Clone, Debug, Default)]
-pub struct ListView {
-    pub nav: ListNav,
-    pub filter: String,
-}
-
-#[derive(Clone, Debug)]
-pub struct HelpView {
-    pub about: Kind,
-    pub nav: ListNav,
-}
-
-#[derive(Clone, Debug)]
-pub enum View {
-    Overview(DocView),
-    Buckets(BucketsView),
-    BucketDetail(DetailView),
-    Workgroups(ListView),
-    WorkgroupDetail(DetailView),
-    Connectivity(DocView),
-    ConnDetail(DetailView),
-    Compliance(ComplianceView),
-    Errors(ListView),
-    ErrorDetail(DetailView),
-    FindingDetail(DetailView),
-    Accounts(AccountsView),
-    /// `:exceptions`: the accepted exceptions and what each matches.
-    Exceptions(DocView),
-    /// `:changes`: what changed since `--baseline`.
-    Changes(DocView),
-    /// `:traffic`: what the logs say clients did.
-    Traffic(DocView),
-    /// One client row of the traffic (key: its position).
-    TrafficClient(DetailView),
-    Help(HelpView),
-}
-
-impl View {
-    pub fn kind(&self) -> Kind {
-        match self {
-            View::Overview(_) => Kind::Overview,
-            View::Buckets(_) => Kind::Buckets,
-            View::BucketDetail(_) => Kind::BucketDetail,
-            View::Workgroups(_) => Kind::Workgroups,
-            View::WorkgroupDetail(_) => Kind::WorkgroupDetail,
-            View::Connectivity(_) => Kind::Connectivity,
-            View::ConnDetail(_) => Kind::ConnDetail,
-            View::Compliance(_) => Kind::Compliance,
-            View::Errors(_) => Kind::Errors,
-            View::ErrorDetail(_) => Kind::ErrorDetail,
-            View::FindingDetail(_) => Kind::FindingDetail,
-            View::Accounts(_) => Kind::Accounts,
-            View::Exceptions(_) => Kind::Exceptions,
-            View::Changes(_) => Kind::Changes,
-            View::Traffic(_) => Kind::Traffic,
-            View::TrafficClient(_) => Kind::TrafficClient,
-            View::Help(_) => Kind::Help,
-        }
-    }
-
-    pub fn top(top: Top) -> View {
-        match top {
-            Top::Overview => View::Overview(DocView::default()),
-            Top::Buckets => View::Buckets(BucketsView::default()),
-            Top::Workgroups => View::Workgroups(ListView::default()),
-            Top::Connectivity => View::Connectivity(DocView::default()),
-            Top::Compliance => View::Compliance(ComplianceView::programs()),
-            Top::Errors => View::Errors(ListView::default()),
-            Top::Accounts => View::Accounts(AccountsView::default()),
-            Top::Help => View::Help(HelpView {
-                about: Kind::Overview,
-                nav: ListNav::default(),
-            }),
-        }
-    }
-
-    fn detail(kind: fn(DetailView) -> View, key: String) -> View {
-        kind(DetailView {
-            key,
-            nav: ListNav::default(),
-        })
-    }
-
-    pub fn nav(&self) -> &ListNav {
-        match self {
-            View::Overview(v)
-            | View::Connectivity(v)
-            | View::Exceptions(v)
-            | View::Changes(v)
-            | View::Traffic(v) => &v.nav,
-            View::Buckets(v) => &v.nav,
-            View::BucketDetail(v)
-            | View::WorkgroupDetail(v)
-            | View::ConnDetail(v)
-            | View::ErrorDetail(v)
-            | View::FindingDetail(v)
-            | View::TrafficClient(v) => &v.nav,
-            View::Workgroups(v) | View::Errors(v) => &v.nav,
-            View::Compliance(v) => &v.nav,
-            View::Accounts(v) => &v.nav,
-            View::Help(v) => &v.nav,
-        }
-    }
-
-    pub fn nav_mut(&mut self) -> &mut ListNav {
-        match self {
-            View::Overview(v)
-            | View::Connectivity(v)
-            | View::Exceptions(v)
-            | View::Changes(v)
-            | View::Traffic(v) => &mut v.nav,
-            View::Buckets(v) => &mut v.nav,
-            View::BucketDetail(v)
-            | View::WorkgroupDetail(v)
-            | View::ConnDetail(v)
-            | View::ErrorDetail(v)
-            | View::FindingDetail(v)
-            | View::TrafficClient(v) => &mut v.nav,
-            View::Workgroups(v) | View::Errors(v) => &mut v.nav,
-            View::Compliance(v) => &mut v.nav,
-            View::Accounts(v) => &mut v.nav,
-            View::Help(v) => &mut v.nav,
-        }
-    }
-
-    /// The view's filter, for views that have one.
-    pub fn filter(&self) -> Option<&str> {
-        match self {
-            View::Buckets(v) => Some(&v.filter),
-            View::Workgroups(v) | View::Errors(v) => Some(&v.filter),
-            View::Compliance(v) => Some(&v.filter),
-            View::Accounts(v) => Some(&v.filter),
-            _ => None,
-        }
-    }
 }
 
 /// What the command line or filter line is collecting.
@@ -583,12 +410,6 @@ impl App {
             self.compare(state, &evaluation, idle);
             self.eval = Some((version, evaluation));
         }
-        for v in &mut self.stack {
-            if let View::Buckets(b) = v {
-                b.set_changed(&self.changed_buckets);
-                b.refresh(state);
-            }
-        }
         let doc_behind = {
             let mut pace = self.doc_pace.lock().unwrap_or_else(|e| e.into_inner());
             if self.doc_version != state.version && pace.due(idle, now) {
@@ -597,11 +418,9 @@ impl App {
             }
             self.doc_version != state.version
         };
-        let eval = self.eval.as_ref().map(|(v, e)| (*v, e));
+        let fresh = fresh(state, &self.eval, &self.changed_buckets);
         for v in &mut self.stack {
-            if let View::Accounts(a) = v {
-                a.refresh(state, eval);
-            }
+            v.page_mut().refresh(&fresh);
         }
         !(eval_behind || doc_behind)
     }
@@ -638,9 +457,7 @@ impl App {
         self.docs.lock().unwrap_or_else(|e| e.into_inner()).clear();
         self.doc_version = state.version;
         for v in &mut self.stack {
-            if let View::Buckets(b) = v {
-                b.invalidate();
-            }
+            v.page_mut().invalidate();
         }
         self.sync(state);
     }
@@ -654,85 +471,30 @@ impl App {
 
     /// The document of a document view, as it is drawn now.
     pub fn doc(&self, view: &View, state: &State) -> Option<Arc<Doc>> {
-        let w = self.body_width();
-        let t = &self.theme;
-        let eval = self.evaluation();
-        let doc = match view {
-            View::Overview(_) => {
-                return Some(self.cached_doc("overview", w, state, || {
-                    views::overview::doc(state, eval, t, w)
-                }));
-            }
-            View::Connectivity(_) => {
-                return Some(self.cached_doc("diagram", w, state, || {
-                    views::connectivity::diagram(state, eval, t, w)
-                }));
-            }
-            View::BucketDetail(d) => views::bucket_detail::doc(state, eval, t, w, &d.key),
-            View::WorkgroupDetail(d) => views::workgroup_detail::doc(state, eval, t, w, &d.key),
-            View::FindingDetail(d) => views::compliance::finding_doc(state, eval, t, w, &d.key),
-            View::ConnDetail(d) => views::connectivity::element_doc(state, eval, t, w, &d.key),
-            View::ErrorDetail(d) => views::errors::detail_doc(state, t, w, &d.key),
-            View::Help(h) => views::help::doc(h.about, &self.bindings, t, w),
-            View::Exceptions(_) => views::exceptions::doc(eval, t, w),
-            View::Changes(_) => views::changes::doc(self, eval, t, w),
-            View::Traffic(_) => views::traffic::doc(state, eval, t, w),
-            View::TrafficClient(d) => views::traffic::client_doc(state, t, w, &d.key),
-            _ => return None,
-        };
-        Some(Arc::new(doc))
+        view.page().doc(Cx::new(self, state))
     }
 
-    fn links_only(view: &View) -> bool {
-        matches!(view, View::Overview(_) | View::Connectivity(_))
+    /// Whether the current view's cursor stops only on links.
+    fn links_only(&self) -> bool {
+        self.view().page().links_only().is_some()
     }
 
     /// Number of rows (or lines) of the current view.
     fn len(&self, state: &State) -> usize {
-        let view = self.view();
-        if let Some(doc) = self.doc(view, state) {
-            return doc.len();
-        }
-        match view {
-            View::Buckets(b) => b.rows.len(),
-            View::Workgroups(l) => views::workgroups::rows(state, &l.filter).len(),
-            View::Errors(l) => views::errors::rows(state, &l.filter).len(),
-            View::Compliance(c) => c.len(self.evaluation()),
-            View::Accounts(a) => a.rows.len(),
-            _ => 0,
-        }
+        self.view().page().len(Cx::new(self, state))
     }
 
     /// Where Enter goes from the current selection.
     pub fn selected_link(&self, state: &State) -> Option<Link> {
-        let view = self.view();
-        if let Some(doc) = self.doc(view, state) {
-            return doc.link_at(view.nav().selected).cloned();
-        }
-        let sel = view.nav().selected;
-        match view {
-            View::Buckets(b) => b
-                .rows
-                .get(sel)
-                .and_then(|&i| state.estate.buckets.get(i))
-                .map(|b| Link::Bucket(b.name.clone())),
-            View::Workgroups(l) => views::workgroups::rows(state, &l.filter)
-                .get(sel)
-                .map(|w| Link::Workgroup(views::workgroups::key(w))),
-            View::Errors(l) => views::errors::rows(state, &l.filter)
-                .get(sel)
-                .map(|e| Link::Error(e.index)),
-            View::Compliance(c) => c.link(self.evaluation(), sel),
-            View::Accounts(a) => a.link(sel),
-            _ => None,
-        }
+        let page = self.view().page();
+        page.link(Cx::new(self, state), page.nav().selected)
     }
 
     /// A short name for the selection (breadcrumb of the next view, `y` in lists).
     pub fn breadcrumbs(&self) -> Vec<String> {
         self.stack
             .iter()
-            .map(|v| views::crumb(v, self.evaluation()))
+            .map(|v| v.page().crumb(self.evaluation()))
             .collect()
     }
 
@@ -742,11 +504,9 @@ impl App {
         let effect = self.dispatch(ev, state);
         // The operator moved the cursor: from now on it stays where they put it, instead of
         // following the first link while the document is still filling in.
-        if (self.stack.len(), self.view().nav().selected) != before
-            && self.stack.len() == before.0
-            && let View::Overview(d) | View::Connectivity(d) = self.view_mut()
+        if (self.stack.len(), self.view().nav().selected) != before && self.stack.len() == before.0
         {
-            d.placed = true;
+            self.view_mut().page_mut().placed();
         }
         self.sync(state);
         self.place_cursor(state);
@@ -783,23 +543,53 @@ impl App {
                 }
                 Effect::Nothing
             }
-            MouseEventKind::Down(MouseButton::Left) => {
-                // A row of a list or document: rows start below the border (and table header).
-                let header = u16::from(self.doc(self.view(), state).is_none()) + 3;
-                if m.row < header {
-                    return Effect::Nothing;
-                }
-                let offset = self.view().nav().offset();
-                let target = offset + usize::from(m.row - header);
-                let len = self.len(state);
-                if target < len {
-                    self.view_mut().nav_mut().selected = target;
-                    return Effect::Redraw;
-                }
-                Effect::Nothing
-            }
+            MouseEventKind::Down(MouseButton::Left) => self.click(m.column, m.row, state),
             _ => Effect::Nothing,
         }
+    }
+
+    /// A click in the panel: on a table's header, sorts by that column; on a row or a line,
+    /// selects it. The panel's border is on row 2, its content from row 3 and column 2.
+    fn click(&mut self, column: u16, row: u16, state: &State) -> Effect {
+        const TOP: u16 = 3;
+        const LEFT: u16 = 2;
+        let cx = Cx::new(self, state);
+        let page = self.view().page();
+        let width = self.body_width() as u16;
+        let cols = page.columns();
+        let above = if cols.is_empty() {
+            0
+        } else {
+            page.header_row(cx, width) + 1
+        };
+        let Some(at) = row.checked_sub(TOP) else {
+            return Effect::Nothing;
+        };
+        if !cols.is_empty() && at + 1 == above && column >= LEFT {
+            let wide = page.wide(cx);
+            let Some(c) = super::table::column_at(cols, width, wide, column - LEFT) else {
+                return Effect::Nothing;
+            };
+            let fresh = fresh(state, &self.eval, &self.changed_buckets);
+            let said = self
+                .stack
+                .last_mut()
+                .and_then(|v| v.page_mut().sort_by_column(c, &fresh));
+            if let Some(text) = said {
+                self.set_message(text, false);
+            }
+            return Effect::Redraw;
+        }
+        let Some(line) = at.checked_sub(above) else {
+            return Effect::Nothing;
+        };
+        let target = page.nav().offset() + usize::from(line);
+        if target < page.len(cx) {
+            self.view_mut().nav_mut().selected = target;
+            self.remember_selection(state);
+            return Effect::Redraw;
+        }
+        Effect::Nothing
     }
 
     pub fn on_key(&mut self, k: KeyEvent, state: &State) -> Effect {
@@ -841,10 +631,8 @@ impl App {
                     self.back();
                 } else {
                     let about = self.view().kind();
-                    self.stack.push(View::Help(HelpView {
-                        about,
-                        nav: ListNav::default(),
-                    }));
+                    self.stack
+                        .push(View::Help(views::help::HelpView::about(about)));
                 }
                 Effect::Redraw
             }
@@ -918,7 +706,7 @@ impl App {
             Action::ReverseSort => self.sort(true, state),
             Action::Write => Effect::WriteSnapshot(None),
             Action::Rescan => Effect::Rescan,
-            Action::Copy => match views::copy_text(self, state) {
+            Action::Copy => match self.copy_text(state) {
                 Some(text) => Effect::Copy(text),
                 None => {
                     self.set_message("nothing to copy here", true);
@@ -1190,32 +978,14 @@ impl App {
 
     /// Sets the current view's filter (incremental: called on every keystroke).
     pub fn set_filter(&mut self, filter: String, state: &State) {
-        match self.view_mut() {
-            View::Buckets(b) => b.set_filter(filter, state),
-            View::Workgroups(l) | View::Errors(l) => {
-                l.filter = filter;
-                l.nav.selected = 0;
-            }
-            View::Compliance(c) => {
-                c.filter = filter;
-                c.nav.selected = 0;
-            }
-            View::Accounts(a) => {
-                a.set_filter(filter);
-                a.nav.selected = 0;
-            }
-            _ => {}
-        }
+        self.view_mut().page_mut().set_filter(filter, state);
     }
 
     /// Replaces the stack with a top-level view.
     pub fn switch(&mut self, top: Top) {
         if top == Top::Help {
             let about = self.view().kind();
-            self.stack = vec![View::Help(HelpView {
-                about,
-                nav: ListNav::default(),
-            })];
+            self.stack = vec![View::Help(views::help::HelpView::about(about))];
             return;
         }
         if self.stack.len() == 1 && self.top() == top {
@@ -1236,7 +1006,7 @@ impl App {
 
     fn move_by(&mut self, delta: isize, state: &State) -> Effect {
         let view = self.view();
-        if Self::links_only(view)
+        if self.links_only()
             && let Some(doc) = self.doc(view, state)
         {
             let sel = view.nav().selected;
@@ -1272,7 +1042,7 @@ impl App {
 
     fn scroll(&mut self, delta: isize, state: &State) -> Effect {
         let len = self.len(state);
-        let links = Self::links_only(self.view());
+        let links = self.links_only();
         self.view_mut().nav_mut().step(delta, len);
         if links {
             self.snap_to_link(delta > 0, state);
@@ -1283,7 +1053,7 @@ impl App {
 
     fn jump(&mut self, end: bool, state: &State) -> Effect {
         let len = self.len(state);
-        let links = Self::links_only(self.view());
+        let links = self.links_only();
         self.view_mut().nav_mut().selected = if end { len.saturating_sub(1) } else { 0 };
         if links {
             self.snap_to_link(!end, state);
@@ -1315,46 +1085,27 @@ impl App {
 
     /// Keeps links-only cursors on their first link until the operator moves them.
     pub fn place_cursor(&mut self, state: &State) {
-        let view = self.view();
-        if !Self::links_only(view) {
+        if self.view().page().links_only() != Some(false) {
             return;
         }
-        let placed = matches!(view, View::Overview(d) | View::Connectivity(d) if d.placed);
-        if placed {
-            return;
-        }
-        if let Some(doc) = self.doc(view, state)
-            && let Some(first) = doc.first_link()
-            && let View::Overview(d) | View::Connectivity(d) = self.view_mut()
-        {
-            d.nav.selected = first;
+        if let Some(first) = self.doc(self.view(), state).and_then(|d| d.first_link()) {
+            self.view_mut().nav_mut().selected = first;
         }
     }
 
     fn remember_selection(&mut self, state: &State) {
-        if let View::Buckets(b) = self.view_mut() {
-            b.remember(state);
-        }
+        self.view_mut().page_mut().remember(state);
     }
 
     fn sort(&mut self, reverse: bool, state: &State) -> Effect {
-        match self.view_mut() {
-            View::Buckets(b) => {
-                if reverse {
-                    b.reverse = !b.reverse;
-                } else {
-                    b.sort = b.sort.next();
-                }
-                b.resort(state);
-                let label = b.sort.label();
-                let text = if reverse {
-                    format!("sort reversed ({label})")
-                } else {
-                    format!("sorted by {label}")
-                };
-                self.set_message(text, false);
-            }
-            _ => self.set_message("s sorts the bucket list", true),
+        let fresh = fresh(state, &self.eval, &self.changed_buckets);
+        let said = self
+            .stack
+            .last_mut()
+            .and_then(|v| v.page_mut().sort(reverse, &fresh));
+        match said {
+            Some(text) => self.set_message(text, false),
+            None => self.set_message("this view has no table to sort", true),
         }
         Effect::Redraw
     }
@@ -1370,54 +1121,55 @@ impl App {
         }
     }
 
+    /// What `y` copies: the view's own text, else what the selected link names.
+    pub fn copy_text(&self, state: &State) -> Option<String> {
+        let cx = Cx::new(self, state);
+        self.view()
+            .page()
+            .copy_text(cx)
+            .or_else(|| views::link_copy_text(state, self.selected_link(state)?))
+    }
+
+    /// Opens what `link` leads to, on top of the stack.
     pub fn follow(&mut self, link: Link, state: &State) {
+        use views::{
+            bucket_detail::BucketDetailView, connectivity::DiagramView,
+            connectivity_detail::ElementView, errors::ErrorView, finding::FindingView,
+            traffic::ClientView, workgroup_detail::WorkgroupDetailView,
+        };
         let view = match link {
             Link::Top(t) => {
                 self.switch(t);
                 self.place_cursor(state);
                 return;
             }
-            Link::Bucket(name) => View::detail(View::BucketDetail, name),
-            Link::Buckets(filter) => {
-                let mut b = BucketsView::default();
-                b.set_filter(filter, state);
-                View::Buckets(b)
-            }
-            Link::Workgroup(key) => View::detail(View::WorkgroupDetail, key),
-            Link::Workgroups(filter) => View::Workgroups(ListView {
-                filter,
-                nav: ListNav::default(),
-            }),
-            Link::Element(id) => View::detail(View::ConnDetail, id),
-            Link::Diagram(id) => {
-                let w = self.body_width();
-                let doc = self.cached_doc("diagram", w, state, || {
-                    views::connectivity::diagram(state, self.evaluation(), &self.theme, w)
-                });
-                let at = doc
-                    .lines
-                    .iter()
-                    .position(|l| l.link == Some(Link::Element(id.clone())))
-                    .unwrap_or(0);
-                View::Connectivity(DocView {
-                    nav: ListNav::at(at),
-                    placed: true,
-                })
-            }
-            Link::Program(p) => View::Compliance(ComplianceView::controls(p)),
-            Link::Control(p, c) => View::Compliance(ComplianceView::findings(p, c)),
-            Link::Error(i) => View::detail(View::ErrorDetail, i.to_string()),
-            Link::Finding(id) => View::detail(View::FindingDetail, id),
-            Link::TrafficClient(i) => View::detail(View::TrafficClient, i.to_string()),
             Link::Traffic => {
                 let _ = self.run_command("traffic", state);
                 return;
             }
+            Link::Bucket(name) => View::BucketDetail(BucketDetailView::new(name)),
+            Link::Buckets(filter) => View::Buckets(BucketsView::filtered(filter, state)),
+            Link::Workgroup(key) => View::WorkgroupDetail(WorkgroupDetailView::new(key)),
+            Link::Workgroups(filter) => View::Workgroups(WorkgroupsView::filtered(filter)),
+            Link::Element(e) => View::ConnDetail(ElementView::new(e)),
+            Link::Diagram(e) => {
+                let at = views::connectivity::line_of(Cx::new(self, state), &e);
+                View::Connectivity(DiagramView::at(at))
+            }
+            Link::Program(p) => View::Compliance(ComplianceView::controls(p)),
+            Link::Control(p, c) => View::Compliance(ComplianceView::findings(p, c)),
+            Link::Error(index) => View::ErrorDetail(ErrorView {
+                index,
+                nav: Default::default(),
+            }),
+            Link::Finding(id) => View::FindingDetail(FindingView::new(id)),
+            Link::TrafficClient(index) => View::TrafficClient(ClientView {
+                index,
+                nav: Default::default(),
+            }),
         };
         self.stack.push(view);
-        if let View::Buckets(b) = self.view_mut() {
-            b.refresh(state);
-        }
+        self.sync(state);
         self.place_cursor(state);
     }
 
@@ -1476,12 +1228,12 @@ impl App {
             Ok(Command::Write(path)) => Effect::WriteSnapshot(path),
             Ok(Command::Rescan) => Effect::Rescan,
             Ok(Command::Changes) => {
-                self.stack.push(View::Changes(DocView::default()));
+                self.stack.push(View::Changes(Default::default()));
                 self.place_cursor(state);
                 Effect::Redraw
             }
             Ok(Command::Exceptions) => {
-                self.stack.push(View::Exceptions(DocView::default()));
+                self.stack.push(View::Exceptions(Default::default()));
                 self.place_cursor(state);
                 Effect::Redraw
             }
@@ -1491,12 +1243,11 @@ impl App {
             }
             Ok(Command::Traffic) => {
                 // On the first thing to open: the worst joined finding.
-                let mut view = DocView::default();
-                let doc = self.doc(&View::Traffic(DocView::default()), state);
-                if let Some(first) = doc.and_then(|d| d.first_link()) {
-                    view.nav.selected = first;
+                let mut view = View::Traffic(Default::default());
+                if let Some(first) = self.doc(&view, state).and_then(|d| d.first_link()) {
+                    view.nav_mut().selected = first;
                 }
-                self.stack.push(View::Traffic(view));
+                self.stack.push(view);
                 self.place_cursor(state);
                 Effect::Redraw
             }
@@ -1517,5 +1268,18 @@ impl App {
                 Effect::Redraw
             }
         }
+    }
+}
+
+/// What a view may follow, from the app's fields (borrowed apart from the view stack).
+fn fresh<'a>(
+    state: &'a State,
+    eval: &'a Option<(u64, Evaluation)>,
+    changed: &'a Arc<HashSet<String>>,
+) -> Fresh<'a> {
+    Fresh {
+        state,
+        eval: eval.as_ref().map(|(v, e)| (*v, e)),
+        changed,
     }
 }

@@ -103,49 +103,8 @@ pub enum Scope {
     View(Kind),
 }
 
-/// The scope name of each view, as the table writes it.
-pub fn scope_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Overview => "overview",
-        Kind::Buckets => "buckets",
-        Kind::BucketDetail => "bucket_detail",
-        Kind::Workgroups => "workgroups",
-        Kind::WorkgroupDetail => "workgroup_detail",
-        Kind::Connectivity => "connectivity",
-        Kind::ConnDetail => "conn_detail",
-        Kind::Compliance => "compliance",
-        Kind::Errors => "errors",
-        Kind::ErrorDetail => "error_detail",
-        Kind::FindingDetail => "finding_detail",
-        Kind::Accounts => "accounts",
-        Kind::Exceptions => "exceptions",
-        Kind::Changes => "changes",
-        Kind::Traffic => "traffic",
-        Kind::TrafficClient => "traffic_client",
-        Kind::Help => "help",
-    }
-}
-
-/// Every view kind, to read scope names back.
-pub const KINDS: [Kind; 17] = [
-    Kind::Overview,
-    Kind::Buckets,
-    Kind::BucketDetail,
-    Kind::Workgroups,
-    Kind::WorkgroupDetail,
-    Kind::Connectivity,
-    Kind::ConnDetail,
-    Kind::Compliance,
-    Kind::Errors,
-    Kind::ErrorDetail,
-    Kind::FindingDetail,
-    Kind::Accounts,
-    Kind::Exceptions,
-    Kind::Changes,
-    Kind::Traffic,
-    Kind::TrafficClient,
-    Kind::Help,
-];
+/// Every view kind (the registry's list), to read scope names back.
+pub const KINDS: &[Kind] = Kind::ALL;
 
 fn scope_of(name: &str) -> Option<Scope> {
     if name == "global" {
@@ -153,7 +112,7 @@ fn scope_of(name: &str) -> Option<Scope> {
     }
     KINDS
         .iter()
-        .find(|k| scope_name(**k) == name)
+        .find(|k| k.scope() == name)
         .map(|k| Scope::View(*k))
 }
 
@@ -315,7 +274,7 @@ impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Scope::Global => f.write_str("global"),
-            Scope::View(k) => f.write_str(scope_name(*k)),
+            Scope::View(k) => f.write_str(k.scope()),
         }
     }
 }

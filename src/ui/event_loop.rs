@@ -108,20 +108,20 @@ fn ask_context(app: &App, store: &Store, spec: &SourceSpec, asked: &mut HashSet<
     let View::BucketDetail(d) = app.view() else {
         return;
     };
-    if asked.contains(&d.key) {
+    if asked.contains(&d.name) {
         return;
     }
     // Runs on every turn of the loop: an index lookup, never a pass over the buckets.
     let account = store.read(|s| {
-        s.bucket(&d.key)
+        s.bucket(&d.name)
             .filter(|b| b.context == ContextRead::NotRead && b.policy != PolicyText::Pending)
             .map(|b| b.account_id.clone())
     });
     if let Some(account) = account
-        && source::read_bucket_context(spec, store, &account, &d.key)
+        && source::read_bucket_context(spec, store, &account, &d.name)
     {
         log::line("reading an opened bucket's context");
-        asked.insert(d.key.clone());
+        asked.insert(d.name.clone());
     }
 }
 

@@ -433,7 +433,11 @@ impl Column {
 }
 
 /// Chooses the columns that fit `w` cells and their widths; returns (column index, width).
-pub fn layout_columns(cols: &[Column], w: u16) -> Vec<(usize, u16)> {
+///
+/// With `wide` (a column and the width of its longest cell), that column (the name) takes the
+/// spare width first, up to what its longest cell needs; what is left goes to the flexible
+/// columns by their shares.
+pub fn layout_columns(cols: &[Column], w: u16, wide: Option<(usize, u16)>) -> Vec<(usize, u16)> {
     let mut order: Vec<usize> = (0..cols.len()).collect();
     order.sort_by_key(|&i| (cols[i].priority, i));
     let mut chosen: Vec<usize> = Vec::new();
@@ -446,18 +450,30 @@ pub fn layout_columns(cols: &[Column], w: u16) -> Vec<(usize, u16)> {
         }
     }
     chosen.sort_unstable();
-    let left = w.saturating_sub(used);
-    let flex_total: u16 = chosen.iter().map(|&i| cols[i].flex).sum();
-    let mut out: Vec<(usize, u16)> = Vec::new();
+    let mut left = w.saturating_sub(used);
+    let mut extra = vec![0u16; cols.len()];
+    let mut flex: Vec<u16> = cols.iter().map(|c| c.flex).collect();
+    if let Some((c, want)) = wide.filter(|(c, _)| chosen.contains(c)) {
+        let need = want.saturating_sub(cols[c].min);
+        let more = need.min(left);
+        extra[c] = more;
+        left -= more;
+        // A name that fits needs no more: the others share what is left.
+        if more == need {
+            flex[c] = 0;
+        }
+    }
+    let flex_total: u16 = chosen.iter().map(|&i| flex[i]).sum();
     let mut given = 0;
-    let last_flex = chosen.iter().rev().find(|&&i| cols[i].flex > 0).copied();
+    let last_flex = chosen.iter().rev().find(|&&i| flex[i] > 0).copied();
+    let mut out: Vec<(usize, u16)> = Vec::new();
     for &i in &chosen {
-        let mut cw = cols[i].min;
-        if flex_total > 0 && cols[i].flex > 0 {
+        let mut cw = cols[i].min + extra[i];
+        if flex_total > 0 && flex[i] > 0 {
             let share = if Some(i) == last_flex {
                 left - given
             } else {
-                left * cols[i].flex / flex_total
+                left * flex[i] / flex_total
             };
             given += share;
             cw += share;
@@ -467,14 +483,21 @@ pub fn layout_columns(cols: &[Column], w: u16) -> Vec<(usize, u16)> {
     out
 }
 
+/// A table to draw: its columns, the sorted one, the wide one and how many rows it has.
+pub struct Table<'a> {
+    pub cols: &'a [Column],
+    /// The sorted column and whether it is descending (its header gets `↑` or `↓`).
+    pub sorted: Option<(usize, bool)>,
+    /// The name column and the width of its longest cell ([`layout_columns`]).
+    pub wide: Option<(usize, u16)>,
+    pub len: usize,
+}
+
 /// Draws a table whose rows are built only for the visible window: `cell(row, column)`.
-#[allow(clippy::too_many_arguments)]
 pub fn draw_table(
     frame: &mut Frame,
     area: Rect,
-    cols: &[Column],
-    sorted: Option<(usize, bool)>,
-    len: usize,
+    table: &Table,
     nav: &ListNav,
     theme: &Theme,
     cell: &dyn Fn(usize, usize) -> Vec<Span<'static>>,
@@ -482,20 +505,23 @@ pub fn draw_table(
     if area.height == 0 {
         return;
     }
-    let layout = layout_columns(cols, area.width.saturating_sub(1).max(1));
+    let (cols, len) = (table.cols, table.len);
+    let layout = layout_columns(cols, area.width.saturating_sub(1).max(1), table.wide);
     let header: Vec<Span> = {
         let mut spans = Vec::new();
         for (n, &(i, w)) in layout.iter().enumerate() {
             if n > 0 {
                 spans.push(Span::raw(" "));
             }
-            let mut title = cols[i].title.to_string();
-            if let Some((s, rev)) = sorted
+            let mut title = vec![Span::styled(cols[i].title.to_string(), theme.muted)];
+            if let Some((s, descending)) = table.sorted
                 && s == i
             {
-                title.push_str(if rev { " ▲" } else { " ▼" });
+                // k9s's sorter: the arrow right after the name, in the key colour.
+                let arrow = if descending { "↓" } else { "↑" };
+                title.push(Span::styled(arrow, theme.key));
             }
-            spans.extend(fit(vec![Span::styled(title, theme.muted)], usize::from(w)));
+            spans.extend(fit(title, usize::from(w)));
         }
         spans
     };
@@ -648,7 +674,34 @@ mod tests {
             Column::new("B", 10, 0, 2),
             Column::new("C", 10, 1, 1),
         ];
-        assert_eq!(layout_columns(&cols, 21), vec![(0, 10), (2, 10)]);
-        assert_eq!(layout_columns(&cols, 40), vec![(0, 14), (1, 10), (2, 14)]);
+        assert_eq!(layout_columns(&cols, 21, None), vec![(0, 10), (2, 10)]);
+        assert_eq!(
+            layout_columns(&cols, 40, None),
+            vec![(0, 14), (1, 10), (2, 14)]
+        );
+    }
+
+    #[test]
+    fn the_name_column_takes_the_spare_width_it_needs_first() {
+        let cols = [
+            Column::new("NAME", 10, 1, 0),
+            Column::new("B", 10, 0, 2),
+            Column::new("C", 10, 1, 1),
+        ];
+        // 40 cells: 32 used, 8 spare. A name 15 wide takes 5; C gets what is left.
+        assert_eq!(
+            layout_columns(&cols, 40, Some((0, 15))),
+            vec![(0, 15), (1, 10), (2, 10 + 3)]
+        );
+        // A name longer than the spare width takes all of it; nothing is left to share.
+        assert_eq!(
+            layout_columns(&cols, 40, Some((0, 60))),
+            vec![(0, 18), (1, 10), (2, 10)]
+        );
+        // A dropped name column takes nothing.
+        assert_eq!(
+            layout_columns(&cols, 21, Some((1, 60))),
+            vec![(0, 10), (2, 10)]
+        );
     }
 }

@@ -12,10 +12,14 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::super::app::{App, Link};
+use super::super::app::Link;
+use super::super::element::Element;
+use super::super::page::{Cx, Fresh, Page, nav};
+use super::super::table::{SortKey, TableSort};
 use super::super::theme::Theme;
 use super::super::widgets::{
-    Column, Doc, ListNav, Status, clean, draw_table, filter_terms, matches, status_span,
+    Column, Doc, ListNav, Status, Table, clean, draw_table, filter_terms, matches, status_span,
+    width,
 };
 use super::compliance::status as ui_status;
 use super::kv;
@@ -166,11 +170,96 @@ pub struct AccountsView {
     pub rows: Vec<usize>,
     /// The store version and evaluation `all` was counted from.
     built: Option<(u64, Option<u64>)>,
+    pub sort: TableSort,
+}
+
+impl Page for AccountsView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        "Accounts".into()
+    }
+
+    fn len(&self, _cx: Cx) -> usize {
+        self.rows.len()
+    }
+
+    fn link(&self, _cx: Cx, row: usize) -> Option<Link> {
+        self.row(row)
+            .map(|s| Link::Element(Element::Account(s.id.clone())))
+    }
+
+    fn info(&self, _cx: Cx) -> String {
+        info(self)
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: Cx) {
+        draw(frame, area, cx, self)
+    }
+
+    fn filter(&self) -> Option<&str> {
+        Some(&self.filter)
+    }
+
+    fn set_filter(&mut self, filter: String, _state: &State) {
+        self.filter = filter;
+        self.apply_filter();
+        self.nav.selected = 0;
+    }
+
+    fn sort(&mut self, reverse: bool, _cx: &Fresh) -> Option<String> {
+        if reverse {
+            self.sort.flip();
+        } else {
+            self.sort.next(COLUMNS.len());
+        }
+        self.apply_filter();
+        Some(self.sort.describe(&COLUMNS))
+    }
+
+    fn sort_by_column(&mut self, column: usize, _cx: &Fresh) -> Option<String> {
+        self.sort.click(column);
+        self.apply_filter();
+        Some(self.sort.describe(&COLUMNS))
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        &COLUMNS
+    }
+
+    fn wide(&self, _cx: Cx) -> Option<(usize, u16)> {
+        let longest = self.all.iter().map(|s| width(&clean(&s.name))).max()?;
+        Some((1, longest as u16))
+    }
+
+    fn refresh(&mut self, cx: &Fresh) {
+        self.refresh_from(cx.state, cx.eval);
+    }
+}
+
+fn sort_key(s: &Summary, column: usize) -> SortKey {
+    match column {
+        0 => SortKey::Num(match s.scan_state {
+            ScanState::NotScanned => 0,
+            ScanState::Partial => 1,
+            ScanState::Scanned => 2,
+        }),
+        1 => SortKey::text(&s.name),
+        // Most buckets not enforced first, then partial.
+        2 => SortKey::Num(-((s.buckets[2] as i64) << 32 | s.buckets[1] as i64)),
+        3 => SortKey::text(s.ou_path.as_deref().unwrap_or("")),
+        4 => SortKey::Num(s.paths.2.map_or(9, |st| st as i64)),
+        5 => SortKey::text(&s.id),
+        6 => SortKey::Num(-((s.findings.fail as i64) << 32 | s.findings.unknown as i64)),
+        7 => SortKey::text(s.scan_error.as_deref().unwrap_or("")),
+        8 => SortKey::most(s.workgroups),
+        _ => SortKey::text(&s.tags),
+    }
 }
 
 impl AccountsView {
     /// Counts again when the store or the evaluation changed since the last count.
-    pub fn refresh(&mut self, state: &State, eval: Option<(u64, &Evaluation)>) {
+    pub fn refresh_from(&mut self, state: &State, eval: Option<(u64, &Evaluation)>) {
         let key = (state.version, eval.map(|(v, _)| v));
         if self.built == Some(key) {
             return;
@@ -180,16 +269,14 @@ impl AccountsView {
         self.apply_filter();
     }
 
-    pub fn set_filter(&mut self, filter: String) {
-        self.filter = filter;
-        self.apply_filter();
-    }
-
     fn apply_filter(&mut self) {
         let terms = filter_terms(&self.filter);
-        self.rows = (0..self.all.len())
+        let mut rows: Vec<usize> = (0..self.all.len())
             .filter(|&i| terms.is_empty() || matches(&self.all[i].haystack, &terms))
             .collect();
+        self.sort
+            .apply(&mut rows, |&i, c| sort_key(&self.all[i], c));
+        self.rows = rows;
         self.nav.clamp(self.rows.len());
     }
 
@@ -200,15 +287,6 @@ impl AccountsView {
     pub fn total(&self) -> usize {
         self.all.len()
     }
-
-    pub fn link(&self, i: usize) -> Option<Link> {
-        self.row(i).map(|s| Link::Element(element_id(&s.id)))
-    }
-}
-
-/// The detail element of an account (the diagram links unscanned accounts to it too).
-pub fn element_id(account: &str) -> String {
-    format!("account:{account}")
 }
 
 const COLUMNS: [Column; 10] = [
@@ -308,23 +386,20 @@ fn cell(s: &Summary, c: usize, t: &Theme) -> Vec<Span<'static>> {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &AccountsView) {
-    let t = &app.theme;
+fn draw(frame: &mut Frame, area: Rect, cx: Cx, view: &AccountsView) {
+    let t = cx.theme();
     let cell = |r: usize, c: usize| view.row(r).map(|s| cell(s, c, t)).unwrap_or_default();
-    draw_table(
-        frame,
-        area,
-        &COLUMNS,
-        None,
-        view.rows.len(),
-        &view.nav,
-        t,
-        &cell,
-    );
+    let table = Table {
+        cols: &COLUMNS,
+        sorted: view.sort.arrow(),
+        wide: view.wide(cx),
+        len: view.rows.len(),
+    };
+    draw_table(frame, area, &table, &view.nav, t, &cell);
 }
 
 /// The panel's right title: `40 accounts · 2 not scanned`, or what the filter kept.
-pub fn info(view: &AccountsView) -> String {
+fn info(view: &AccountsView) -> String {
     let refused = view
         .all
         .iter()
@@ -452,7 +527,7 @@ fn path_lines(doc: &mut Doc, eval: &Evaluation, id: &str, t: &Theme) {
                 status_span(st, clean(&format!("{} in {}", p.name, p.region)), t),
                 Span::styled(format!("  {text}"), t.muted),
             ]),
-            Link::Element(format!("path:{}", p.id)),
+            Link::Element(Element::Path(p.id.clone())),
         );
     }
 }

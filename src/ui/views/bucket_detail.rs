@@ -5,15 +5,56 @@
 
 use ratatui::text::{Line, Span};
 
+use std::sync::Arc;
+
 use super::super::app::Link;
+use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
-use super::super::widgets::{Doc, Status, clean, status_span, verdict_span};
+use super::super::widgets::{Doc, ListNav, Status, clean, status_span, verdict_span};
 use super::{account_label, json_spans, kv, pretty_policy};
 use crate::compliance::{Evaluation, ResourceKind};
 use crate::model::{Bucket, ContextRead, PolicyText};
 use crate::policy::render::verdict_sentence;
 use crate::policy::{PolicySource, Role, Target, Verdict};
 use crate::store::State;
+
+/// One bucket's detail.
+#[derive(Clone, Debug)]
+pub struct BucketDetailView {
+    pub name: String,
+    pub nav: ListNav,
+}
+
+impl BucketDetailView {
+    pub fn new(name: String) -> BucketDetailView {
+        BucketDetailView {
+            name,
+            nav: ListNav::default(),
+        }
+    }
+}
+
+impl Page for BucketDetailView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        clean(&self.name)
+    }
+
+    fn doc(&self, cx: Cx) -> Option<Arc<Doc>> {
+        let d = doc(cx.state, cx.eval(), cx.theme(), cx.width(), &self.name);
+        Some(Arc::new(d))
+    }
+
+    fn subject(&self) -> Option<Link> {
+        Some(Link::Bucket(self.name.clone()))
+    }
+
+    /// The statement that would fix the bucket (or its name when it needs none).
+    fn copy_text(&self, cx: Cx) -> Option<String> {
+        copy_text(cx.state, &self.name)
+    }
+}
 
 /// The statement that makes a bucket deny every plain-HTTP request (AWS's canonical form).
 pub fn fix_statement(b: &Bucket) -> serde_json::Value {
@@ -280,7 +321,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
     doc.blank();
     if let Some(ev) = eval {
         for f in ev.resource_findings(ResourceKind::S3Bucket, &b.name) {
-            super::compliance::accepted_lines(&mut doc, eval, f, t);
+            super::finding::accepted_lines(&mut doc, eval, f, t);
         }
     }
     super::compliance::affected_controls(&mut doc, eval, ResourceKind::S3Bucket, &b.name, t);

@@ -7,10 +7,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
 
-use super::super::app::App;
+use super::super::app::Link;
+use super::super::page::{Cx, Fresh, Page, nav};
 use super::super::widgets::{
-    Column, ListNav, clean, draw_table, filter_terms, matches, verdict_rank, verdict_span,
+    Column, ListNav, Table, clean, draw_table, filter_terms, matches, verdict_rank, verdict_span,
+    width,
 };
+use crate::compliance::Evaluation;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -54,6 +57,20 @@ impl Sort {
             Sort::MinTls => "min TLS",
             Sort::Athena => "Athena role",
             Sort::Source => "enforced by",
+        }
+    }
+
+    /// The sort of a column (the error column has none).
+    fn of_column(column: usize) -> Option<Sort> {
+        let mut s = Sort::Verdict;
+        loop {
+            if s.column() == column {
+                return Some(s);
+            }
+            s = s.next();
+            if s == Sort::Verdict {
+                return None;
+            }
         }
     }
 
@@ -197,26 +214,124 @@ pub struct BucketsView {
     selected_name: Option<String>,
     /// Buckets whose verdict or TLS floor changed since `--baseline` (the `changed` token).
     changed: Arc<HashSet<String>>,
+    /// The longest name's width, for the name column.
+    name_width: usize,
+}
+
+impl Page for BucketsView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        "Buckets".into()
+    }
+
+    fn len(&self, _cx: Cx) -> usize {
+        self.rows.len()
+    }
+
+    fn link(&self, cx: Cx, row: usize) -> Option<Link> {
+        let b = cx.state.estate.buckets.get(*self.rows.get(row)?)?;
+        Some(Link::Bucket(b.name.clone()))
+    }
+
+    fn info(&self, cx: Cx) -> String {
+        self.info_text(cx.state)
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: Cx) {
+        draw(frame, area, cx, self)
+    }
+
+    fn filter(&self) -> Option<&str> {
+        Some(&self.filter)
+    }
+
+    fn set_filter(&mut self, filter: String, state: &State) {
+        self.refresh_rows(state);
+        self.filter = filter;
+        self.apply_filter(state);
+    }
+
+    fn sort(&mut self, reverse: bool, cx: &Fresh) -> Option<String> {
+        if reverse {
+            self.reverse = !self.reverse;
+        } else {
+            self.sort = self.sort.next();
+            self.reverse = false;
+        }
+        self.resort(cx.state);
+        Some(self.sorted_text())
+    }
+
+    fn sort_by_column(&mut self, column: usize, cx: &Fresh) -> Option<String> {
+        let Some(sort) = Sort::of_column(column) else {
+            return Some("the error column does not sort".into());
+        };
+        self.reverse = sort == self.sort && !self.reverse;
+        self.sort = sort;
+        self.resort(cx.state);
+        Some(self.sorted_text())
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        &COLUMNS
+    }
+
+    fn wide(&self, _cx: Cx) -> Option<(usize, u16)> {
+        // The `Δ ` mark of a changed bucket is part of the name cell.
+        let mark = if self.changed.is_empty() { 0 } else { 2 };
+        Some((
+            1,
+            (self.name_width + mark).min(usize::from(u16::MAX)) as u16,
+        ))
+    }
+
+    fn refresh(&mut self, cx: &Fresh) {
+        self.set_changed(cx.changed);
+        self.refresh_rows(cx.state);
+    }
+
+    fn invalidate(&mut self) {
+        self.version = None;
+    }
+
+    fn remember(&mut self, state: &State) {
+        self.selected_name = self
+            .rows
+            .get(self.nav.selected)
+            .and_then(|&i| state.estate.buckets.get(i))
+            .map(|b| b.name.clone());
+    }
 }
 
 impl BucketsView {
-    /// Forgets the cached rows (the store was replaced).
-    pub fn invalidate(&mut self) {
-        self.version = None;
+    /// The list with `filter` applied.
+    pub fn filtered(filter: String, state: &State) -> BucketsView {
+        let mut view = BucketsView::default();
+        view.set_filter(filter, state);
+        view
+    }
+
+    fn sorted_text(&self) -> String {
+        format!(
+            "sorted by {} {}",
+            self.sort.label(),
+            if self.reverse { "↓" } else { "↑" }
+        )
     }
 
     /// Takes the buckets that changed since the baseline; the search text follows.
     pub fn set_changed(&mut self, changed: &Arc<HashSet<String>>) {
         if !Arc::ptr_eq(&self.changed, changed) {
             self.changed = Arc::clone(changed);
-            self.invalidate();
+            self.version = None;
         }
     }
 
     /// Re-derives the rows when the store changed: the search text of the buckets that changed
     /// since the last refresh (all of them when an account did), then the order, starting from
     /// the previous one so a few changes cost a nearly-sorted pass, not a full sort.
-    pub fn refresh(&mut self, state: &State) {
+    pub fn refresh_rows(&mut self, state: &State) {
         if self.version == Some(state.version) && self.hay.len() == state.estate.buckets.len() {
             return;
         }
@@ -239,6 +354,7 @@ impl BucketsView {
                 continue;
             }
             let changed_since = self.changed.contains(&b.name);
+            self.name_width = self.name_width.max(width(&b.name));
             let hay = haystack(b, by_id.get(b.account_id.as_str()).copied(), changed_since);
             if i < self.hay.len() {
                 self.hay[i] = hay;
@@ -302,13 +418,6 @@ impl BucketsView {
         self.apply_filter(state);
     }
 
-    /// Sets the filter; extends the previous result when the new filter only narrows it.
-    pub fn set_filter(&mut self, filter: String, state: &State) {
-        self.refresh(state);
-        self.filter = filter;
-        self.apply_filter(state);
-    }
-
     fn apply_filter(&mut self, state: &State) {
         let terms = filter_terms(&self.filter);
         let narrowing = !self.applied.is_empty()
@@ -343,16 +452,7 @@ impl BucketsView {
         }
     }
 
-    /// Records the selected bucket's name after a move.
-    pub fn remember(&mut self, state: &State) {
-        self.selected_name = self
-            .rows
-            .get(self.nav.selected)
-            .and_then(|&i| state.estate.buckets.get(i))
-            .map(|b| b.name.clone());
-    }
-
-    pub fn info(&self, state: &State) -> String {
+    fn info_text(&self, state: &State) -> String {
         let mut s = super::filtered(
             self.rows.len(),
             state.estate.buckets.len(),
@@ -360,16 +460,16 @@ impl BucketsView {
             &self.filter,
         );
         s.push_str(&format!(
-            " · sort {}{}",
+            " · sort {} {}",
             self.sort.label(),
-            if self.reverse { " ▲" } else { "" }
+            if self.reverse { "↓" } else { "↑" }
         ));
         s
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &BucketsView) {
-    let t = &app.theme;
+fn draw(frame: &mut Frame, area: Rect, cx: Cx, view: &BucketsView) {
+    let (app, state, t) = (cx.app, cx.state, cx.theme());
     let buckets = &state.estate.buckets;
     let cell = |r: usize, c: usize| -> Vec<Span<'static>> {
         let Some(b) = view.rows.get(r).and_then(|&i| buckets.get(i)) else {
@@ -397,16 +497,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &Buck
             _ => Vec::new(),
         }
     };
-    draw_table(
-        frame,
-        area,
-        &COLUMNS,
-        Some((view.sort.column(), view.reverse)),
-        view.rows.len(),
-        &view.nav,
-        t,
-        &cell,
-    );
+    let table = Table {
+        cols: &COLUMNS,
+        sorted: Some((view.sort.column(), view.reverse)),
+        wide: view.wide(cx),
+        len: view.rows.len(),
+    };
+    draw_table(frame, area, &table, &view.nav, t, &cell);
 }
 
 /// The order of two rows under `sort` (reversed with `reverse`); names break ties, so the
@@ -459,6 +556,7 @@ mod tests {
     use super::BucketsView;
     use crate::model::{Account, Bucket, Mode, Partition, PolicyText};
     use crate::store::{Store, Update};
+    use crate::ui::page::Page;
 
     fn bucket(name: &str, enforced: bool) -> Update {
         let policy = if enforced {
@@ -481,7 +579,7 @@ mod tests {
 
     fn rows(view: &mut BucketsView, store: &Store) -> Vec<String> {
         store.read(|s| {
-            view.refresh(s);
+            view.refresh_rows(s);
             view.rows
                 .iter()
                 .map(|&i| s.estate.buckets[i].name.clone())

@@ -1,14 +1,35 @@
 //! `:changes`: what changed since `--baseline`, regressions first; a changed bucket or
 //! finding leads to its detail.
 
+use std::sync::Arc;
+
 use ratatui::text::{Line, Span};
 
 use super::super::app::{App, Link};
+use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
-use super::super::widgets::{Doc, Status, clean, status_span};
+use super::super::widgets::{Doc, ListNav, Status, clean, status_span};
 use super::compliance::finding_link;
 use crate::compliance::Evaluation;
 use crate::diff::{Change, ChangeKind, Impact};
+
+/// `:changes`.
+#[derive(Clone, Debug, Default)]
+pub struct ChangesView {
+    pub nav: ListNav,
+}
+
+impl Page for ChangesView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        "Changes".into()
+    }
+
+    fn doc(&self, cx: Cx) -> Option<Arc<Doc>> {
+        Some(Arc::new(doc(cx.app, cx.eval(), cx.theme(), cx.width())))
+    }
+}
 
 /// Changes listed per impact before "and N more".
 const LISTED: usize = 200;

@@ -6,12 +6,16 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::super::app::{App, Link};
+use super::super::app::Link;
+use super::super::element::Element;
+use super::super::page::{Cx, Fresh, Page, nav};
+use super::super::table::{SortKey, TableSort};
 use super::super::theme::Theme;
 use super::super::widgets::{
-    Column, Doc, ListNav, Status, clean, draw_table, filter_terms, matches, status_span, wrap,
+    Column, Doc, ListNav, Status, Table, clean, draw_table, filter_terms, matches, status_span,
+    width, wrap,
 };
-use super::{account_label, kv};
+use super::connectivity::Place;
 use crate::compliance::{self, ControlResult, Evaluation, Finding, ProgramResult, ResourceKind};
 use crate::store::State;
 
@@ -88,24 +92,27 @@ pub fn finding_link(f: &Finding) -> Link {
         ResourceKind::AthenaWorkgroup => Link::Workgroup(r.id.to_string()),
         ResourceKind::VpnTunnel => {
             let (vpn, ip) = r.id.split_once('/').unwrap_or((&r.id, ""));
-            Link::Element(format!("tunnel:{vpn}:{ip}"))
+            Link::Element(Element::Tunnel {
+                vpn: vpn.to_string(),
+                ip: ip.to_string(),
+            })
         }
-        ResourceKind::DxConnection => Link::Element(format!("dx:{}", r.id)),
+        ResourceKind::DxConnection => Link::Element(Element::Dx(r.id.to_string())),
         ResourceKind::AccountRegion => match f.check.as_ref() {
-            "vpc.athena_endpoint" => Link::Element(format!("athena-ep:{}", r.id)),
-            "vpc.s3_endpoint" => Link::Element(format!("s3-ep:{}", r.id)),
-            "dx.link_encryption" => Link::Element(format!("dx-error:{}", r.id)),
+            "vpc.athena_endpoint" => Link::Element(Element::AthenaEndpoints(Place::parse(&r.id))),
+            "vpc.s3_endpoint" => Link::Element(Element::S3Endpoints(Place::parse(&r.id))),
+            "dx.link_encryption" => Link::Element(Element::DxErrors(Place::parse(&r.id))),
             _ => Link::Finding(f.id.to_string()),
         },
         // An account that was not entered: its network path is that account's element.
         ResourceKind::Account if super::overview::NETWORK_CHECKS.contains(&f.check.as_ref()) => {
-            Link::Element(super::accounts::element_id(&r.id))
+            Link::Element(Element::Account(r.id.to_string()))
         }
         ResourceKind::Account => Link::Finding(f.id.to_string()),
     }
 }
 
-fn resource_text(f: &Finding) -> String {
+pub fn resource_text(f: &Finding) -> String {
     let r = &f.resource;
     match &r.name {
         Some(n) if *n != r.id => clean(&format!("{} {} ({n})", r.kind.noun(), r.id)),
@@ -249,7 +256,7 @@ pub fn find_program(eval: Option<&Evaluation>, query: &str) -> Option<String> {
         .map(|p| p.id.clone())
 }
 
-fn find_finding<'a>(eval: &'a Evaluation, id: &str) -> Option<&'a Finding> {
+pub fn find_finding<'a>(eval: &'a Evaluation, id: &str) -> Option<&'a Finding> {
     eval.checks
         .iter()
         .flat_map(|c| &c.findings)
@@ -268,6 +275,116 @@ pub struct ComplianceView {
     pub level: Level,
     pub nav: ListNav,
     pub filter: String,
+    pub sort: TableSort,
+}
+
+impl Page for ComplianceView {
+    nav!();
+
+    fn crumb(&self, eval: Option<&Evaluation>) -> String {
+        self.crumb_text(eval)
+    }
+
+    fn len(&self, cx: Cx) -> usize {
+        self.rows(cx.eval()).len()
+    }
+
+    fn link(&self, cx: Cx, row: usize) -> Option<Link> {
+        self.link_at(cx.eval(), row)
+    }
+
+    fn copy_text(&self, cx: Cx) -> Option<String> {
+        self.copy(cx.eval(), self.nav.selected)
+    }
+
+    fn info(&self, cx: Cx) -> String {
+        self.info_text(cx.eval())
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: Cx) {
+        draw(frame, area, cx, self)
+    }
+
+    fn filter(&self) -> Option<&str> {
+        Some(&self.filter)
+    }
+
+    fn set_filter(&mut self, filter: String, _state: &State) {
+        self.filter = filter;
+        self.nav.selected = 0;
+    }
+
+    fn sort(&mut self, reverse: bool, _cx: &Fresh) -> Option<String> {
+        if reverse {
+            self.sort.flip();
+        } else {
+            self.sort.next(self.columns().len());
+        }
+        Some(self.sort.describe(self.columns()))
+    }
+
+    fn sort_by_column(&mut self, column: usize, _cx: &Fresh) -> Option<String> {
+        self.sort.click(column);
+        Some(self.sort.describe(self.columns()))
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        match self.level {
+            Level::Programs => &PROGRAM_COLUMNS,
+            Level::Controls { .. } => &CONTROL_COLUMNS,
+            Level::Findings { .. } => &FINDING_COLUMNS,
+        }
+    }
+
+    fn wide(&self, cx: Cx) -> Option<(usize, u16)> {
+        let longest = self.rows(cx.eval()).iter().map(name_width).max()?;
+        let column = match self.level {
+            Level::Programs => 1,
+            Level::Controls { .. } | Level::Findings { .. } => 2,
+        };
+        Some((column, longest as u16))
+    }
+
+    fn header_row(&self, cx: Cx, width: u16) -> u16 {
+        match cx.eval() {
+            Some(e) => header(self, e, cx.theme(), usize::from(width)).len() as u16,
+            None => 0,
+        }
+    }
+}
+
+/// The width of a row's name cell (program title, control title, resource).
+fn name_width(row: &Row) -> usize {
+    width(&match row {
+        Row::Program(p) => program_title(p),
+        Row::Control(c) => clean(&c.title),
+        Row::Finding(f) => resource_text(f),
+    })
+}
+
+/// Most failing first, then most unknown.
+fn counts_key(c: &compliance::Counts) -> SortKey {
+    SortKey::Num(-((c.fail as i64) << 32 | (c.unknown as i64) << 16 | c.partial as i64))
+}
+
+fn sort_key(row: &Row, column: usize) -> SortKey {
+    match (row, column) {
+        (Row::Program(p), 0) => SortKey::Num(p.status as i64),
+        (Row::Program(p), 1) => SortKey::text(&program_title(p)),
+        (Row::Program(p), 2) => counts_key(&p.counts),
+        (Row::Program(p), 3) => SortKey::text(&scope_text(p).1),
+        (Row::Program(p), _) => SortKey::text(&p.publisher),
+        (Row::Control(c), 0) => SortKey::Num(c.status as i64),
+        (Row::Control(c), 1) => SortKey::text(&c.id),
+        (Row::Control(c), 2) => SortKey::text(&c.title),
+        (Row::Control(c), _) => counts_key(&c.counts),
+        (Row::Finding(f), 0) => SortKey::Num(f.status as i64),
+        (Row::Finding(f), 1) => SortKey::Num(f.severity as i64),
+        (Row::Finding(f), 2) => SortKey::text(&resource_text(f)),
+        (Row::Finding(f), 3) => SortKey::text(&f.resource.account_id),
+        (Row::Finding(f), 4) => SortKey::text(f.resource.region.as_deref().unwrap_or("")),
+        (Row::Finding(f), _) => SortKey::text(&f.message()),
+    }
 }
 
 /// One row of the current level.
@@ -299,6 +416,7 @@ impl ComplianceView {
             level: Level::Programs,
             nav: ListNav::default(),
             filter: String::new(),
+            sort: TableSort::default(),
         }
     }
 
@@ -316,7 +434,14 @@ impl ComplianceView {
         }
     }
 
+    /// The rows shown: filtered, then in the chosen order.
     fn rows<'a>(&self, eval: Option<&'a Evaluation>) -> Vec<Row<'a>> {
+        let mut rows = self.filtered_rows(eval);
+        self.sort.apply(&mut rows, sort_key);
+        rows
+    }
+
+    fn filtered_rows<'a>(&self, eval: Option<&'a Evaluation>) -> Vec<Row<'a>> {
         let Some(eval) = eval else {
             return Vec::new();
         };
@@ -363,11 +488,7 @@ impl ComplianceView {
         }
     }
 
-    pub fn len(&self, eval: Option<&Evaluation>) -> usize {
-        self.rows(eval).len()
-    }
-
-    pub fn link(&self, eval: Option<&Evaluation>, sel: usize) -> Option<Link> {
+    fn link_at(&self, eval: Option<&Evaluation>, sel: usize) -> Option<Link> {
         let rows = self.rows(eval);
         match rows.get(sel)? {
             Row::Program(p) => Some(Link::Program(p.id.clone())),
@@ -380,7 +501,7 @@ impl ComplianceView {
     }
 
     /// What `y` copies: the selected finding's id (or control / program id).
-    pub fn copy(&self, eval: Option<&Evaluation>, sel: usize) -> Option<String> {
+    fn copy(&self, eval: Option<&Evaluation>, sel: usize) -> Option<String> {
         Some(match self.rows(eval).get(sel)? {
             Row::Program(p) => p.id.clone(),
             Row::Control(c) => c.id.clone(),
@@ -388,7 +509,7 @@ impl ComplianceView {
         })
     }
 
-    pub fn crumb(&self, eval: Option<&Evaluation>) -> String {
+    fn crumb_text(&self, eval: Option<&Evaluation>) -> String {
         match &self.level {
             Level::Programs => "Compliance".into(),
             Level::Controls { program } => eval
@@ -399,8 +520,8 @@ impl ComplianceView {
         }
     }
 
-    pub fn info(&self, eval: Option<&Evaluation>) -> String {
-        let n = self.len(eval);
+    fn info_text(&self, eval: Option<&Evaluation>) -> String {
+        let n = self.rows(eval).len();
         let noun = match self.level {
             Level::Programs => "programs",
             Level::Controls { .. } => "controls",
@@ -513,9 +634,9 @@ fn header(view: &ComplianceView, eval: &Evaluation, t: &Theme, w: usize) -> Vec<
     out
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, _state: &State, view: &ComplianceView) {
-    let t = &app.theme;
-    let Some(eval) = app.evaluation() else {
+fn draw(frame: &mut Frame, area: Rect, cx: Cx, view: &ComplianceView) {
+    let t = cx.theme();
+    let Some(eval) = cx.eval() else {
         frame.render_widget(
             ratatui::widgets::Paragraph::new(Line::from(Span::styled("Evaluating…", t.muted)))
                 .style(t.base),
@@ -602,108 +723,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, _state: &State, view: &Com
             },
         }
     };
-    let cols: &[Column] = match view.level {
-        Level::Programs => &PROGRAM_COLUMNS,
-        Level::Controls { .. } => &CONTROL_COLUMNS,
-        Level::Findings { .. } => &FINDING_COLUMNS,
+    let spec = Table {
+        cols: view.columns(),
+        sorted: view.sort.arrow(),
+        wide: view.wide(cx),
+        len: rows.len(),
     };
-    draw_table(frame, table, cols, None, rows.len(), &view.nav, t, &cell);
-}
-
-/// A finding about an account or a region (no detail view of its own): the proof.
-pub fn finding_doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, id: &str) -> Doc {
-    let mut doc = Doc::default();
-    let Some(f) = eval.and_then(|e| find_finding(e, id)) else {
-        doc.push(Line::from(Span::styled(
-            format!("{} is not in the current evaluation", clean(id)),
-            t.muted,
-        )));
-        return doc;
-    };
-    doc.push(Line::from(vec![
-        status_span(status(f.status), f.status.label(), t),
-        Span::styled(format!("  {}", resource_text(f)), t.title),
-    ]));
-    doc.blank();
-    doc.para(&clean(&f.message()), w, "  ", "  ", t.base);
-    if let Some(n) = &f.note {
-        doc.para(&clean(n), w, "  ", "  ", t.muted);
-    }
-    doc.blank();
-    accepted_lines(&mut doc, eval, f, t);
-    doc.push(kv("Check", clean(&f.check), t));
-    doc.push(kv("Severity", f.severity.to_string(), t));
-    doc.push(kv(
-        "Account",
-        account_label(state, &f.resource.account_id),
-        t,
-    ));
-    if let Some(r) = &f.resource.region {
-        doc.push(kv("Region", clean(r), t));
-    }
-    let ev = &f.evidence;
-    let attributes = ev.attributes();
-    if !attributes.is_empty() {
-        doc.blank();
-        doc.heading("Evidence", t);
-        for a in attributes.iter() {
-            doc.push(kv(&clean(&a.name), clean(&a.value), t));
-        }
-    }
-    if !ev.gaps().is_empty() {
-        doc.blank();
-        doc.heading("Still accepted over plain HTTP", t);
-        for g in &ev.gaps() {
-            doc.para(&clean(g), w, "  • ", "    ", t.base);
-        }
-    }
-    if !ev.errors.is_empty() {
-        doc.blank();
-        doc.heading("Fetch errors", t);
-        for e in &ev.errors {
-            doc.push(Line::from(vec![
-                Span::styled("  ✘ ", t.error),
-                Span::raw(clean(&e.short())),
-                Span::styled(format!("  {}", clean(&e.message)), t.muted),
-            ]));
-        }
-    }
-    if let Some(region) = &f.resource.region {
-        doc.blank();
-        doc.link(
-            Line::from(vec![
-                Span::raw("  "),
-                Span::styled("▶ ", t.key),
-                Span::styled(format!("network path in {}", clean(region)), t.accent),
-            ]),
-            Link::Diagram(format!("onprem:{region}")),
-        );
-    }
-    doc
-}
-
-/// "Accepted: exception 2 (SEC-1234) accepts CHECK, by OWNER until DAY: REASON", when an
-/// exception accepts `f` (everywhere, or in some of its controls).
-pub fn accepted_lines(doc: &mut Doc, eval: Option<&Evaluation>, f: &Finding, t: &Theme) {
-    let Some(e) = eval.and_then(|e| e.acceptance.accepted_somewhere(&f.id)) else {
-        return;
-    };
-    let x = &e.exception;
-    let scope = if eval.is_some_and(|ev| ev.acceptance.accepted(&f.id, None).is_some()) {
-        ""
-    } else {
-        " (in some controls)"
-    };
-    doc.push(kv(
-        "Accepted",
-        clean(&format!(
-            "{} accepts {}{scope}, by {} until {}: {}",
-            x.label(),
-            f.check,
-            x.owner,
-            x.expires,
-            x.reason
-        )),
-        t,
-    ));
+    draw_table(frame, table, &spec, &view.nav, t, &cell);
 }

@@ -7,13 +7,17 @@
 //! Every glyph here is read from the compliance evaluation (the findings the reports carry)
 //! or from a path derived from them: this view describes, it never judges.
 
+use std::sync::Arc;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::super::app::{App, DocView, Link};
+use super::super::app::Link;
+use super::super::element::Element;
+use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
-use super::super::widgets::{Doc, Status, clean, draw_doc, status_span, truncate, width};
+use super::super::widgets::{Doc, ListNav, Status, clean, draw_doc, status_span, truncate, width};
 use super::account_label;
 use super::compliance::status as ui_status;
 use crate::compliance::paths::{Path, Via};
@@ -25,7 +29,7 @@ use crate::store::State;
 pub use super::connectivity_detail::element_doc;
 
 /// One box of the diagram: an account in a region.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Place {
     pub account: String,
     pub region: String,
@@ -527,7 +531,10 @@ fn uplinks(state: &State, eval: Option<&Evaluation>, p: &Place) -> Vec<(Item, Ve
                 (
                     format!("tunnel {}", clean(&tu.outside_ip)),
                     Some(tunnel_status(eval, v, tu)),
-                    Link::Element(format!("tunnel:{}:{}", v.id, tu.outside_ip)),
+                    Link::Element(Element::Tunnel {
+                        vpn: v.id.clone(),
+                        ip: tu.outside_ip.clone(),
+                    }),
                 )
             })
             .collect();
@@ -536,7 +543,7 @@ fn uplinks(state: &State, eval: Option<&Evaluation>, p: &Place) -> Vec<(Item, Ve
             (
                 format!("VPN {}", clean(name)),
                 Some(vpn_status(eval, v)),
-                Link::Element(format!("vpn:{}", v.id)),
+                Link::Element(Element::Vpn(v.id.clone())),
             ),
             tunnels,
         ));
@@ -551,7 +558,7 @@ fn uplinks(state: &State, eval: Option<&Evaluation>, p: &Place) -> Vec<(Item, Ve
             (
                 format!("Direct Connect {}", clean(&d.name)),
                 Some(dx_status(eval, d)),
-                Link::Element(format!("dx:{}", d.id)),
+                Link::Element(Element::Dx(d.id.clone())),
             ),
             Vec::new(),
         ));
@@ -568,7 +575,7 @@ fn uplinks(state: &State, eval: Option<&Evaluation>, p: &Place) -> Vec<(Item, Ve
             (
                 "Direct Connect".into(),
                 Some((s, format!("could not be read ({})", clean(&dx_err[0].code)))),
-                Link::Element(format!("dx-error:{}", p.key())),
+                Link::Element(Element::DxErrors(p.clone())),
             ),
             Vec::new(),
         ));
@@ -590,7 +597,7 @@ fn uplinks(state: &State, eval: Option<&Evaluation>, p: &Place) -> Vec<(Item, Ve
         (
             "Internet to public AWS endpoints".into(),
             Some(internet),
-            Link::Element(format!("internet:{}", p.key())),
+            Link::Element(Element::Internet(p.clone())),
         ),
         Vec::new(),
     ));
@@ -616,7 +623,7 @@ fn path_lines(doc: &mut Doc, t: &Theme, w: usize, eval: Option<&Evaluation>, p: 
                 paths.len()
             ),
             None,
-            Link::Element(format!("paths:{}", p.key())),
+            Link::Element(Element::Paths(p.clone())),
         ),
     );
     let items = paths
@@ -626,7 +633,7 @@ fn path_lines(doc: &mut Doc, t: &Theme, w: usize, eval: Option<&Evaluation>, p: 
                 (
                     format!("via {}", clean(&x.name)),
                     Some(path_status(x)),
-                    Link::Element(format!("path:{}", x.id)),
+                    Link::Element(Element::Path(x.id.clone())),
                 ),
                 Vec::new(),
             )
@@ -664,14 +671,18 @@ fn place_box(
         (
             "On-premises data centres".into(),
             None,
-            Link::Element(format!("onprem:{}", p.key())),
+            Link::Element(Element::OnPrem(p.clone())),
         ),
     );
     tree(doc, t, w, uplinks(state, eval, p));
     rule(doc, t, "      ▼");
     let endpoints = [
-        (EndpointService::Athena, "Athena endpoint", "athena-ep"),
-        (EndpointService::S3, "S3 endpoint", "s3-ep"),
+        (
+            EndpointService::Athena,
+            "Athena endpoint",
+            Element::AthenaEndpoints as fn(Place) -> Element,
+        ),
+        (EndpointService::S3, "S3 endpoint", Element::S3Endpoints),
     ]
     .into_iter()
     .map(|(service, noun, kind)| {
@@ -679,7 +690,7 @@ fn place_box(
             (
                 endpoint_label(state, p, service, noun),
                 Some(endpoint_status(state, eval, p, service)),
-                Link::Element(format!("{kind}:{}", p.key())),
+                Link::Element(kind(p.clone())),
             ),
             Vec::new(),
         )
@@ -693,7 +704,7 @@ fn place_box(
         (
             "VPC endpoints".into(),
             None,
-            Link::Element(format!("vpcs:{}", p.key())),
+            Link::Element(Element::Vpcs(p.clone())),
         ),
     );
     tree(doc, t, w, endpoints);
@@ -715,7 +726,7 @@ fn place_box(
                 if wgs == 1 { "" } else { "s" }
             ),
             Some(athena_status(state, eval, p)),
-            Link::Element(format!("athena:{}", p.key())),
+            Link::Element(Element::Athena(p.clone())),
         ),
     );
     element(
@@ -726,7 +737,7 @@ fn place_box(
         (
             format!("S3 buckets in {}", clean(&p.region)),
             Some(buckets_status(tally)),
-            Link::Element(format!("buckets:{}", p.key())),
+            Link::Element(Element::Buckets(p.clone())),
         ),
     );
     path_lines(doc, t, w, eval, p);
@@ -767,51 +778,114 @@ fn endpoint_label(state: &State, p: &Place, service: EndpointService, noun: &str
     }
 }
 
-/// Draws the diagram, with the selected element's detail beside it on wide terminals.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &DocView) {
-    let t = &app.theme;
-    let eval = app.evaluation();
-    if area.width >= 120 {
-        let left_w = area.width * 11 / 20;
-        let left = Rect {
-            width: left_w,
-            ..area
-        };
-        let right = Rect {
-            x: area.x + left_w + 1,
-            width: area.width - left_w - 1,
-            ..area
-        };
-        let lw = usize::from(left.width.saturating_sub(1));
-        let doc = app.cached_doc("diagram", lw, state, || diagram(state, eval, t, lw));
-        draw_doc(frame, left, &doc, &view.nav, true, t);
-        // A vertical separator.
-        let buf = frame.buffer_mut();
-        for y in area.y..area.bottom() {
-            if let Some(cell) = buf.cell_mut((area.x + left_w, y)) {
-                cell.set_symbol("│").set_style(t.border);
-            }
+/// The connectivity diagram: its cursor stops on elements, on the first until moved.
+#[derive(Clone, Debug, Default)]
+pub struct DiagramView {
+    pub nav: ListNav,
+    pub placed: bool,
+}
+
+impl DiagramView {
+    /// The diagram with the cursor on `at`'s line.
+    pub fn at(at: usize) -> DiagramView {
+        DiagramView {
+            nav: ListNav::at(at),
+            placed: true,
         }
-        let detail = match doc.link_at(view.nav.selected) {
-            Some(Link::Element(id)) => element_doc(state, eval, t, usize::from(right.width), id),
-            _ => {
-                let mut d = Doc::default();
-                d.push(Line::from(Span::styled(
-                    "Select an element (j/k) to see its detail here.",
-                    t.muted,
-                )));
-                d
-            }
-        };
-        let inner = Rect {
-            x: right.x + 1,
-            width: right.width.saturating_sub(1),
-            ..right
-        };
-        draw_doc(frame, inner, &detail, &Default::default(), false, t);
-    } else {
-        let aw = usize::from(area.width.saturating_sub(1));
-        let doc = app.cached_doc("diagram", aw, state, || diagram(state, eval, t, aw));
-        draw_doc(frame, area, &doc, &view.nav, true, t);
     }
+}
+
+impl Page for DiagramView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        "Connectivity".into()
+    }
+
+    /// The diagram at the width it is drawn at, so the cursor's line is the line drawn.
+    fn doc(&self, cx: Cx) -> Option<Arc<Doc>> {
+        Some(diagram_doc(cx, diagram_width(cx.width() as u16)))
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: Cx) {
+        draw(frame, area, cx, self)
+    }
+
+    fn links_only(&self) -> Option<bool> {
+        Some(self.placed)
+    }
+
+    fn placed(&mut self) {
+        self.placed = true;
+    }
+}
+
+/// Wide terminals show the selected element's detail beside the diagram.
+const SIDE_BY_SIDE: u16 = 120;
+
+/// The diagram's width in a body `w` cells wide.
+fn diagram_width(w: u16) -> usize {
+    let left = if w >= SIDE_BY_SIDE { w * 11 / 20 } else { w };
+    usize::from(left.saturating_sub(1))
+}
+
+/// The diagram at `w`, built once per store version, evaluation and theme.
+pub fn diagram_doc(cx: Cx, w: usize) -> Arc<Doc> {
+    cx.app.cached_doc("diagram", w, cx.state, || {
+        diagram(cx.state, cx.eval(), cx.theme(), w)
+    })
+}
+
+/// The diagram's line with the link to `element` (the first line when it has none).
+pub fn line_of(cx: Cx, element: &Element) -> usize {
+    let doc = diagram_doc(cx, diagram_width(cx.width() as u16));
+    doc.lines
+        .iter()
+        .position(|l| matches!(&l.link, Some(Link::Element(e)) if e == element))
+        .unwrap_or(0)
+}
+
+/// Draws the diagram, with the selected element's detail beside it on wide terminals.
+fn draw(frame: &mut Frame, area: Rect, cx: Cx, view: &DiagramView) {
+    let (t, state, eval) = (cx.theme(), cx.state, cx.eval());
+    let doc = diagram_doc(cx, diagram_width(area.width));
+    if area.width < SIDE_BY_SIDE {
+        draw_doc(frame, area, &doc, &view.nav, true, t);
+        return;
+    }
+    let left_w = area.width * 11 / 20;
+    let left = Rect {
+        width: left_w,
+        ..area
+    };
+    let right = Rect {
+        x: area.x + left_w + 1,
+        width: area.width - left_w - 1,
+        ..area
+    };
+    draw_doc(frame, left, &doc, &view.nav, true, t);
+    // A vertical separator.
+    let buf = frame.buffer_mut();
+    for y in area.y..area.bottom() {
+        if let Some(cell) = buf.cell_mut((area.x + left_w, y)) {
+            cell.set_symbol("│").set_style(t.border);
+        }
+    }
+    let detail = match doc.link_at(view.nav.selected) {
+        Some(Link::Element(e)) => element_doc(state, eval, t, usize::from(right.width), e),
+        _ => {
+            let mut d = Doc::default();
+            d.push(Line::from(Span::styled(
+                "Select an element (j/k) to see its detail here.",
+                t.muted,
+            )));
+            d
+        }
+    };
+    let inner = Rect {
+        x: right.x + 1,
+        width: right.width.saturating_sub(1),
+        ..right
+    };
+    draw_doc(frame, inner, &detail, &Default::default(), false, t);
 }

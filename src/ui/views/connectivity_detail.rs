@@ -1,11 +1,15 @@
-//! The detail of one connectivity element (`kind:id`): what the element is, the finding that
+//! The detail of one connectivity element: what the element is, the finding that
 //! decides its glyph (a link to its evidence), and for a path every hop with its reason.
+
+use std::sync::Arc;
 
 use ratatui::text::{Line, Span};
 
 use super::super::app::Link;
+use super::super::element::Element;
+use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
-use super::super::widgets::{Doc, Status, clean, status_span, truncate};
+use super::super::widgets::{Doc, ListNav, Status, clean, status_span, truncate};
 use super::compliance::status as ui_status;
 use super::connectivity::{
     Place, bucket_counts, dx_errors, dx_status, endpoint_status, endpoints, path_status, paths_of,
@@ -18,59 +22,102 @@ use crate::model::{DxConnection, EndpointService, VpcEndpoint, VpnConnection};
 use crate::policy::Verdict;
 use crate::store::State;
 
-/// The detail of one element (`kind:id`).
-pub fn element_doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, id: &str) -> Doc {
+/// One element's detail.
+#[derive(Clone, Debug)]
+pub struct ElementView {
+    pub element: Element,
+    pub nav: ListNav,
+}
+
+impl ElementView {
+    pub fn new(element: Element) -> ElementView {
+        ElementView {
+            element,
+            nav: ListNav::default(),
+        }
+    }
+}
+
+impl Page for ElementView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        self.element.crumb()
+    }
+
+    fn doc(&self, cx: Cx) -> Option<Arc<Doc>> {
+        let d = element_doc(cx.state, cx.eval(), cx.theme(), cx.width(), &self.element);
+        Some(Arc::new(d))
+    }
+
+    fn subject(&self) -> Option<Link> {
+        Some(Link::Element(self.element.clone()))
+    }
+
+    fn copy_text(&self, _cx: Cx) -> Option<String> {
+        Some(self.element.id())
+    }
+}
+
+/// The detail of one element.
+pub fn element_doc(
+    state: &State,
+    eval: Option<&Evaluation>,
+    t: &Theme,
+    w: usize,
+    element: &Element,
+) -> Doc {
     let mut doc = Doc::default();
-    let (kind, rest) = id.split_once(':').unwrap_or((id, ""));
     let c = &state.estate.connectivity;
-    let place = Place::parse(rest);
-    match kind {
-        "onprem" => onprem_doc(&mut doc, state, eval, t, w, &place),
-        "vpn" => match c.vpn_connections.iter().find(|v| v.id == rest) {
-            Some(v) => vpn_doc(&mut doc, state, eval, t, w, v, None),
-            None => gone(&mut doc, t, id),
+    let d = &mut doc;
+    let vpn = |id: &str| c.vpn_connections.iter().find(|v| v.id == id);
+    match element {
+        Element::OnPrem(p) => onprem_doc(d, state, eval, t, w, p),
+        Element::Vpn(id) => match vpn(id) {
+            Some(v) => vpn_doc(d, state, eval, t, w, v, None),
+            None => gone(d, t, element),
         },
-        "tunnel" => {
-            let (vpn_id, ip) = rest.split_once(':').unwrap_or((rest, ""));
-            match c.vpn_connections.iter().find(|v| v.id == vpn_id) {
-                Some(v) => vpn_doc(&mut doc, state, eval, t, w, v, Some(ip)),
-                None => gone(&mut doc, t, id),
-            }
+        Element::Tunnel { vpn: id, ip } => match vpn(id) {
+            Some(v) => vpn_doc(d, state, eval, t, w, v, Some(ip)),
+            None => gone(d, t, element),
+        },
+        Element::Dx(id) => match c.dx_connections.iter().find(|x| x.id == *id) {
+            Some(x) => dx_doc(d, state, eval, t, w, x),
+            None => gone(d, t, element),
+        },
+        Element::DxErrors(p) => dx_error_doc(d, state, eval, t, w, p),
+        Element::Account(id) => super::accounts::element_doc(d, state, eval, t, id),
+        Element::Internet(p) => internet_doc(d, state, eval, t, w, p),
+        Element::Vpcs(p) => vpcs_doc(d, state, t, p),
+        Element::Vpc(id) => vpc_doc(d, state, t, id),
+        Element::AthenaEndpoints(p) => {
+            endpoint_doc(d, state, eval, t, w, p, EndpointService::Athena)
         }
-        "dx" => match c.dx_connections.iter().find(|d| d.id == rest) {
-            Some(d) => dx_doc(&mut doc, state, eval, t, w, d),
-            None => gone(&mut doc, t, id),
+        Element::S3Endpoints(p) => endpoint_doc(d, state, eval, t, w, p, EndpointService::S3),
+        Element::Athena(p) => athena_doc(d, state, eval, t, p),
+        Element::Buckets(p) => buckets_doc(d, state, t, p),
+        Element::Paths(p) => paths_doc(d, state, eval, t, p),
+        Element::Path(id) => match eval.and_then(|e| e.paths.iter().find(|p| p.id == *id)) {
+            Some(p) => path_doc(d, state, t, w, p),
+            None => gone(d, t, element),
         },
-        "dx-error" => dx_error_doc(&mut doc, state, eval, t, w, &place),
-        "account" => super::accounts::element_doc(&mut doc, state, eval, t, rest),
-        "internet" => internet_doc(&mut doc, state, eval, t, w, &place),
-        "vpcs" => vpcs_doc(&mut doc, state, t, &place),
-        "vpc" => vpc_doc(&mut doc, state, t, rest),
-        "athena-ep" => endpoint_doc(&mut doc, state, eval, t, w, &place, EndpointService::Athena),
-        "s3-ep" => endpoint_doc(&mut doc, state, eval, t, w, &place, EndpointService::S3),
-        "athena" => athena_doc(&mut doc, state, eval, t, &place),
-        "buckets" => buckets_doc(&mut doc, state, t, &place),
-        "paths" => {
-            place_heading(&mut doc, state, t, "Paths to Athena", &place);
-            doc.blank();
-            for p in paths_of(eval, &place) {
-                let (s, text) = path_status(p);
-                doc.link(
-                    Line::from(vec![
-                        Span::raw(format!("  via {:<34} ", truncate(&clean(&p.name), 34))),
-                        status_span(s, text, t),
-                    ]),
-                    Link::Element(format!("path:{}", p.id)),
-                );
-            }
-        }
-        "path" => match eval.and_then(|e| e.paths.iter().find(|p| p.id == rest)) {
-            Some(p) => path_doc(&mut doc, state, t, w, p),
-            None => gone(&mut doc, t, id),
-        },
-        _ => gone(&mut doc, t, id),
     }
     doc
+}
+
+fn paths_doc(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, place: &Place) {
+    place_heading(doc, state, t, "Paths to Athena", place);
+    doc.blank();
+    for p in paths_of(eval, place) {
+        let (s, text) = path_status(p);
+        doc.link(
+            Line::from(vec![
+                Span::raw(format!("  via {:<34} ", truncate(&clean(&p.name), 34))),
+                status_span(s, text, t),
+            ]),
+            Link::Element(Element::Path(p.id.clone())),
+        );
+    }
 }
 
 /// The finding that decides an element's glyph, as a line that opens it.
@@ -142,7 +189,7 @@ fn onprem_doc(
                 Span::raw("  "),
                 status_span(s, text, t),
             ]),
-            Link::Element(format!("vpn:{}", v.id)),
+            Link::Element(Element::Vpn(v.id.clone())),
         );
     }
     for d in c
@@ -158,7 +205,7 @@ fn onprem_doc(
                 Span::raw("  "),
                 status_span(s, text, t),
             ]),
-            Link::Element(format!("dx:{}", d.id)),
+            Link::Element(Element::Dx(d.id.clone())),
         );
     }
     if !paths_of(eval, p).is_empty() {
@@ -168,7 +215,7 @@ fn onprem_doc(
                 Span::styled("▶ ", t.key),
                 Span::raw("every path from on-premises to Athena here"),
             ]),
-            Link::Element(format!("paths:{}", p.key())),
+            Link::Element(Element::Paths(p.clone())),
         );
     }
 }
@@ -233,7 +280,7 @@ fn internet_doc(
                     Span::styled("▶ ", t.key),
                     Span::raw("the whole path, hop by hop"),
                 ]),
-                Link::Element(format!("path:{}", path.id)),
+                Link::Element(Element::Path(path.id.clone())),
             );
         }
         None => doc.para(
@@ -291,7 +338,7 @@ fn vpcs_doc(doc: &mut Doc, state: &State, t: &Theme, p: &Place) {
                 Span::styled("▶ ", t.key),
                 Span::raw(format!("VPC {}", clean(v))),
             ]),
-            Link::Element(format!("vpc:{v}")),
+            Link::Element(Element::Vpc(v.to_string())),
         );
     }
 }
@@ -496,9 +543,9 @@ fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
 }
 
-fn gone(doc: &mut Doc, t: &Theme, id: &str) {
+fn gone(doc: &mut Doc, t: &Theme, element: &Element) {
     doc.push(Line::from(Span::styled(
-        format!("{} is not in the current scan", clean(id)),
+        format!("{} is not in the current scan", clean(&element.id())),
         t.muted,
     )));
 }

@@ -1,14 +1,21 @@
 //! Errors: every fetch error by service, operation and resource. Estate-wide errors first,
 //! then those recorded on buckets and workgroups.
 
+use std::sync::Arc;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::super::app::{App, Link, ListView};
+use super::super::app::Link;
+use super::super::page::{Cx, Fresh, Page, nav};
+use super::super::table::{SortKey, TableSort};
 use super::super::theme::Theme;
-use super::super::widgets::{Column, Doc, clean, draw_table, filter_terms, matches};
+use super::super::widgets::{
+    Column, Doc, ListNav, Table, clean, draw_table, filter_terms, matches,
+};
 use super::{account_label, kv};
+use crate::compliance::Evaluation;
 use crate::model::FetchError;
 use crate::store::State;
 
@@ -54,6 +61,122 @@ pub fn service(e: &FetchError) -> &str {
     e.operation.split(':').next().unwrap_or("")
 }
 
+/// The Errors table: every fetch error, filtered and sorted.
+#[derive(Clone, Debug, Default)]
+pub struct ErrorsView {
+    pub nav: ListNav,
+    pub filter: String,
+    pub sort: TableSort,
+}
+
+impl Page for ErrorsView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        "Errors".into()
+    }
+
+    fn len(&self, cx: Cx) -> usize {
+        self.rows(cx.state).len()
+    }
+
+    fn link(&self, cx: Cx, row: usize) -> Option<Link> {
+        self.rows(cx.state).get(row).map(|e| Link::Error(e.index))
+    }
+
+    fn info(&self, cx: Cx) -> String {
+        let n = self.rows(cx.state).len();
+        let total = super::super::draw::error_count(cx.state);
+        super::filtered(n, total, "errors", &self.filter)
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: Cx) {
+        draw(frame, area, cx, self)
+    }
+
+    fn filter(&self) -> Option<&str> {
+        Some(&self.filter)
+    }
+
+    fn set_filter(&mut self, filter: String, _state: &State) {
+        self.filter = filter;
+        self.nav.selected = 0;
+    }
+
+    fn sort(&mut self, reverse: bool, _cx: &Fresh) -> Option<String> {
+        if reverse {
+            self.sort.flip();
+        } else {
+            self.sort.next(COLUMNS.len());
+        }
+        Some(self.sort.describe(&COLUMNS))
+    }
+
+    fn sort_by_column(&mut self, column: usize, _cx: &Fresh) -> Option<String> {
+        self.sort.click(column);
+        Some(self.sort.describe(&COLUMNS))
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        &COLUMNS
+    }
+}
+
+impl ErrorsView {
+    /// The rows shown: filtered, then in the chosen order.
+    pub fn rows<'a>(&self, state: &'a State) -> Vec<Row<'a>> {
+        let mut rows = rows(state, &self.filter);
+        self.sort.apply(&mut rows, |r, c| sort_key(r.error, c));
+        rows
+    }
+}
+
+fn sort_key(e: &FetchError, column: usize) -> SortKey {
+    let opt = |s: &Option<String>| SortKey::text(s.as_deref().unwrap_or(""));
+    match column {
+        0 => SortKey::text(service(e)),
+        1 => SortKey::text(&e.operation),
+        2 => SortKey::text(&e.code),
+        3 => opt(&e.account_id),
+        4 => opt(&e.region),
+        5 => opt(&e.resource),
+        _ => SortKey::text(&e.message),
+    }
+}
+
+/// One error's detail (its position in [`all`]).
+#[derive(Clone, Debug)]
+pub struct ErrorView {
+    pub index: usize,
+    pub nav: ListNav,
+}
+
+impl Page for ErrorView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        format!("error {}", self.index + 1)
+    }
+
+    fn doc(&self, cx: Cx) -> Option<Arc<Doc>> {
+        Some(Arc::new(detail_doc(
+            cx.state,
+            cx.theme(),
+            cx.width(),
+            self.index,
+        )))
+    }
+
+    fn subject(&self) -> Option<Link> {
+        Some(Link::Error(self.index))
+    }
+
+    fn copy_text(&self, cx: Cx) -> Option<String> {
+        copy_text(cx.state, self.index)
+    }
+}
+
+/// The errors the filter keeps, in the fixed order.
 pub fn rows<'a>(state: &'a State, filter: &str) -> Vec<Row<'a>> {
     let terms = filter_terms(filter);
     all(state)
@@ -88,9 +211,9 @@ const COLUMNS: [Column; 7] = [
     Column::new("MESSAGE", 20, 3, 5),
 ];
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &ListView) {
-    let t = &app.theme;
-    let list = rows(state, &view.filter);
+fn draw(frame: &mut Frame, area: Rect, cx: Cx, view: &ErrorsView) {
+    let t = cx.theme();
+    let list = view.rows(cx.state);
     let cell = |r: usize, c: usize| -> Vec<Span<'static>> {
         let Some(row) = list.get(r) else {
             return Vec::new();
@@ -113,7 +236,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &List
             _ => Vec::new(),
         }
     };
-    draw_table(frame, area, &COLUMNS, None, list.len(), &view.nav, t, &cell);
+    let table = Table {
+        cols: &COLUMNS,
+        sorted: view.sort.arrow(),
+        wide: None,
+        len: list.len(),
+    };
+    draw_table(frame, area, &table, &view.nav, t, &cell);
 }
 
 /// The `i`-th error of the fixed order.
@@ -121,8 +250,7 @@ pub fn error(state: &State, i: usize) -> Option<FetchError> {
     all(state).get(i).map(|r| r.error.clone())
 }
 
-pub fn copy_text(state: &State, key: &str) -> Option<String> {
-    let i: usize = key.parse().ok()?;
+pub fn copy_text(state: &State, i: usize) -> Option<String> {
     let rows = all(state);
     let e = rows.get(i)?.error;
     Some(clean(&format!(
@@ -135,10 +263,10 @@ pub fn copy_text(state: &State, key: &str) -> Option<String> {
     )))
 }
 
-pub fn detail_doc(state: &State, t: &Theme, w: usize, key: &str) -> Doc {
+pub fn detail_doc(state: &State, t: &Theme, w: usize, i: usize) -> Doc {
     let mut doc = Doc::default();
     let rows = all(state);
-    let Some(row) = key.parse::<usize>().ok().and_then(|i| rows.get(i)) else {
+    let Some(row) = rows.get(i) else {
         doc.push(Line::from(Span::styled("this error is gone", t.muted)));
         return doc;
     };

@@ -2,14 +2,35 @@
 //! expired (its findings count again) or stale (it matches nothing that needs accepting).
 //! Each matched finding leads to its resource.
 
+use std::sync::Arc;
+
 use ratatui::text::{Line, Span};
 
+use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
-use super::super::widgets::{Doc, Status, clean, status_span};
+use super::super::widgets::{Doc, ListNav, Status, clean, status_span};
 use super::compliance::finding_link;
 use super::kv;
 use crate::compliance::Evaluation;
 use crate::compliance::exceptions::EntryState;
+
+/// `:exceptions`.
+#[derive(Clone, Debug, Default)]
+pub struct ExceptionsView {
+    pub nav: ListNav,
+}
+
+impl Page for ExceptionsView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        "Exceptions".into()
+    }
+
+    fn doc(&self, cx: Cx) -> Option<Arc<Doc>> {
+        Some(Arc::new(doc(cx.eval(), cx.theme(), cx.width())))
+    }
+}
 
 /// Matched findings listed per entry before "and N more".
 const LISTED: usize = 20;

@@ -2,34 +2,44 @@
 //! there (the view's own, then the global ones), the commands and how to read the screen. All
 //! of it from the binding table, so Help lists exactly the keys that are bound.
 
+use std::sync::Arc;
+
 use ratatui::text::{Line, Span};
 
 use super::super::app::Kind;
 use super::super::bindings::{Bindings, Scope};
 use super::super::command::COMMANDS;
+use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
-use super::super::widgets::Doc;
+use super::super::widgets::{Doc, ListNav};
+use crate::compliance::Evaluation;
 
-/// A view's title in Help.
-fn title(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Overview => "Overview",
-        Kind::Buckets => "Buckets",
-        Kind::BucketDetail => "Bucket detail",
-        Kind::Workgroups => "Workgroups",
-        Kind::WorkgroupDetail => "Workgroup detail",
-        Kind::Connectivity => "Connectivity",
-        Kind::ConnDetail => "Connectivity detail",
-        Kind::Compliance => "Compliance",
-        Kind::Errors => "Errors",
-        Kind::ErrorDetail => "Error detail",
-        Kind::FindingDetail => "Finding",
-        Kind::Accounts => "Accounts",
-        Kind::Exceptions => "Exceptions",
-        Kind::Changes => "Changes since the baseline",
-        Kind::Traffic => "Traffic",
-        Kind::TrafficClient => "Traffic client",
-        Kind::Help => "Help",
+/// Help about the view it was opened from.
+#[derive(Clone, Debug)]
+pub struct HelpView {
+    pub about: Kind,
+    pub nav: ListNav,
+}
+
+impl HelpView {
+    pub fn about(about: Kind) -> HelpView {
+        HelpView {
+            about,
+            nav: ListNav::default(),
+        }
+    }
+}
+
+impl Page for HelpView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        "Help".into()
+    }
+
+    fn doc(&self, cx: Cx) -> Option<Arc<Doc>> {
+        let d = doc(self.about, &cx.app.bindings, cx.theme(), cx.width());
+        Some(Arc::new(d))
     }
 }
 
@@ -42,7 +52,7 @@ pub fn doc(about: Kind, bindings: &Bindings, t: &Theme, w: usize) -> Doc {
             Span::styled(what.to_string(), t.base),
         ])
     };
-    doc.heading(title(about), t);
+    doc.heading(about.title(), t);
     for n in bindings.notes(about) {
         doc.push(line(&n.keys, &n.text));
     }

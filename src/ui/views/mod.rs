@@ -6,9 +6,10 @@ pub mod buckets;
 pub mod changes;
 pub mod compliance;
 pub mod connectivity;
-mod connectivity_detail;
+pub mod connectivity_detail;
 pub mod errors;
 pub mod exceptions;
+pub mod finding;
 pub mod help;
 pub mod overview;
 pub mod subject;
@@ -23,10 +24,118 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
-use super::app::{App, Link, Top, View};
+use super::app::{App, Link, Top};
+use super::page::{Cx, Page};
 use super::theme::Theme;
-use super::widgets::{clean, draw_doc, panel, truncate, width};
+use super::widgets::{clean, panel, truncate, width};
 use crate::store::State;
+
+/// The one list of views: each line names the view, the state it keeps (a type in its own
+/// file, implementing [`Page`]), its scope in the key table and its title in the help.
+/// A new view is its file and one line here.
+macro_rules! register {
+    ($($kind:ident($ty:ty), $scope:literal, $title:literal;)*) => {
+        /// A view on the stack, with its state.
+        #[derive(Clone, Debug)]
+        pub enum View {
+            $($kind($ty),)*
+        }
+
+        /// Which view (without its state): what the key table, help and tests talk about.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Kind {
+            $($kind,)*
+        }
+
+        impl Kind {
+            pub const ALL: &'static [Kind] = &[$(Kind::$kind,)*];
+
+            /// The view's scope name in `bindings.toml` and `keys.toml`.
+            pub fn scope(self) -> &'static str {
+                match self {
+                    $(Kind::$kind => $scope,)*
+                }
+            }
+
+            /// The view's name in the help.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Kind::$kind => $title,)*
+                }
+            }
+        }
+
+        impl View {
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(View::$kind(_) => Kind::$kind,)*
+                }
+            }
+
+            /// The view's behaviour.
+            pub fn page(&self) -> &dyn Page {
+                match self {
+                    $(View::$kind(v) => v,)*
+                }
+            }
+
+            pub fn page_mut(&mut self) -> &mut dyn Page {
+                match self {
+                    $(View::$kind(v) => v,)*
+                }
+            }
+        }
+    };
+}
+
+register! {
+    Overview(overview::OverviewView), "overview", "Overview";
+    Buckets(buckets::BucketsView), "buckets", "Buckets";
+    BucketDetail(bucket_detail::BucketDetailView), "bucket_detail", "Bucket detail";
+    Workgroups(workgroups::WorkgroupsView), "workgroups", "Workgroups";
+    WorkgroupDetail(workgroup_detail::WorkgroupDetailView), "workgroup_detail", "Workgroup detail";
+    Connectivity(connectivity::DiagramView), "connectivity", "Connectivity";
+    ConnDetail(connectivity_detail::ElementView), "conn_detail", "Connectivity detail";
+    Compliance(compliance::ComplianceView), "compliance", "Compliance";
+    Errors(errors::ErrorsView), "errors", "Errors";
+    ErrorDetail(errors::ErrorView), "error_detail", "Error detail";
+    FindingDetail(finding::FindingView), "finding_detail", "Finding";
+    Accounts(accounts::AccountsView), "accounts", "Accounts";
+    Exceptions(exceptions::ExceptionsView), "exceptions", "Exceptions";
+    Changes(changes::ChangesView), "changes", "Changes since the baseline";
+    Traffic(traffic::TrafficView), "traffic", "Traffic";
+    TrafficClient(traffic::ClientView), "traffic_client", "Traffic client";
+    Help(help::HelpView), "help", "Help";
+}
+
+impl View {
+    /// A top-level view, fresh.
+    pub fn top(top: Top) -> View {
+        match top {
+            Top::Overview => View::Overview(Default::default()),
+            Top::Buckets => View::Buckets(Default::default()),
+            Top::Workgroups => View::Workgroups(Default::default()),
+            Top::Connectivity => View::Connectivity(Default::default()),
+            Top::Compliance => View::Compliance(compliance::ComplianceView::programs()),
+            Top::Errors => View::Errors(Default::default()),
+            Top::Accounts => View::Accounts(Default::default()),
+            Top::Help => View::Help(help::HelpView::about(Kind::Overview)),
+        }
+    }
+
+    pub fn nav(&self) -> &super::widgets::ListNav {
+        self.page().nav()
+    }
+
+    pub fn nav_mut(&mut self) -> &mut super::widgets::ListNav {
+        self.page_mut().nav_mut()
+    }
+
+    /// The view's filter, for views that have one.
+    pub fn filter(&self) -> Option<&str> {
+        self.page().filter()
+    }
+}
 
 /// `111122223333 (analytics-prod)`.
 pub fn account_label(state: &State, id: &str) -> String {
@@ -103,71 +212,19 @@ pub fn tab_labels(current: Top, term_width: u16) -> Vec<String> {
     Vec::new()
 }
 
-/// The breadcrumb of one view on the stack.
-pub fn crumb(v: &View, eval: Option<&crate::compliance::Evaluation>) -> String {
-    match v {
-        View::Overview(_) => "Overview".into(),
-        View::Buckets(_) => "Buckets".into(),
-        View::BucketDetail(d) => clean(&d.key),
-        View::Workgroups(_) => "Workgroups".into(),
-        View::WorkgroupDetail(d) => clean(d.key.split_once('/').map(|(_, k)| k).unwrap_or(&d.key)),
-        View::Connectivity(_) => "Connectivity".into(),
-        View::ConnDetail(d) => match d.key.split_once(':') {
-            Some(("tunnel", rest)) => clean(&format!(
-                "tunnel {}",
-                rest.rsplit(':').next().unwrap_or(rest)
-            )),
-            Some((_, rest)) => clean(rest),
-            None => clean(&d.key),
-        },
-        View::Compliance(c) => c.crumb(eval),
-        View::Errors(_) => "Errors".into(),
-        View::ErrorDetail(d) => format!("error {}", d.key.parse::<usize>().unwrap_or(0) + 1),
-        View::FindingDetail(d) => clean(d.key.rsplit('/').next().unwrap_or(&d.key)),
-        View::Accounts(_) => "Accounts".into(),
-        View::Exceptions(_) => "Exceptions".into(),
-        View::Changes(_) => "Changes".into(),
-        View::Traffic(_) => "Traffic".into(),
-        View::TrafficClient(d) => format!("client {}", d.key.parse::<usize>().unwrap_or(0) + 1),
-        View::Help(_) => "Help".into(),
-    }
-}
-
-/// What `y` copies in the current view.
-pub fn copy_text(app: &App, state: &State) -> Option<String> {
-    match app.view() {
-        View::BucketDetail(d) => bucket_detail::copy_text(state, &d.key),
-        View::WorkgroupDetail(d) => workgroup_detail::copy_text(state, &d.key),
-        View::ErrorDetail(d) => errors::copy_text(state, &d.key),
-        View::FindingDetail(d) => Some(d.key.clone()),
-        View::TrafficClient(d) => traffic::client(state, &d.key).map(|c| c.principal.clone()),
-        View::Compliance(c) => c.copy(app.evaluation(), c.nav.selected),
-        View::ConnDetail(d) => Some(
-            d.key
-                .split_once(':')
-                .map(|(_, k)| k)
-                .unwrap_or(&d.key)
-                .to_string(),
-        ),
-        _ => match app.selected_link(state)? {
-            Link::Bucket(name) => Some(name),
-            Link::Workgroup(key) => workgroup_detail::copy_text(state, &key),
-            Link::Element(id) | Link::Diagram(id) => Some(
-                id.split_once(':')
-                    .map(|(_, k)| k)
-                    .unwrap_or(&id)
-                    .to_string(),
-            ),
-            Link::Error(i) => errors::copy_text(state, &i.to_string()),
-            Link::Finding(id) => Some(id),
-            Link::Program(p) => Some(p),
-            Link::Control(p, c) => Some(format!("{p} {c}")),
-            Link::Buckets(f) | Link::Workgroups(f) => Some(f),
-            Link::TrafficClient(i) => {
-                traffic::client(state, &i.to_string()).map(|c| c.principal.clone())
-            }
-            Link::Top(_) | Link::Traffic => None,
-        },
+/// What `y` copies of a link's target when the view does not say: the name it is known by.
+pub fn link_copy_text(state: &State, link: Link) -> Option<String> {
+    match link {
+        Link::Bucket(name) => Some(name),
+        Link::Workgroup(key) => workgroup_detail::copy_text(state, &key),
+        Link::Element(e) | Link::Diagram(e) => Some(e.id()),
+        Link::Error(i) => errors::copy_text(state, i),
+        Link::Finding(id) => Some(id),
+        Link::Program(p) => Some(p),
+        Link::Control(p, c) => Some(format!("{p} {c}")),
+        Link::Buckets(f) | Link::Workgroups(f) => Some(f),
+        Link::TrafficClient(i) => traffic::client(state, i).map(|c| c.principal.clone()),
+        Link::Top(_) | Link::Traffic => None,
     }
 }
 
@@ -177,7 +234,12 @@ pub fn draw_body(frame: &mut Frame, area: Rect, app: &App, state: &State) {
     let crumbs = app.breadcrumbs();
     let n = crumbs.len();
     let mut spans = vec![Span::raw(" ")];
-    let budget = usize::from(area.width.saturating_sub(30));
+    let info = app.view().page().info(Cx::new(app, state));
+    // The breadcrumbs leave the info (counts, sort, filter) its room; neither overflows.
+    let info = truncate(&info, usize::from(area.width / 2)).into_owned();
+    let budget = usize::from(area.width)
+        .saturating_sub(width(&info) + 8)
+        .max(16);
     let mut used = 0;
     for (i, c) in crumbs.iter().enumerate() {
         let last = i + 1 == n;
@@ -195,56 +257,23 @@ pub fn draw_body(frame: &mut Frame, area: Rect, app: &App, state: &State) {
         spans.push(Span::styled(c, if last { t.title } else { t.muted }));
     }
     spans.push(Span::raw(" "));
-    let info = info(app, state);
     let mut block = panel(Line::from(spans), t);
     if !info.is_empty() {
         block = block.title(Line::from(Span::styled(format!(" {info} "), t.muted)).right_aligned());
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    // One column of air inside the border.
-    let inner = Rect {
+    app.view()
+        .page()
+        .draw(frame, body_area(inner), Cx::new(app, state));
+}
+
+/// One column of air inside the panel's border: where a view draws.
+pub fn body_area(inner: Rect) -> Rect {
+    Rect {
         x: inner.x + 1,
         width: inner.width.saturating_sub(1),
         ..inner
-    };
-    match app.view() {
-        View::Overview(v) => {
-            let w = usize::from(inner.width);
-            let doc = app.cached_doc("overview", w, state, || {
-                overview::doc(state, app.evaluation(), t, w)
-            });
-            draw_doc(frame, inner, &doc, &v.nav, true, t);
-        }
-        View::Buckets(b) => buckets::draw(frame, inner, app, state, b),
-        View::Workgroups(l) => workgroups::draw(frame, inner, app, state, l),
-        View::Errors(l) => errors::draw(frame, inner, app, state, l),
-        View::Connectivity(v) => connectivity::draw(frame, inner, app, state, v),
-        View::Compliance(c) => compliance::draw(frame, inner, app, state, c),
-        View::Accounts(a) => accounts::draw(frame, inner, app, a),
-        v => {
-            if let Some(doc) = app.doc(v, state) {
-                draw_doc(frame, inner, &doc, v.nav(), true, t);
-            }
-        }
-    }
-}
-
-/// The right side of the panel title: counts, sort and filter.
-fn info(app: &App, state: &State) -> String {
-    match app.view() {
-        View::Buckets(b) => b.info(state),
-        View::Workgroups(l) => {
-            let n = workgroups::rows(state, &l.filter).len();
-            filtered(n, state.estate.workgroups.len(), "workgroups", &l.filter)
-        }
-        View::Errors(l) => {
-            let n = errors::rows(state, &l.filter).len();
-            filtered(n, super::draw::error_count(state), "errors", &l.filter)
-        }
-        View::Compliance(c) => c.info(app.evaluation()),
-        View::Accounts(a) => accounts::info(a),
-        _ => String::new(),
     }
 }
 

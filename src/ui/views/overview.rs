@@ -5,9 +5,11 @@
 use ratatui::text::{Line, Span};
 
 use super::super::app::{Link, Top};
+use super::super::element::Element;
+use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
 use super::super::widgets::{
-    Doc, Status, clean, status_span, truncate, verdict_span, verdict_text, width,
+    Doc, ListNav, Status, clean, status_span, truncate, verdict_span, verdict_text, width,
 };
 use super::compliance;
 use super::compliance::{finding_link, status as ui_status};
@@ -17,6 +19,36 @@ use crate::compliance::{Evaluation, Finding};
 use crate::model::Bucket;
 use crate::policy::Verdict;
 use crate::store::State;
+
+/// The Overview's cursor: on links only, on the first until the operator moves it.
+#[derive(Clone, Debug, Default)]
+pub struct OverviewView {
+    pub nav: ListNav,
+    pub placed: bool,
+}
+
+impl Page for OverviewView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        "Overview".into()
+    }
+
+    fn doc(&self, cx: Cx) -> Option<std::sync::Arc<Doc>> {
+        let w = cx.width();
+        Some(cx.app.cached_doc("overview", w, cx.state, || {
+            doc(cx.state, cx.eval(), cx.theme(), w)
+        }))
+    }
+
+    fn links_only(&self) -> Option<bool> {
+        Some(self.placed)
+    }
+
+    fn placed(&mut self) {
+        self.placed = true;
+    }
+}
 
 const VERDICTS: [Verdict; 4] = [
     Verdict::Enforced,
@@ -443,7 +475,7 @@ fn paths_line(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme
         Some(p) => (
             ui_status(p.verdict),
             format!("On-premises to Athena: {good} of {all} paths fully encrypted"),
-            Link::Diagram(format!("path:{}", p.id)),
+            Link::Diagram(Element::Path(p.id.clone())),
         ),
     };
     doc.link(
@@ -491,7 +523,7 @@ fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w
                 Span::raw(format!(" {}  ", truncate(&label, w.saturating_sub(14) / 2))),
                 Span::styled(text, t.muted),
             ]),
-            Link::Diagram(format!("path:{}", p.id)),
+            Link::Diagram(Element::Path(p.id.clone())),
         );
     }
     let mut open: Vec<&Finding> = NETWORK_CHECKS

@@ -2,21 +2,18 @@
 //! line of a list or document), and the three ways to take it elsewhere: its ARN (`Y`), its
 //! record as JSON (`J`) and its page in the AWS console (`o`).
 
-use super::super::app::{App, Link, View};
+use super::super::app::{App, Link};
+use super::super::element::Element;
+use crate::model::EndpointService;
 use crate::model::Partition;
 use crate::store::State;
 
 /// The resource the current view is about, or its selected line's.
 pub fn subject(app: &App, state: &State) -> Option<Link> {
-    match app.view() {
-        View::BucketDetail(d) => Some(Link::Bucket(d.key.clone())),
-        View::WorkgroupDetail(d) => Some(Link::Workgroup(d.key.clone())),
-        View::ConnDetail(d) => Some(Link::Element(d.key.clone())),
-        View::FindingDetail(d) => Some(Link::Finding(d.key.clone())),
-        View::ErrorDetail(d) => d.key.parse().ok().map(Link::Error),
-        View::TrafficClient(d) => d.key.parse().ok().map(Link::TrafficClient),
-        _ => app.selected_link(state),
-    }
+    app.view()
+        .page()
+        .subject()
+        .or_else(|| app.selected_link(state))
 }
 
 fn partition(state: &State, account: &str) -> Partition {
@@ -49,7 +46,7 @@ pub fn arn(app: &App, state: &State, link: &Link) -> Option<String> {
             .as_deref()
             .map(str::to_string),
         Link::TrafficClient(i) => {
-            let c = super::traffic::client(state, &i.to_string())?;
+            let c = super::traffic::client(state, *i)?;
             c.principal.starts_with("arn:").then(|| c.principal.clone())
         }
         _ => None,
@@ -62,9 +59,7 @@ pub fn json(app: &App, state: &State, link: &Link) -> Option<String> {
         Link::Bucket(name) => serde_json::to_value(state.bucket(name)?),
         Link::Workgroup(key) => serde_json::to_value(super::workgroups::find(state, key)?),
         Link::Finding(id) => serde_json::to_value(app.evaluation()?.finding(id)?),
-        Link::TrafficClient(i) => {
-            serde_json::to_value(super::traffic::client(state, &i.to_string())?)
-        }
+        Link::TrafficClient(i) => serde_json::to_value(super::traffic::client(state, *i)?),
         Link::Error(i) => serde_json::to_value(super::errors::error(state, *i)?),
         _ => return None,
     };
@@ -118,35 +113,40 @@ pub fn console_url(app: &App, state: &State, link: &Link) -> Option<String> {
     }
 }
 
-/// VPN connections, Direct Connect links and VPC endpoints of the diagram.
-fn element_url(state: &State, id: &str) -> Option<String> {
+/// VPN connections (and their tunnels), Direct Connect links and VPC endpoints.
+fn element_url(state: &State, element: &Element) -> Option<String> {
     let c = &state.estate.connectivity;
-    let (kind, rest) = id.split_once(':')?;
-    match kind {
-        "vpn" | "tunnel" => {
-            let vpn_id = rest.split(':').next()?;
-            let v = c.vpn_connections.iter().find(|v| v.id == vpn_id)?;
-            let host = console(partition(state, &v.account_id), &v.region);
-            Some(format!(
-                "{host}/vpcconsole/home?region={}#VpnConnectionDetails:VpnConnectionId={}",
-                v.region, v.id
-            ))
-        }
-        "dx" => {
-            let d = c.dx_connections.iter().find(|d| d.id == rest)?;
+    if let Some(vpn) = element.vpn() {
+        let v = c.vpn_connections.iter().find(|v| v.id == vpn)?;
+        let host = console(partition(state, &v.account_id), &v.region);
+        return Some(format!(
+            "{host}/vpcconsole/home?region={}#VpnConnectionDetails:VpnConnectionId={}",
+            v.region, v.id
+        ));
+    }
+    match element {
+        Element::Dx(id) => {
+            let d = c.dx_connections.iter().find(|d| d.id == *id)?;
             let host = console(partition(state, &d.account_id), &d.region);
             Some(format!(
                 "{host}/directconnect/v2/home?region={}#/connections/{}",
                 d.region, d.id
             ))
         }
-        _ => {
-            let e = c.vpc_endpoints.iter().find(|e| e.id == rest)?;
+        Element::AthenaEndpoints(p) | Element::S3Endpoints(p) => {
+            let service = match element {
+                Element::AthenaEndpoints(_) => EndpointService::Athena,
+                _ => EndpointService::S3,
+            };
+            // The console page of the region's one endpoint of the service; none for several.
+            let mut eps = super::connectivity::endpoints(state, p, service).into_iter();
+            let e = eps.next().filter(|_| eps.next().is_none())?;
             let host = console(partition(state, &e.account_id), &e.region);
             Some(format!(
                 "{host}/vpcconsole/home?region={}#EndpointDetails:vpcEndpointId={}",
                 e.region, e.id
             ))
         }
+        _ => None,
     }
 }

@@ -3,16 +3,70 @@
 //! kind of client with its TLS version and path. A client opens its detail: operations,
 //! buckets, when, and the ids of its events to find them in the logs.
 
+use std::sync::Arc;
+
 use ratatui::text::{Line, Span};
 
 use super::super::app::Link;
+use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
-use super::super::widgets::{Doc, Status, clean, status_span};
+use super::super::widgets::{Doc, ListNav, Status, clean, status_span};
 use super::compliance::finding_link;
 use super::kv;
 use crate::compliance::Evaluation;
 use crate::store::State;
 use crate::traffic::{Client, Outcome, Traffic};
+
+/// `:traffic`.
+#[derive(Clone, Debug, Default)]
+pub struct TrafficView {
+    pub nav: ListNav,
+}
+
+impl Page for TrafficView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        "Traffic".into()
+    }
+
+    fn doc(&self, cx: Cx) -> Option<Arc<Doc>> {
+        Some(Arc::new(doc(cx.state, cx.eval(), cx.theme(), cx.width())))
+    }
+}
+
+/// One client row of the traffic read (its position).
+#[derive(Clone, Debug)]
+pub struct ClientView {
+    pub index: usize,
+    pub nav: ListNav,
+}
+
+impl Page for ClientView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        format!("client {}", self.index + 1)
+    }
+
+    fn doc(&self, cx: Cx) -> Option<Arc<Doc>> {
+        Some(Arc::new(client_doc(
+            cx.state,
+            cx.theme(),
+            cx.width(),
+            self.index,
+        )))
+    }
+
+    fn subject(&self) -> Option<Link> {
+        Some(Link::TrafficClient(self.index))
+    }
+
+    /// The client's principal.
+    fn copy_text(&self, cx: Cx) -> Option<String> {
+        client(cx.state, self.index).map(|c| c.principal.clone())
+    }
+}
 
 /// Client rows listed before "and N more".
 const LISTED: usize = 300;
@@ -175,15 +229,14 @@ fn tls_word(c: &Client) -> (Status, String) {
     }
 }
 
-/// The client row `key` (its position) of the traffic read.
-pub fn client<'a>(state: &'a State, key: &str) -> Option<&'a Client> {
-    let i: usize = key.parse().ok()?;
+/// The client row `i` of the traffic read.
+pub fn client(state: &State, i: usize) -> Option<&Client> {
     state.estate.traffic.as_deref()?.clients.get(i)
 }
 
-pub fn client_doc(state: &State, t: &Theme, w: usize, key: &str) -> Doc {
+pub fn client_doc(state: &State, t: &Theme, w: usize, i: usize) -> Doc {
     let mut doc = Doc::default();
-    let Some(c) = client(state, key) else {
+    let Some(c) = client(state, i) else {
         doc.para(
             "This client is no longer in the logs read.",
             w,

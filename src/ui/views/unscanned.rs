@@ -6,6 +6,7 @@
 use ratatui::text::{Line, Span};
 
 use super::super::app::Link;
+use super::super::element::Element;
 use super::super::theme::Theme;
 use super::super::widgets::{Doc, Status, clean, status_span, truncate};
 use crate::model::Account;
@@ -39,7 +40,7 @@ pub fn diagram_lines(doc: &mut Doc, state: &State, t: &Theme, w: usize) {
                     t,
                 ),
             ]),
-            Link::Element(super::accounts::element_id(&a.id)),
+            Link::Element(Element::Account(a.id.clone())),
         );
     }
 }

@@ -3,13 +3,58 @@
 
 use ratatui::text::{Line, Span};
 
+use std::sync::Arc;
+
 use super::super::app::Link;
+use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
-use super::super::widgets::{Doc, Status, clean, status_span, verdict_span};
+use super::super::widgets::{Doc, ListNav, Status, clean, status_span, verdict_span};
 use super::{account_label, kv};
 use crate::compliance::{Evaluation, ResourceKind};
 use crate::policy::Verdict;
 use crate::store::State;
+
+/// One workgroup's detail (its key: `account/region/name`).
+#[derive(Clone, Debug)]
+pub struct WorkgroupDetailView {
+    pub key: String,
+    pub nav: ListNav,
+}
+
+impl WorkgroupDetailView {
+    pub fn new(key: String) -> WorkgroupDetailView {
+        WorkgroupDetailView {
+            key,
+            nav: ListNav::default(),
+        }
+    }
+}
+
+impl Page for WorkgroupDetailView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        clean(
+            self.key
+                .split_once('/')
+                .map(|(_, k)| k)
+                .unwrap_or(&self.key),
+        )
+    }
+
+    fn doc(&self, cx: Cx) -> Option<Arc<Doc>> {
+        let d = doc(cx.state, cx.eval(), cx.theme(), cx.width(), &self.key);
+        Some(Arc::new(d))
+    }
+
+    fn subject(&self) -> Option<Link> {
+        Some(Link::Workgroup(self.key.clone()))
+    }
+
+    fn copy_text(&self, cx: Cx) -> Option<String> {
+        copy_text(cx.state, &self.key)
+    }
+}
 
 /// What `y` copies: the workgroup's ARN.
 pub fn copy_text(state: &State, key: &str) -> Option<String> {

@@ -5,10 +5,125 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
 
-use super::super::app::{App, ListView};
-use super::super::widgets::{Column, clean, draw_table, filter_terms, matches, verdict_span};
+use super::super::app::Link;
+use super::super::page::{Cx, Fresh, Page, nav};
+use super::super::table::{SortKey, TableSort};
+use super::super::widgets::{
+    Column, ListNav, Table, clean, draw_table, filter_terms, matches, verdict_rank, verdict_span,
+    width,
+};
+use crate::compliance::Evaluation;
 use crate::model::Workgroup;
 use crate::store::State;
+
+/// The Workgroups table.
+#[derive(Clone, Debug, Default)]
+pub struct WorkgroupsView {
+    pub nav: ListNav,
+    pub filter: String,
+    pub sort: TableSort,
+}
+
+impl WorkgroupsView {
+    pub fn filtered(filter: String) -> WorkgroupsView {
+        WorkgroupsView {
+            filter,
+            ..WorkgroupsView::default()
+        }
+    }
+
+    /// The rows shown: filtered, then in the chosen order.
+    pub fn rows<'a>(&self, state: &'a State) -> Vec<&'a Workgroup> {
+        let mut list = rows(state, &self.filter);
+        self.sort.apply(&mut list, |w, c| sort_key(state, w, c));
+        list
+    }
+}
+
+impl Page for WorkgroupsView {
+    nav!();
+
+    fn crumb(&self, _eval: Option<&Evaluation>) -> String {
+        "Workgroups".into()
+    }
+
+    fn len(&self, cx: Cx) -> usize {
+        self.rows(cx.state).len()
+    }
+
+    fn link(&self, cx: Cx, row: usize) -> Option<Link> {
+        self.rows(cx.state)
+            .get(row)
+            .map(|w| Link::Workgroup(key(w)))
+    }
+
+    fn info(&self, cx: Cx) -> String {
+        let n = self.rows(cx.state).len();
+        let total = cx.state.estate.workgroups.len();
+        super::filtered(n, total, "workgroups", &self.filter)
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: Cx) {
+        draw(frame, area, cx, self)
+    }
+
+    fn filter(&self) -> Option<&str> {
+        Some(&self.filter)
+    }
+
+    fn set_filter(&mut self, filter: String, _state: &State) {
+        self.filter = filter;
+        self.nav.selected = 0;
+    }
+
+    fn sort(&mut self, reverse: bool, _cx: &Fresh) -> Option<String> {
+        if reverse {
+            self.sort.flip();
+        } else {
+            self.sort.next(COLUMNS.len());
+        }
+        Some(self.sort.describe(&COLUMNS))
+    }
+
+    fn sort_by_column(&mut self, column: usize, _cx: &Fresh) -> Option<String> {
+        self.sort.click(column);
+        Some(self.sort.describe(&COLUMNS))
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        &COLUMNS
+    }
+
+    fn wide(&self, cx: Cx) -> Option<(usize, u16)> {
+        let longest = cx
+            .state
+            .estate
+            .workgroups
+            .iter()
+            .map(|w| width(&clean(&w.key())))
+            .max()?;
+        Some((1, longest as u16))
+    }
+}
+
+fn sort_key(state: &State, w: &Workgroup, column: usize) -> SortKey {
+    let opt = |s: &Option<String>| SortKey::text(s.as_deref().unwrap_or(""));
+    match column {
+        0 => SortKey::Num(
+            match w.output_bucket.as_deref().and_then(|b| state.bucket(b)) {
+                Some(b) => verdict_rank(b.tls.verdict()) as i64,
+                None if w.output_location.is_none() => 10,
+                None => 5,
+            },
+        ),
+        1 => SortKey::text(&w.key()),
+        2 => SortKey::text(&w.account_id),
+        3 => opt(&w.output_location),
+        4 => opt(&w.result_encryption),
+        5 => SortKey::Num(i64::from(w.enforce_configuration)),
+        _ => opt(&w.description),
+    }
+}
 
 /// `account/region/name`: unique across accounts.
 pub fn key(w: &Workgroup) -> String {
@@ -71,9 +186,9 @@ const COLUMNS: [Column; 7] = [
     Column::new("DESCRIPTION", 16, 2, 5),
 ];
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &ListView) {
-    let t = &app.theme;
-    let list = rows(state, &view.filter);
+fn draw(frame: &mut Frame, area: Rect, cx: Cx, view: &WorkgroupsView) {
+    let (t, state) = (cx.theme(), cx.state);
+    let list = view.rows(state);
     let cell = |r: usize, c: usize| -> Vec<Span<'static>> {
         let Some(w) = list.get(r) else {
             return Vec::new();
@@ -105,5 +220,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &State, view: &List
             _ => Vec::new(),
         }
     };
-    draw_table(frame, area, &COLUMNS, None, list.len(), &view.nav, t, &cell);
+    let table = Table {
+        cols: &COLUMNS,
+        sorted: view.sort.arrow(),
+        wide: view.wide(cx),
+        len: list.len(),
+    };
+    draw_table(frame, area, &table, &view.nav, t, &cell);
 }
