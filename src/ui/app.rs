@@ -25,10 +25,10 @@ use crate::compliance::exceptions::{Day, Exceptions};
 use crate::compliance::{Catalog, Evaluation, evaluate};
 use crate::diff::{Diff, Scan, Side};
 use crate::store::State;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The top-level views, reached with `1`..`8` and Tab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Top {
     Overview,
     Buckets,
@@ -188,6 +188,8 @@ pub struct App {
     changes: Option<Arc<Diff>>,
     /// Buckets whose verdict or TLS floor changed (or that are new) since the baseline.
     pub changed_buckets: Arc<HashSet<String>>,
+    /// The top-level views not shown, as they were left (filter, sort, cursor).
+    kept: HashMap<Top, View>,
 }
 
 /// An earlier scan, evaluated once.
@@ -236,6 +238,7 @@ impl App {
             baseline: None,
             changes: None,
             changed_buckets: Arc::default(),
+            kept: HashMap::new(),
         }
     }
 
@@ -456,7 +459,7 @@ impl App {
         // A new store counts its versions from the start again.
         self.docs.lock().unwrap_or_else(|e| e.into_inner()).clear();
         self.doc_version = state.version;
-        for v in &mut self.stack {
+        for v in self.stack.iter_mut().chain(self.kept.values_mut()) {
             v.page_mut().invalidate();
         }
         self.sync(state);
@@ -983,15 +986,27 @@ impl App {
 
     /// Replaces the stack with a top-level view.
     pub fn switch(&mut self, top: Top) {
-        if top == Top::Help {
-            let about = self.view().kind();
-            self.stack = vec![View::Help(views::help::HelpView::about(about))];
-            return;
-        }
         if self.stack.len() == 1 && self.top() == top {
             return;
         }
-        self.stack = vec![View::top(top)];
+        let about = self.view().kind();
+        self.set_root(top);
+        if let View::Help(h) = self.view_mut() {
+            // Help is about the view it was opened from.
+            h.about = about;
+        }
+    }
+
+    /// Makes `top` the only view; the view left keeps its filter, sort and cursor for the next
+    /// time it is shown.
+    fn set_root(&mut self, top: Top) {
+        let left = self.top();
+        let root = std::mem::replace(&mut self.stack, Vec::new()).swap_remove(0);
+        if left != Top::Help {
+            self.kept.insert(left, root);
+        }
+        let view = self.kept.remove(&top).unwrap_or_else(|| View::top(top));
+        self.stack = vec![view];
     }
 
     /// Esc / Backspace: one level up; from a top-level view, to the overview.
@@ -1000,7 +1015,7 @@ impl App {
         if self.stack.len() > 1 {
             self.stack.pop();
         } else if self.top() != Top::Overview {
-            self.stack = vec![View::top(Top::Overview)];
+            self.set_root(Top::Overview);
         }
     }
 
