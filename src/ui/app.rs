@@ -1001,7 +1001,7 @@ impl App {
     /// time it is shown.
     fn set_root(&mut self, top: Top) {
         let left = self.top();
-        let root = std::mem::replace(&mut self.stack, Vec::new()).swap_remove(0);
+        let root = std::mem::take(&mut self.stack).swap_remove(0);
         if left != Top::Help {
             self.kept.insert(left, root);
         }
