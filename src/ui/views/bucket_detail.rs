@@ -15,7 +15,7 @@ use super::{account_label, json_spans, kv, pretty_policy};
 use crate::compliance::{Evaluation, ResourceKind};
 use crate::model::{Bucket, ContextRead, PolicyText};
 use crate::policy::render::verdict_sentence;
-use crate::policy::{PolicySource, Role, Target, Verdict};
+use crate::policy::{Analysis, PolicySource, Role, Target, Verdict};
 use crate::store::State;
 
 /// One bucket's detail.
@@ -91,7 +91,32 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
         return doc;
     };
     let analysis = b.tls.analysis();
-    let a: &crate::policy::Analysis = &analysis;
+    let a: &Analysis = &analysis;
+    let d = &mut doc;
+    summary_lines(d, state, b, a, t, w);
+    d.blank();
+    policy_lines(d, b, a, t);
+    rcp_lines(d, a, t);
+    d.blank();
+    athena_lines(d, state, b, t);
+    observed(d, state, eval, b, t);
+    // Controls.
+    d.blank();
+    if let Some(ev) = eval {
+        for f in ev.resource_findings(ResourceKind::S3Bucket, &b.name) {
+            super::finding::accepted_lines(d, eval, f, t);
+        }
+    }
+    super::compliance::affected_controls(d, eval, ResourceKind::S3Bucket, &b.name, t);
+    d.blank();
+    fix_lines(d, b, a, t, w);
+    error_lines(d, b, t);
+    doc
+}
+
+/// The verdict, where the bucket is, what enforces it, and the gaps, deciding statements and
+/// warnings of its analysis.
+fn summary_lines(doc: &mut Doc, state: &State, b: &Bucket, a: &Analysis, t: &Theme, w: usize) {
     doc.push(Line::from(vec![
         Span::styled(clean(&b.name), t.title),
         Span::raw("  "),
@@ -123,7 +148,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
         },
         t,
     ));
-    context_lines(&mut doc, b, t);
+    context_lines(doc, b, t);
     if let Some(err) = &a.error {
         doc.push(Line::from(vec![
             Span::styled(format!("  {:<20} ", "Why unknown"), t.muted),
@@ -165,9 +190,10 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
             doc.para(&clean(&wr.message), w, "  ! ", "    ", t.partial);
         }
     }
+}
 
-    // The bucket policy, deciding statements marked.
-    doc.blank();
+/// The bucket policy pretty-printed, the statements that decided the verdict marked.
+fn policy_lines(doc: &mut Doc, b: &Bucket, a: &Analysis, t: &Theme) {
     let decided: Vec<usize> = a
         .evidence
         .iter()
@@ -239,7 +265,10 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
             doc.push(Line::from(Span::styled("  not read yet…", t.muted)));
         }
     }
-    // Statements from resource control policies that decided the verdict.
+}
+
+/// Statements from resource control policies that decided the verdict.
+fn rcp_lines(doc: &mut Doc, a: &Analysis, t: &Theme) {
     let rcp: Vec<_> = a
         .evidence
         .iter()
@@ -263,9 +292,10 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
             }
         }
     }
+}
 
-    // Who uses the bucket.
-    doc.blank();
+/// Who uses the bucket: the workgroups writing results to it, the tables over it.
+fn athena_lines(doc: &mut Doc, state: &State, b: &Bucket, t: &Theme) {
     doc.heading("Used by Athena", t);
     let wgs: Vec<_> = state
         .estate
@@ -314,20 +344,10 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
             t.muted,
         )));
     }
+}
 
-    observed(&mut doc, state, eval, b, t);
-
-    // Controls.
-    doc.blank();
-    if let Some(ev) = eval {
-        for f in ev.resource_findings(ResourceKind::S3Bucket, &b.name) {
-            super::finding::accepted_lines(&mut doc, eval, f, t);
-        }
-    }
-    super::compliance::affected_controls(&mut doc, eval, ResourceKind::S3Bucket, &b.name, t);
-
-    // The fix.
-    doc.blank();
+/// The fix: the statement to add, or that there is nothing to fix.
+fn fix_lines(doc: &mut Doc, b: &Bucket, a: &Analysis, t: &Theme, w: usize) {
     if a.verdict == Verdict::Enforced {
         doc.heading("Fix", t);
         doc.push(Line::from(vec![
@@ -365,7 +385,9 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
             }
         }
     }
+}
 
+fn error_lines(doc: &mut Doc, b: &Bucket, t: &Theme) {
     if !b.errors.is_empty() {
         doc.blank();
         doc.heading("Fetch errors", t);
@@ -377,10 +399,8 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
             ]));
         }
     }
-    doc
 }
 
-/// Policy status, public access block and encryption, or what was not read and why.
 /// What the bucket's access logs say, with the finding that judges it (`:traffic` has the rows).
 fn observed(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, b: &Bucket, t: &Theme) {
     let Some(seen) = state
@@ -424,6 +444,7 @@ fn observed(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, b: &Bucket,
     ));
 }
 
+/// Policy status, public access block and encryption, or what was not read and why.
 fn context_lines(doc: &mut Doc, b: &Bucket, t: &Theme) {
     match b.context {
         ContextRead::Read => {}

@@ -94,14 +94,38 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
     let mut doc = Doc::default();
-    let e = &state.estate;
     let open = open_result_buckets(state);
+    let programs = compliance::programs(eval);
+    let sections: [&dyn Fn(&mut Doc); 6] = [
+        &|d| at_a_glance(d, state, eval, t, &open, programs.as_deref()),
+        &|d| verdict_counts(d, state, t),
+        &|d| open_result_lines(d, state, t, w, &open),
+        &|d| network(d, state, eval, t, w),
+        &|d| program_lines(d, t, programs.as_deref()),
+        &|d| worst_lines(d, state, eval, t, programs.is_some()),
+    ];
+    for (i, section) in sections.iter().enumerate() {
+        if i > 0 {
+            doc.blank();
+        }
+        section(&mut doc);
+    }
+    doc
+}
+
+/// At a glance: the questions a newcomer asks, each a link to its answer.
+fn at_a_glance(
+    doc: &mut Doc,
+    state: &State,
+    eval: Option<&Evaluation>,
+    t: &Theme,
+    open: &[&Bucket],
+    programs: Option<&[compliance::ProgramSummary]>,
+) {
+    doc.heading("At a glance", t);
+    let e = &state.estate;
     let scanning =
         state.meta.finished_at.is_none() && state.meta.mode != crate::model::Mode::Snapshot;
-    let programs = compliance::programs(eval);
-
-    // ---- At a glance: the three questions a newcomer asks. ----
-    doc.heading("At a glance", t);
     let result_buckets = e
         .buckets
         .iter()
@@ -146,8 +170,8 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             t.muted,
         )));
     }
-    paths_line(&mut doc, state, eval, t);
-    match &programs {
+    paths_line(doc, state, eval, t);
+    match programs {
         Some(list) => {
             for p in list.iter().filter(|p| p.headline) {
                 let line = if p.failing.is_empty() {
@@ -184,12 +208,14 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             Link::Top(Top::Compliance),
         ),
     }
-    traffic_line(&mut doc, state, eval, t);
-    accounts_lines(&mut doc, state, t);
-    exceptions_line(&mut doc, eval, t);
-    doc.blank();
+    traffic_line(doc, state, eval, t);
+    accounts_lines(doc, state, t);
+    exceptions_line(doc, eval, t);
+}
 
-    // ---- TLS verdict counts. ----
+/// The TLS verdict counts, of all buckets and of Athena's data path.
+fn verdict_counts(doc: &mut Doc, state: &State, t: &Theme) {
+    let e = &state.estate;
     doc.heading(
         "Is plain HTTP refused?  (bucket policy and resource control policies)",
         t,
@@ -236,9 +262,11 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             Link::Buckets("rcp-only".into()),
         );
     }
-    doc.blank();
+}
 
-    // ---- The result buckets. ----
+/// The Athena result buckets that accept plain HTTP.
+fn open_result_lines(doc: &mut Doc, state: &State, t: &Theme, w: usize, open: &[&Bucket]) {
+    let e = &state.estate;
     doc.heading(
         format!(
             "Athena result buckets that accept plain HTTP: {}",
@@ -252,7 +280,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
         .max()
         .unwrap_or(0)
         .min(w.saturating_sub(40).max(20));
-    for b in &open {
+    for b in open {
         let wgs: Vec<String> = b
             .athena
             .result_workgroups
@@ -278,15 +306,12 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
     if open.is_empty() && !e.buckets.is_empty() {
         doc.push(Line::from(Span::styled("  none", t.muted)));
     }
-    doc.blank();
+}
 
-    // ---- Connectivity. ----
-    network(&mut doc, state, eval, t, w);
-    doc.blank();
-
-    // ---- Compliance programs. ----
+/// Every compliance program with its failing controls.
+fn program_lines(doc: &mut Doc, t: &Theme, programs: Option<&[compliance::ProgramSummary]>) {
     doc.heading("Compliance programs", t);
-    match &programs {
+    match programs {
         Some(list) if !list.is_empty() => {
             let name_w = list
                 .iter()
@@ -327,9 +352,17 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             Link::Top(Top::Compliance),
         ),
     }
-    doc.blank();
+}
 
-    // ---- Worst findings. ----
+/// The worst findings; without an evaluation, the worst data-path buckets.
+fn worst_lines(
+    doc: &mut Doc,
+    state: &State,
+    eval: Option<&Evaluation>,
+    t: &Theme,
+    evaluated: bool,
+) {
+    let e = &state.estate;
     let worst = compliance::worst_findings(eval, 6);
     if !worst.is_empty() {
         doc.heading("Worst findings", t);
@@ -346,7 +379,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             spans.push(Span::styled(format!("  {}", f.message), t.muted));
             doc.link(Line::from(spans), f.link);
         }
-    } else if programs.is_none() {
+    } else if !evaluated {
         // Without compliance findings, the buckets in Athena's data path that accept HTTP.
         let mut worst: Vec<&Bucket> = e
             .buckets
@@ -383,7 +416,6 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc
             );
         }
     }
-    doc
 }
 
 /// The checks that judge the network between the data centres and Athena.
