@@ -169,6 +169,38 @@ fn bench_follow(c: &mut Criterion, store: &Store) {
     });
 }
 
+/// What the store's lock is held for when the console evaluates: the estate copied for the
+/// evaluation thread (since issue 14), against the evaluation that used to run under it.
+fn bench_evaluation(c: &mut Criterion, store: &Store) {
+    let mut g = c.benchmark_group("evaluation");
+    g.sample_size(10);
+    store.read(|state| {
+        g.bench_function("estate copy under the lock, 100k buckets", |b| {
+            b.iter(|| black_box(state.estate.clone()))
+        });
+        let catalog = intransit::compliance::Catalog::builtin();
+        g.bench_function("evaluation off the lock, 100k buckets", |b| {
+            b.iter(|| black_box(intransit::compliance::evaluate(&catalog, &state.estate)))
+        });
+    });
+    g.finish();
+}
+
+/// Sorting the bucket list by another column (`s`, or a header click) and the frame after.
+fn bench_sort(c: &mut Criterion, store: &Store) {
+    store.read(|state| {
+        let mut app = app_after(state, theme(), 160, 48, "2");
+        let mut term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+        c.bench_function("buckets: key s (resort) + frame, 100k buckets", |b| {
+            b.iter(|| {
+                intransit::ui::screenshot::press(&mut app, state, "s");
+                term.draw(|f| intransit::ui::draw::draw(f, &app, state))
+                    .expect("draw");
+            })
+        });
+    });
+}
+
 /// Runs `intransit --demo` in a pty; returns (time to first frame, session).
 fn spawn_demo(cols: u16, rows: u16) -> (Duration, PtyRun) {
     let pty = native_pty_system();
@@ -326,6 +358,8 @@ fn main() {
     bench_judged_views(&mut c, &store);
     bench_filter(&mut c, &store);
     bench_follow(&mut c, &store);
+    bench_sort(&mut c, &store);
+    bench_evaluation(&mut c, &store);
     if bench_mode {
         in_process();
         bytes_per_key();

@@ -156,7 +156,15 @@ pub struct App {
     pub size: (u16, u16),
     /// The source task ended (set by the event loop): no more progress will come.
     pub scan_ended: bool,
-    catalog: Option<Catalog>,
+    catalog: Option<Arc<Catalog>>,
+    /// Set by the event loop: evaluations run on a thread of their own over a copy of the
+    /// estate ([`App::evaluation_job`]), so the store's lock is held only while it is copied.
+    /// Without it (tests, screenshots, headless renders) [`App::sync`] evaluates in place.
+    pub background: bool,
+    /// The evaluation running on its own thread: its store version.
+    evaluating: Option<u64>,
+    /// Counts store replacements (rescans): an evaluation of a replaced store is dropped.
+    generation: u64,
     /// The compliance evaluation of the store's state, and the version it was made from.
     eval: Option<(u64, Evaluation)>,
     /// The Overview and the diagram as last built: both read the whole estate, so a frame or a
@@ -192,6 +200,41 @@ pub struct App {
     kept: HashMap<Top, View>,
 }
 
+/// An evaluation to run off the store's lock: a copy of the estate at one store version.
+pub struct EvalJob {
+    version: u64,
+    generation: u64,
+    estate: crate::model::Estate,
+    catalog: Arc<Catalog>,
+    exceptions: Option<(Exceptions, Day)>,
+}
+
+/// What an [`EvalJob`] found, and when it ran (the pace learns its cost).
+pub struct Evaluated {
+    version: u64,
+    generation: u64,
+    evaluation: Evaluation,
+    started: Instant,
+    ended: Instant,
+}
+
+impl EvalJob {
+    pub fn run(self) -> Evaluated {
+        let started = Instant::now();
+        let mut evaluation = evaluate(&self.catalog, &self.estate);
+        if let Some((exceptions, day)) = &self.exceptions {
+            evaluation.accept(exceptions, &self.estate, *day);
+        }
+        Evaluated {
+            version: self.version,
+            generation: self.generation,
+            evaluation,
+            started,
+            ended: Instant::now(),
+        }
+    }
+}
+
 /// An earlier scan, evaluated once.
 struct Baseline {
     side: Side,
@@ -223,6 +266,9 @@ impl App {
             size,
             scan_ended: false,
             catalog: None,
+            background: false,
+            evaluating: None,
+            generation: 0,
             eval: None,
             docs: Mutex::new(Vec::new()),
             eval_pace: Pace::default(),
@@ -294,8 +340,8 @@ impl App {
 
     /// Compares every idle state of the store with `snapshot`, read from `source`.
     pub fn set_baseline(&mut self, source: &str, snapshot: crate::model::Snapshot) {
-        let catalog = self.catalog.get_or_insert_with(Catalog::builtin);
-        let evaluation = evaluate(catalog, &snapshot.estate);
+        let catalog = self.catalog();
+        let evaluation = evaluate(&catalog, &snapshot.estate);
         self.baseline = Some(Baseline {
             side: Side {
                 source: source.to_string(),
@@ -428,31 +474,87 @@ impl App {
         !(eval_behind || doc_behind)
     }
 
-    /// Evaluates the estate again if the store changed and the pace allows; returns whether the
-    /// evaluation is behind the store and a later call would bring it up to date.
-    fn follow_evaluation(&mut self, state: &State, idle: bool, now: Instant) -> bool {
+    fn catalog(&mut self) -> Arc<Catalog> {
+        Arc::clone(
+            self.catalog
+                .get_or_insert_with(|| Arc::new(Catalog::builtin())),
+        )
+    }
+
+    /// Whether the evaluation is behind the store and may follow it now: stale, and the estate
+    /// small enough to evaluate while a scan streams in (large ones wait for its end).
+    fn eval_stale(&self, state: &State, idle: bool) -> bool {
         let stale = self.eval.as_ref().is_none_or(|(v, _)| *v != state.version);
-        // Large estates are evaluated once the scan is done, not while it streams in.
-        if !stale || !(idle || state.estate.buckets.len() <= 20_000) {
+        stale && (idle || state.estate.buckets.len() <= 20_000)
+    }
+
+    /// Evaluates the estate again if the store changed and the pace allows; returns whether the
+    /// evaluation is behind the store and a later call would bring it up to date. In the
+    /// background the event loop runs it ([`App::evaluation_job`]).
+    fn follow_evaluation(&mut self, state: &State, idle: bool, now: Instant) -> bool {
+        if !self.eval_stale(state, idle) {
             return false;
+        }
+        if self.background {
+            // Running, or about to be taken by the loop: it wakes the views when it ends.
+            return self.evaluating.is_none() && !self.eval_pace.due(idle, now);
         }
         if !self.eval_pace.due(idle, now) {
             return true;
         }
-        let catalog = self.catalog.get_or_insert_with(Catalog::builtin);
-        let mut evaluation = evaluate(catalog, &state.estate);
-        if let Some((exceptions, day)) = &self.exceptions {
-            evaluation.accept(exceptions, &state.estate, *day);
-        }
-        self.compare(state, &evaluation, idle);
-        self.eval = Some((state.version, evaluation));
-        self.eval_pace.ran(now, Instant::now());
+        let job = self.job(state);
+        self.finish_evaluation(job.run(), state);
         false
+    }
+
+    fn job(&mut self, state: &State) -> EvalJob {
+        EvalJob {
+            version: state.version,
+            generation: self.generation,
+            estate: state.estate.clone(),
+            catalog: self.catalog(),
+            exceptions: self.exceptions.clone(),
+        }
+    }
+
+    /// The evaluation the event loop should run now on a thread of its own (the estate copied
+    /// under the lock the caller holds), or `None` when none is due or one is running.
+    pub fn evaluation_job(&mut self, state: &State) -> Option<EvalJob> {
+        let idle = self.idle(state);
+        if !self.background
+            || self.evaluating.is_some()
+            || !self.eval_stale(state, idle)
+            || !self.eval_pace.due(idle, Instant::now())
+        {
+            return None;
+        }
+        self.evaluating = Some(state.version);
+        Some(self.job(state))
+    }
+
+    /// The evaluation thread ended without a result: the next frame may start another.
+    pub fn evaluation_abandoned(&mut self) {
+        self.evaluating = None;
+    }
+
+    /// Takes a finished evaluation (dropped when the store was replaced since it started).
+    pub fn finish_evaluation(&mut self, done: Evaluated, state: &State) {
+        if done.generation != self.generation {
+            return;
+        }
+        self.evaluating = None;
+        self.eval_pace.ran(done.started, done.ended);
+        // Compared with the baseline only when it judged the estate the store holds now.
+        let current = done.version == state.version;
+        self.compare(state, &done.evaluation, self.idle(state) && current);
+        self.eval = Some((done.version, done.evaluation));
     }
 
     /// Forgets derived state (after a rescan replaced the store) and syncs again.
     pub fn reset(&mut self, state: &State) {
         self.eval = None;
+        self.evaluating = None;
+        self.generation += 1;
         self.scan_ended = false;
         self.eval_pace = Pace::default();
         *self.doc_pace.lock().unwrap_or_else(|e| e.into_inner()) = Pace::default();

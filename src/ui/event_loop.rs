@@ -17,7 +17,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::app::{App, Effect, View};
+use super::app::{App, Effect, Evaluated, View};
 use super::theme::Theme;
 use super::{clipboard, log, terminal};
 use crate::model::{ContextRead, PolicyText};
@@ -92,6 +92,18 @@ fn write_snapshot(store: &Store, path: PathBuf) -> JoinHandle<Result<PathBuf, St
     })
 }
 
+/// Starts the evaluation the views wait for on a blocking thread: the store's lock is held
+/// only while the estate is copied, so fetchers keep writing and keys keep working while the
+/// checks run.
+fn start_evaluation(app: &mut App, store: &Store, pending: &mut Option<JoinHandle<Evaluated>>) {
+    if pending.is_some() {
+        return;
+    }
+    if let Some(job) = store.read(|s| app.evaluation_job(s)) {
+        *pending = Some(tokio::task::spawn_blocking(move || job.run()));
+    }
+}
+
 /// The views follow the store's current state.
 /// Returns whether the views caught up with the store (see [`App::sync`]).
 fn follow(app: &mut App, store: &Store) -> bool {
@@ -153,6 +165,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let size = term.size().map_err(|e| e.to_string())?;
     let mut app = App::new(opts.theme, (size.width, size.height));
     app.mouse = opts.mouse;
+    app.background = true;
     app.exceptions = opts.exceptions;
     app.bindings = std::sync::Arc::new(opts.bindings);
     if let Some((source, snapshot)) = opts.baseline {
@@ -172,6 +185,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
 
     let mut events = EventStream::new();
     let mut pending_write: Option<JoinHandle<Result<PathBuf, String>>> = None;
+    let mut pending_eval: Option<JoinHandle<Evaluated>> = None;
     let mut dirty = true;
     let mut next_frame = Instant::now();
     let mut next_tick = Instant::now() + SPINNER_TICK;
@@ -189,6 +203,7 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
     let mut frame_times = FrameTimes::default();
     loop {
         ask_context(&app, &store, &opts.spec, &mut context_asked);
+        start_evaluation(&mut app, &store, &mut pending_eval);
         if dirty && Instant::now() >= next_frame {
             let frame_started = Instant::now();
             // Paced views that stayed behind are drawn again next frame, when they may follow.
@@ -327,6 +342,20 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
                     stale = true;
                     dirty = true;
                 }
+            }
+            res = async { pending_eval.as_mut().expect("guarded").await }, if pending_eval.is_some() => {
+                pending_eval = None;
+                match res {
+                    Ok(done) => store.read(|s| app.finish_evaluation(done, s)),
+                    Err(e) => {
+                        log::line(&format!("evaluation failed: {e}"));
+                        app.set_message(format!("evaluation failed: {e}"), true);
+                        app.evaluation_abandoned();
+                    }
+                }
+                // The views follow the new evaluation.
+                stale = true;
+                dirty = true;
             }
             res = async { pending_write.as_mut().expect("guarded").await }, if pending_write.is_some() => {
                 pending_write = None;

@@ -554,9 +554,33 @@ pub fn draw_table(
     scrollbar(frame, body, len, nav.offset(), theme);
 }
 
+/// One term of a filter: lower-case text, whether it must be there (`!word`: must not), and
+/// its searcher, built once per keystroke rather than once per row.
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub want: bool,
+    pub text: String,
+    finder: memchr::memmem::Finder<'static>,
+}
+
+impl Term {
+    fn new(want: bool, text: String) -> Term {
+        let finder = memchr::memmem::Finder::new(text.as_bytes()).into_owned();
+        Term { want, text, finder }
+    }
+
+    fn found_in(&self, hay: &str) -> bool {
+        if self.text.contains('*') {
+            hay.split_whitespace().any(|w| glob(&self.text, w))
+        } else {
+            self.finder.find(hay.as_bytes()).is_some()
+        }
+    }
+}
+
 /// Splits a filter into lower-case terms; a leading `!` negates a term. A pasted S3 ARN
 /// (`arn:aws:s3:::bucket/key`) or URI (`s3://bucket/prefix`) stands for its bucket's name.
-pub fn filter_terms(filter: &str) -> Vec<(bool, String)> {
+pub fn filter_terms(filter: &str) -> Vec<Term> {
     filter
         .split_whitespace()
         .map(|t| match t.strip_prefix('!') {
@@ -564,6 +588,7 @@ pub fn filter_terms(filter: &str) -> Vec<(bool, String)> {
             None => (true, bucket_of(t).to_lowercase()),
         })
         .filter(|(_, t)| !t.is_empty())
+        .map(|(want, text)| Term::new(want, text))
         .collect()
 }
 
@@ -603,15 +628,8 @@ fn glob(glob: &str, token: &str) -> bool {
 
 /// Whether a lower-case haystack matches every term: a term with `*` a whole word of it
 /// (a glob), any other term a part of it.
-pub fn matches(hay: &str, terms: &[(bool, String)]) -> bool {
-    terms.iter().all(|(want, t)| {
-        let found = if t.contains('*') {
-            hay.split_whitespace().any(|w| glob(t, w))
-        } else {
-            hay.contains(t.as_str())
-        };
-        found == *want
-    })
+pub fn matches(hay: &str, terms: &[Term]) -> bool {
+    terms.iter().all(|t| t.found_in(hay) == t.want)
 }
 
 #[cfg(test)]
