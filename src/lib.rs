@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod compliance;
 pub mod diff;
+pub mod fix;
 pub mod model;
 pub mod policy;
 pub mod report;

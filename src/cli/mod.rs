@@ -6,6 +6,7 @@
 mod check_policy;
 mod diff;
 mod exception_args;
+mod fix;
 mod history;
 mod overview;
 mod report;
@@ -23,6 +24,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use check_policy::CheckPolicyArgs;
 pub use diff::DiffArgs;
 pub use exception_args::{ExceptionArgs, Loaded};
+pub use fix::FixArgs;
 pub use report::ReportArgs;
 pub use scan::ScanArgs;
 pub use source_args::SourceArgs;
@@ -111,6 +113,10 @@ pub enum Command {
     Report(ReportArgs),
     /// What changed since a base snapshot: regressions, improvements, neutral changes.
     Diff(DiffArgs),
+    /// What would fix each failing resource: merged bucket policies (proved), workgroups, VPN
+    /// tunnels and the RCP, as text, JSON, a script with backup and rollback, Terraform or
+    /// CloudFormation; and the top fixes. Writes files only: it changes nothing in AWS.
+    Fix(FixArgs),
     /// Observed traffic from S3 access logs and CloudTrail: plain-HTTP and old-TLS clients,
     /// and the paths clients took.
     Traffic(TrafficCommandArgs),
@@ -142,6 +148,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Traffic(args)) => traffic::run(&args),
+        Some(Command::Fix(args)) => fix::run(&args),
         Some(Command::Overview(args)) => overview::run(&args.source),
         Some(Command::Completions(args)) => completions(args.shell),
         Some(Command::Man(args)) => man(args.out_dir.as_deref()),

@@ -60,6 +60,11 @@ pub const ALL: &[Check] = &[
 pub use s3_observed_plain_http::ID as OBSERVED_PLAIN_HTTP;
 pub use traffic_observed_tls::ID as OBSERVED_TLS;
 
+/// The checks whose failures `intransit fix` writes changes for.
+pub use athena_enforce_configuration::ID as ENFORCE_CONFIGURATION;
+pub use org_rcp_tls::ID as RCP_TLS;
+pub use vpn_tunnels::ID as VPN_TUNNELS;
+
 /// The checks that judge observed traffic (access logs, CloudTrail), not configuration.
 pub const OBSERVED_TRAFFIC: &[&str] = &[
     s3_observed_plain_http::ID,
