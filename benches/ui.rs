@@ -103,7 +103,7 @@ fn bench_judged_views(c: &mut Criterion, store: &Store) {
         let app = app_after(state, theme(), 160, 48, "");
         let eval = app.evaluation();
         c.bench_function("overview document build, 100k buckets", |b| {
-            b.iter(|| intransit::ui::views::overview::doc(state, eval, &app.theme, 157))
+            b.iter(|| intransit::ui::views::overview::doc(state, eval, None, &app.theme, 157))
         });
         c.bench_function("connectivity diagram build, 100k buckets", |b| {
             b.iter(|| intransit::ui::views::connectivity::diagram(state, eval, &app.theme, 87))

@@ -30,6 +30,7 @@ fn report(state: &State) -> (Report, serde_json::Value) {
             estate: &state.estate,
             meta: &state.meta,
             catalog_sources: &["builtin".to_string()],
+            plan: None,
         },
     );
     let json: serde_json::Value = serde_json::from_str(&text).expect("the report is JSON");
@@ -258,6 +259,7 @@ fn paths_are_the_same_in_the_console_scan_json_and_the_evidence_pack() {
                 estate: &state.estate,
                 meta: &state.meta,
                 catalog_sources: &["builtin".to_string()],
+                plan: None,
             },
         );
         for p in &eval.paths {
@@ -341,6 +343,7 @@ fn the_accounts_view_counts_what_the_report_and_the_bucket_list_show() {
                 estate: &state.estate,
                 meta: &state.meta,
                 catalog_sources: &["builtin".to_string()],
+                plan: None,
             },
         );
         let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");

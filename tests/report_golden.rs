@@ -28,6 +28,7 @@ fn render_all(evaluation: &Evaluation, estate: &Estate, meta: &ScanMeta) -> Rend
         estate,
         meta,
         catalog_sources: &sources,
+        plan: None,
     };
     Rendered {
         json: report::render(Format::Json, &input),
@@ -447,6 +448,7 @@ async fn grouped_reports_count_every_finding_once() {
             estate: &estate,
             meta: &meta,
             catalog_sources: &sources,
+            plan: None,
         };
         serde_json::from_str(&report::render(Format::Json, &input)).expect("JSON")
     };
@@ -505,6 +507,7 @@ async fn grouped_reports_count_every_finding_once() {
         estate: &estate,
         meta: &meta,
         catalog_sources: &sources,
+        plan: None,
     };
     let md = report::render(Format::Markdown, &input);
     assert!(md.contains("## Findings by OU and account"), "{md}");

@@ -234,10 +234,14 @@ fn commands_quit_copy_and_write() {
         assert_eq!(app.kinds().last(), Some(&Kind::BucketDetail));
         match app.on_event(&key(KeyCode::Char('y')), state) {
             Effect::Copy(text) => {
+                // The command that applies the merged policy, ready to paste.
                 assert!(
-                    text.contains("\"aws:SecureTransport\": \"false\""),
+                    text.starts_with(
+                        "aws s3api put-bucket-policy --region us-east-1 --bucket athena-results-sandbox-use1 --policy '"
+                    ),
                     "{text}"
                 );
+                assert!(text.contains("\"aws:SecureTransport\":\"false\""), "{text}");
                 assert!(text.contains("arn:aws:s3:::athena-results-sandbox-use1/*"));
             }
             other => panic!("y should copy the fix: {other:?}"),

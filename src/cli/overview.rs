@@ -69,7 +69,17 @@ pub fn run(args: &SourceArgs) -> ExitCode {
 /// are sanitized.
 pub fn render(state: &State, width: usize) -> String {
     let eval = evaluate(&Catalog::builtin(), &state.estate);
-    let doc = overview::doc(state, Some(&eval), &Theme::default_for(Depth::None), width);
+    // The console's Overview names the top fix once it is planned; so does this one.
+    let planned = (state.estate.buckets.len() <= crate::fix::PLAN_MAX_BUCKETS)
+        .then(|| crate::fix::Planned::make(&state.estate, &eval, &|_, _| {}));
+    let top = planned.as_ref().and_then(|p| p.plan.items.first());
+    let doc = overview::doc(
+        state,
+        Some(&eval),
+        top,
+        &Theme::default_for(Depth::None),
+        width,
+    );
     let accounts: Vec<String> = state
         .estate
         .accounts

@@ -148,6 +148,18 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     let snapshot = store.into_snapshot();
     let mut full = evaluate(&catalog, &snapshot.estate);
     exceptions.apply(&mut full, &snapshot.estate);
+    // The pack's "Top fixes" (the whole catalog's, so not with --program).
+    let planned = (args.format == ReportFormat::Markdown
+        && args.program.is_none()
+        && snapshot.estate.buckets.len() <= crate::fix::PLAN_MAX_BUCKETS)
+        .then(|| {
+            let accept = |e: &mut crate::compliance::Evaluation, estate: &crate::model::Estate| {
+                if exceptions.exceptions.source.is_some() {
+                    e.accept(&exceptions.exceptions, estate, exceptions.as_of);
+                }
+            };
+            crate::fix::Planned::make(&snapshot.estate, &full, &accept)
+        });
     let evaluation = match &args.program {
         Some(id) => match full.only_program(id) {
             Some(e) => e,
@@ -161,6 +173,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         estate: &snapshot.estate,
         meta: &snapshot.scan,
         catalog_sources: &sources,
+        plan: planned.as_ref(),
     };
     let written = super::write_output_with(args.out.as_deref(), "report", |out| {
         report::write(args.format.into(), &input, out)

@@ -105,7 +105,7 @@ fn valid_bucket_name(name: &str) -> bool {
 }
 
 /// The bucket's policy fix; `Err(why)` when the bucket needs none.
-fn bucket_fix(estate: &Estate, b: &Bucket, floor: Option<TlsVersion>) -> Result<Fix, String> {
+pub fn bucket_fix(estate: &Estate, b: &Bucket, floor: Option<TlsVersion>) -> Result<Fix, String> {
     if b.tls.verdict() == Verdict::Enforced
         && floor.is_none_or(|f| b.tls.min_tls().is_some_and(|m| m >= f))
     {
@@ -151,6 +151,21 @@ fn bucket_fix(estate: &Estate, b: &Bucket, floor: Option<TlsVersion>) -> Result<
             Ok(fix)
         }
     }
+}
+
+/// The fix as one command to paste: `put-bucket-policy` with the merged policy inline (compact,
+/// quoted for the shell); `None` when the fix is refused.
+pub fn inline_command(fix: &Fix) -> Option<String> {
+    if fix.refused.is_some() || fix.kind != Kind::BucketPolicy {
+        return None;
+    }
+    let policy: Value = serde_json::from_str(fix.policy_after.as_deref()?).ok()?;
+    Some(format!(
+        "aws s3api put-bucket-policy --region {} --bucket {} --policy {}",
+        shell_quote(fix.region.as_deref().unwrap_or("us-east-1")),
+        shell_quote(&fix.resource),
+        shell_quote(&policy.to_string())
+    ))
 }
 
 /// A policy pretty-printed as the merge writes it (so the diff shows what was added).

@@ -117,6 +117,48 @@ pub struct FixSet {
 
 pub const SCHEMA: &str = "intransit.fix/v1";
 
+/// Estates larger than this get no plan in the console and the overview: each candidate is
+/// a whole evaluation (`intransit fix --plan` takes the time instead).
+pub const PLAN_MAX_BUCKETS: usize = 5_000;
+
+/// How many candidates a plan evaluates unless told otherwise.
+pub const PLAN_LIMIT: usize = 25;
+
+/// The fixes of everything failing and their plan, as `intransit fix --failing --plan` makes
+/// them: what the console's `:fix` and the overview show.
+#[derive(Clone, Debug)]
+pub struct Planned {
+    pub fixes: Vec<Fix>,
+    pub plan: Plan,
+}
+
+impl Planned {
+    pub fn make(
+        estate: &crate::model::Estate,
+        evaluation: &crate::compliance::Evaluation,
+        accept: &dyn Fn(&mut crate::compliance::Evaluation, &crate::model::Estate),
+    ) -> Planned {
+        let selection = Selection {
+            failing: true,
+            ..Selection::default()
+        };
+        let (fixes, _) = fixes(estate, evaluation, &selection).unwrap_or_default();
+        let snapshot = crate::model::Snapshot {
+            schema: crate::model::SNAPSHOT_SCHEMA.to_string(),
+            scan: crate::model::ScanMeta::default(),
+            estate: estate.clone(),
+        };
+        let catalog = crate::compliance::Catalog::builtin();
+        let plan = plan::plan(&snapshot, evaluation, &fixes, &catalog, accept, PLAN_LIMIT);
+        Planned { fixes, plan }
+    }
+
+    /// Fixes offered (not refused).
+    pub fn offered(&self) -> usize {
+        self.fixes.iter().filter(|f| f.refused.is_none()).count()
+    }
+}
+
 /// Single-quotes `s` for a POSIX shell.
 pub fn shell_quote(s: &str) -> String {
     if !s.is_empty()

@@ -186,6 +186,7 @@ fn resolves(before: &Judged, after: &Judged) -> Resolves {
 
 /// The actions `fixes` offer, ranked best first: the `limit` with the widest reach are
 /// evaluated; the number left out is returned beside them.
+#[derive(Clone, Debug)]
 pub struct Plan {
     /// Best first.
     pub items: Vec<PlanItem>,

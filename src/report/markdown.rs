@@ -141,11 +141,69 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     accounts_section(&mut out, input);
     paths(&mut out, ev);
     super::traffic::markdown(&mut out, input.estate, ev);
+    top_fixes(&mut out, input.plan);
     for (i, p) in ev.programs.iter().enumerate() {
         program(&mut out, ev, i, p);
     }
     appendix(&mut out, ev);
     out
+}
+
+/// The top fixes, each evaluated on the estate with it applied (`intransit fix --plan`).
+fn top_fixes(out: &mut String, planned: Option<&crate::fix::Planned>) {
+    let Some(p) = planned.filter(|p| !p.plan.items.is_empty()) else {
+        return;
+    };
+    let _ = writeln!(out, "## Top fixes\n");
+    let _ = writeln!(
+        out,
+        "{} changes are offered for what does not pass. Each action was applied to a copy of \
+         the estate, which was loaded and evaluated again: the counts are those of that \
+         evaluation, not estimates. `intransit fix --failing --format sh` writes them as a \
+         script that backs up every policy first.\n",
+        p.offered()
+    );
+    let _ = writeln!(
+        out,
+        "| # | Action | Buckets made enforced | Findings resolved | Controls to pass | Controls better |\n|---|---|---|---|---|---|"
+    );
+    let rows = p
+        .plan
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| ((i + 1).to_string(), x));
+    let all = p.plan.all.iter().map(|x| ("all".to_string(), x));
+    for (n, x) in rows.chain(all) {
+        let r = &x.resolves;
+        let _ = writeln!(
+            out,
+            "| {n} | {} | {} in {} account{} | {} | {} | {} |",
+            md_escape(&x.action),
+            r.buckets,
+            r.accounts,
+            if r.accounts == 1 { "" } else { "s" },
+            r.findings,
+            md_escape(&list_or_none(&r.controls)),
+            md_escape(&list_or_none(&r.improved)),
+        );
+    }
+    if p.plan.not_evaluated > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} more candidates were not evaluated (`--plan-limit`).",
+            p.plan.not_evaluated
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
 }
 
 fn header(out: &mut String, input: &ReportInput<'_>) {

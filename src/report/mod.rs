@@ -66,6 +66,8 @@ pub struct ReportInput<'a> {
     pub catalog_sources: &'a [String],
     /// `--group-by`: findings counted per account or OU (JSON summary, Markdown).
     pub group_by: Option<GroupBy>,
+    /// The top fixes (`intransit fix --plan`), for the Markdown pack's section.
+    pub plan: Option<&'a crate::fix::Planned>,
 }
 
 /// Renders `input` in `format`. Always ends with a newline.

@@ -96,6 +96,8 @@ pub enum Link {
     Traffic,
     /// A client row of the traffic read (its position).
     TrafficClient(usize),
+    /// `:fix`, the top fixes.
+    Fixes,
 }
 
 /// What the command line or filter line is collecting.
@@ -198,6 +200,8 @@ pub struct App {
     pub changed_buckets: Arc<HashSet<String>>,
     /// The top-level views not shown, as they were left (filter, sort, cursor).
     kept: HashMap<Top, View>,
+    /// The top fixes, and the evaluation (its store version) they were planned from.
+    planned: Option<(u64, Arc<crate::fix::Planned>)>,
 }
 
 /// An evaluation to run off the store's lock: a copy of the estate at one store version.
@@ -207,6 +211,8 @@ pub struct EvalJob {
     estate: crate::model::Estate,
     catalog: Arc<Catalog>,
     exceptions: Option<(Exceptions, Day)>,
+    /// Plan the top fixes too.
+    plan: bool,
 }
 
 /// What an [`EvalJob`] found, and when it ran (the pace learns its cost).
@@ -214,8 +220,23 @@ pub struct Evaluated {
     version: u64,
     generation: u64,
     evaluation: Evaluation,
+    planned: Option<crate::fix::Planned>,
     started: Instant,
     ended: Instant,
+}
+
+/// The top fixes of `evaluation`, exceptions applied to every evaluation the plan makes.
+fn plan_with(
+    estate: &crate::model::Estate,
+    evaluation: &Evaluation,
+    exceptions: &Option<(Exceptions, Day)>,
+) -> crate::fix::Planned {
+    let accept = |e: &mut Evaluation, estate: &crate::model::Estate| {
+        if let Some((x, day)) = exceptions {
+            e.accept(x, estate, *day);
+        }
+    };
+    crate::fix::Planned::make(estate, evaluation, &accept)
 }
 
 impl EvalJob {
@@ -225,10 +246,14 @@ impl EvalJob {
         if let Some((exceptions, day)) = &self.exceptions {
             evaluation.accept(exceptions, &self.estate, *day);
         }
+        let planned = self
+            .plan
+            .then(|| plan_with(&self.estate, &evaluation, &self.exceptions));
         Evaluated {
             version: self.version,
             generation: self.generation,
             evaluation,
+            planned,
             started,
             ended: Instant::now(),
         }
@@ -249,6 +274,8 @@ struct DocKey {
     width: usize,
     version: u64,
     evaluated: Option<u64>,
+    /// Whether the top fixes were planned (the Overview names the first).
+    planned: bool,
     theme: String,
     depth: Depth,
 }
@@ -285,6 +312,7 @@ impl App {
             changes: None,
             changed_buckets: Arc::default(),
             kept: HashMap::new(),
+            planned: None,
         }
     }
 
@@ -307,6 +335,7 @@ impl App {
                 self.doc_version
             },
             evaluated: self.eval.as_ref().map(|(v, _)| *v),
+            planned: self.planned().is_some(),
             theme: self.theme.name.clone(),
             depth: self.theme.depth,
         };
@@ -514,7 +543,48 @@ impl App {
             estate: state.estate.clone(),
             catalog: self.catalog(),
             exceptions: self.exceptions.clone(),
+            // The plan is part of a finished scan's evaluation, off the lock, where it is cheap
+            // enough; the tests and screenshots make it when `:fix` asks.
+            plan: self.background
+                && self.idle(state)
+                && state.estate.buckets.len() <= crate::fix::PLAN_MAX_BUCKETS,
         }
+    }
+
+    /// The top fixes of the current evaluation, when they have been planned.
+    pub fn planned(&self) -> Option<&crate::fix::Planned> {
+        let (version, planned) = self.planned.as_ref()?;
+        let (evaluated, _) = self.eval.as_ref()?;
+        (version == evaluated).then_some(&**planned)
+    }
+
+    /// Why there are no top fixes to show.
+    pub fn plan_unavailable(&self, state: &State) -> String {
+        let n = state.estate.buckets.len();
+        if n > crate::fix::PLAN_MAX_BUCKETS {
+            format!(
+                "{n} buckets: each candidate fix is a whole evaluation, so the console does not                  plan estates over {}. `intransit fix --failing --plan` ranks them from the                  shell.",
+                crate::fix::PLAN_MAX_BUCKETS
+            )
+        } else if self.eval.is_none() {
+            "Evaluating…".to_string()
+        } else {
+            "Planning: each candidate fix is applied to a copy of the estate and evaluated…"
+                .to_string()
+        }
+    }
+
+    /// Plans the top fixes now, unless planned for this evaluation already or too large.
+    pub fn plan_fixes(&mut self, state: &State) {
+        if self.planned().is_some() || state.estate.buckets.len() > crate::fix::PLAN_MAX_BUCKETS {
+            return;
+        }
+        let Some((version, evaluation)) = &self.eval else {
+            return;
+        };
+        let exceptions = self.exceptions.clone();
+        let planned = plan_with(&state.estate, evaluation, &exceptions);
+        self.planned = Some((*version, Arc::new(planned)));
     }
 
     /// The evaluation the event loop should run now on a thread of its own (the estate copied
@@ -547,12 +617,16 @@ impl App {
         // Compared with the baseline only when it judged the estate the store holds now.
         let current = done.version == state.version;
         self.compare(state, &done.evaluation, self.idle(state) && current);
+        if let Some(p) = done.planned {
+            self.planned = Some((done.version, Arc::new(p)));
+        }
         self.eval = Some((done.version, done.evaluation));
     }
 
     /// Forgets derived state (after a rescan replaced the store) and syncs again.
     pub fn reset(&mut self, state: &State) {
         self.eval = None;
+        self.planned = None;
         self.evaluating = None;
         self.generation += 1;
         self.scan_ended = false;
@@ -991,6 +1065,9 @@ impl App {
         path: &std::path::Path,
         state: &State,
     ) {
+        if format == crate::report::Format::Markdown {
+            self.plan_fixes(state);
+        }
         let Some(evaluation) = self.evaluation() else {
             self.set_message("the evaluation is not ready yet", true);
             return;
@@ -1003,6 +1080,7 @@ impl App {
                 estate: &state.estate,
                 meta: &state.meta,
                 catalog_sources: &["builtin".to_string()],
+                plan: self.planned(),
             },
         );
         match std::fs::write(path, text.as_bytes()) {
@@ -1264,6 +1342,10 @@ impl App {
                 let _ = self.run_command("traffic", state);
                 return;
             }
+            Link::Fixes => {
+                let _ = self.run_command("fix", state);
+                return;
+            }
             Link::Bucket(name) => View::BucketDetail(BucketDetailView::new(name)),
             Link::Buckets(filter) => View::Buckets(BucketsView::filtered(filter, state)),
             Link::Workgroup(key) => View::WorkgroupDetail(WorkgroupDetailView::new(key)),
@@ -1346,6 +1428,12 @@ impl App {
             Ok(Command::Rescan) => Effect::Rescan,
             Ok(Command::Changes) => {
                 self.stack.push(View::Changes(Default::default()));
+                self.place_cursor(state);
+                Effect::Redraw
+            }
+            Ok(Command::Fix) => {
+                self.plan_fixes(state);
+                self.stack.push(View::Fixes(Default::default()));
                 self.place_cursor(state);
                 Effect::Redraw
             }

@@ -29,10 +29,12 @@ pub enum Command {
     /// `:report FORMAT FILE`: the evidence pack of what the console shows.
     Report(crate::report::Format, PathBuf),
     Changes,
+    /// `:fix`: the top fixes, ranked by what each resolves.
+    Fix,
 }
 
 /// Every command with its aliases, for completion and help.
-pub const COMMANDS: [(&str, &[&str], &str); 20] = [
+pub const COMMANDS: [(&str, &[&str], &str); 21] = [
     ("overview", &["o", "home"], "the overview"),
     (
         "buckets",
@@ -66,6 +68,11 @@ pub const COMMANDS: [(&str, &[&str], &str); 20] = [
         "report",
         &[],
         "report FORMAT FILE: write the evidence pack (json, csv, markdown, ocsf) of what is shown",
+    ),
+    (
+        "fix",
+        &["fixes", "plan"],
+        "the top fixes: what each would resolve, evaluated with it applied",
     ),
     (
         "exceptions",
@@ -131,6 +138,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         Some("accounts") => Command::Accounts(rest.to_string()),
         Some("exceptions") => Command::Exceptions,
         Some("traffic") => Command::Traffic,
+        Some("fix") => Command::Fix,
         Some("report") => {
             let mut words = rest.split_whitespace();
             let usage = ":report FORMAT FILE (json, csv, markdown, ocsf)".to_string();

@@ -62,12 +62,17 @@ pub fn fix_statement(b: &Bucket) -> serde_json::Value {
 }
 
 /// What `y` copies: the fixing statement, or the bucket's ARN when nothing needs fixing.
+/// What `y` copies: the ARN of a bucket that needs nothing; the command that applies the
+/// merged policy; the statement to add when no merge is offered.
 pub fn copy_text(state: &State, name: &str) -> Option<String> {
     let b = state.bucket(name)?;
     if b.tls.verdict() == Verdict::Enforced {
         return Some(Target::new(b.name.clone(), b.tls.partition()).bucket_arn());
     }
-    serde_json::to_string_pretty(&fix_statement(b)).ok()
+    let merged = crate::fix::changes::bucket_fix(&state.estate, b, None)
+        .ok()
+        .and_then(|f| crate::fix::changes::inline_command(&f));
+    merged.or_else(|| serde_json::to_string_pretty(&fix_statement(b)).ok())
 }
 
 fn roles(r: &[Role]) -> String {
@@ -109,7 +114,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, name: 
     }
     super::compliance::affected_controls(d, eval, ResourceKind::S3Bucket, &b.name, t);
     d.blank();
-    fix_lines(d, b, a, t, w);
+    fix_lines(d, state, b, a, t, w);
     error_lines(d, b, t);
     doc
 }
@@ -347,7 +352,7 @@ fn athena_lines(doc: &mut Doc, state: &State, b: &Bucket, t: &Theme) {
 }
 
 /// The fix: the statement to add, or that there is nothing to fix.
-fn fix_lines(doc: &mut Doc, b: &Bucket, a: &Analysis, t: &Theme, w: usize) {
+fn fix_lines(doc: &mut Doc, state: &State, b: &Bucket, a: &Analysis, t: &Theme, w: usize) {
     if a.verdict == Verdict::Enforced {
         doc.heading("Fix", t);
         doc.push(Line::from(vec![
@@ -359,30 +364,76 @@ fn fix_lines(doc: &mut Doc, b: &Bucket, a: &Analysis, t: &Theme, w: usize) {
             ),
             Span::styled("  (y copies the bucket ARN)", t.muted),
         ]));
-    } else {
-        doc.push(Line::from(vec![
-            Span::styled("Fix", t.title),
-            Span::styled(
-                "  add this statement to the bucket policy · y copies it (OSC 52)",
-                t.muted,
-            ),
-        ]));
-        if a.verdict == Verdict::Unknown {
-            doc.para(
-                "The policy could not be judged; this is the statement to look for (or add) once it can be read.",
-                w,
-                "  ",
-                "  ",
-                t.muted,
-            );
-        }
-        let text = serde_json::to_string(&fix_statement(b)).unwrap_or_default();
-        if let Ok(lines) = pretty_policy(&text) {
-            for (l, _) in lines {
-                let mut spans = vec![Span::raw("    ")];
-                spans.extend(json_spans(&l, t, ratatui::style::Style::default()));
-                doc.push(Line::from(spans));
-            }
+        return;
+    }
+    match crate::fix::changes::bucket_fix(&state.estate, b, None) {
+        Ok(fix) if fix.refused.is_none() => merged_lines(doc, &fix, t, w),
+        Ok(fix) => refused_lines(doc, b, fix.refused.as_deref().unwrap_or(""), t, w),
+        Err(why) => doc.para(&clean(&why), w, "  ", "  ", t.muted),
+    }
+}
+
+/// The merged policy as a diff, what the analyzer proved, and how to undo it.
+fn merged_lines(doc: &mut Doc, fix: &crate::fix::Fix, t: &Theme, w: usize) {
+    doc.push(Line::from(vec![
+        Span::styled("Fix", t.title),
+        Span::styled(
+            "  the policy with the plain-HTTP deny merged in · y copies the command (OSC 52)",
+            t.muted,
+        ),
+    ]));
+    doc.push(Line::from(vec![
+        Span::raw("  "),
+        status_span(
+            Status::Good,
+            "proved: enforced by this policy alone; every existing statement kept as it is",
+            t,
+        ),
+    ]));
+    for warning in &fix.warnings {
+        doc.para(&clean(warning), w, "  ! ", "    ", t.partial);
+    }
+    for line in fix.diff.lines().skip(2) {
+        let style = match line.chars().next() {
+            Some('+') => t.good,
+            Some('-') => t.bad,
+            Some('@') => t.muted,
+            _ => t.base,
+        };
+        doc.push(Line::from(Span::styled(
+            format!("  {}", clean(line)),
+            style,
+        )));
+    }
+    doc.para(
+        &clean(&format!(
+            "To undo, put the current policy back as it is; `intransit fix --bucket {} \
+             --format sh` writes a script that saves it first and prints the rollback.",
+            fix.resource
+        )),
+        w,
+        "  ",
+        "  ",
+        t.muted,
+    );
+}
+
+/// Why no merge is offered, and the statement to add by hand once it can be.
+fn refused_lines(doc: &mut Doc, b: &Bucket, why: &str, t: &Theme, w: usize) {
+    doc.push(Line::from(vec![
+        Span::styled("Fix", t.title),
+        Span::styled(
+            "  no merged policy is offered · y copies the statement to add",
+            t.muted,
+        ),
+    ]));
+    doc.para(&clean(&format!("refused: {why}")), w, "  ", "  ", t.partial);
+    let text = serde_json::to_string(&fix_statement(b)).unwrap_or_default();
+    if let Ok(lines) = pretty_policy(&text) {
+        for (l, _) in lines {
+            let mut spans = vec![Span::raw("    ")];
+            spans.extend(json_spans(&l, t, ratatui::style::Style::default()));
+            doc.push(Line::from(spans));
         }
     }
 }

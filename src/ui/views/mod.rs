@@ -10,6 +10,7 @@ pub mod connectivity_detail;
 pub mod errors;
 pub mod exceptions;
 pub mod finding;
+pub mod fixes;
 pub mod help;
 pub mod overview;
 pub mod subject;
@@ -104,6 +105,7 @@ register! {
     Exceptions(exceptions::ExceptionsView), "exceptions", "Exceptions";
     Changes(changes::ChangesView), "changes", "Changes since the baseline";
     Traffic(traffic::TrafficView), "traffic", "Traffic";
+    Fixes(fixes::FixView), "fixes", "Top fixes";
     TrafficClient(traffic::ClientView), "traffic_client", "Traffic client";
     Help(help::HelpView), "help", "Help";
 }
@@ -224,7 +226,7 @@ pub fn link_copy_text(state: &State, link: Link) -> Option<String> {
         Link::Control(p, c) => Some(format!("{p} {c}")),
         Link::Buckets(f) | Link::Workgroups(f) => Some(f),
         Link::TrafficClient(i) => traffic::client(state, i).map(|c| c.principal.clone()),
-        Link::Top(_) | Link::Traffic => None,
+        Link::Top(_) | Link::Traffic | Link::Fixes => None,
     }
 }
 

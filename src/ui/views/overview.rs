@@ -36,8 +36,9 @@ impl Page for OverviewView {
 
     fn doc(&self, cx: Cx) -> Option<std::sync::Arc<Doc>> {
         let w = cx.width();
+        let top = cx.app.planned().and_then(|p| p.plan.items.first());
         Some(cx.app.cached_doc("overview", w, cx.state, || {
-            doc(cx.state, cx.eval(), cx.theme(), w)
+            doc(cx.state, cx.eval(), top, cx.theme(), w)
         }))
     }
 
@@ -92,12 +93,22 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) -> Doc {
+/// The Overview; `top` is the first of the top fixes, once they are planned.
+pub fn doc(
+    state: &State,
+    eval: Option<&Evaluation>,
+    top: Option<&crate::fix::PlanItem>,
+    t: &Theme,
+    w: usize,
+) -> Doc {
     let mut doc = Doc::default();
     let open = open_result_buckets(state);
     let programs = compliance::programs(eval);
     let sections: [&dyn Fn(&mut Doc); 6] = [
-        &|d| at_a_glance(d, state, eval, t, &open, programs.as_deref()),
+        &|d| {
+            at_a_glance(d, state, eval, t, &open, programs.as_deref());
+            top_fix_line(d, top, t);
+        },
         &|d| verdict_counts(d, state, t),
         &|d| open_result_lines(d, state, t, w, &open),
         &|d| network(d, state, eval, t, w),
@@ -416,6 +427,25 @@ fn worst_lines(
             );
         }
     }
+}
+
+/// "Top fix: attach the RCP to OU Root/Workloads … makes 41 buckets … enforced" (`:fix`).
+fn top_fix_line(doc: &mut Doc, top: Option<&crate::fix::PlanItem>, t: &Theme) {
+    let Some(p) = top else {
+        return;
+    };
+    doc.link(
+        Line::from(vec![
+            Span::raw("  "),
+            status_span(
+                Status::Info,
+                format!("Top fix: {}", clean(&p.sentence())),
+                t,
+            ),
+            Span::styled("  (:fix ranks them)", t.muted),
+        ]),
+        Link::Fixes,
+    );
 }
 
 /// The checks that judge the network between the data centres and Athena.
