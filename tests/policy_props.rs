@@ -253,6 +253,40 @@ proptest! {
     }
 
     #[test]
+    fn a_merged_policy_is_enforced_and_keeps_every_statement(
+        sts in prop::collection::vec(statement(None), 0..5),
+        floor in any::<bool>(),
+    ) {
+        let original = policy(sts.clone());
+        let target = Target::new("b", Partition::Aws);
+        let floor = floor.then_some(TlsVersion::V1_2);
+        match intransit::fix::merge::merge(Some(&original.to_string()), &target, floor) {
+            Ok(m) => {
+                let merged: Value = serde_json::from_str(&m.text).unwrap();
+                let a = analyze(&merged);
+                prop_assert_eq!(a.verdict, Verdict::Enforced, "{:?}", a.gaps);
+                if floor.is_some() {
+                    prop_assert!(a.min_tls.is_some_and(|v| v >= TlsVersion::V1_2), "{:?}", a.min_tls);
+                }
+                let kept = merged["Statement"].as_array().unwrap();
+                // Every statement as it was, in order; only Denies after them.
+                prop_assert_eq!(&kept[..sts.len()], &sts[..]);
+                prop_assert!(kept[sts.len()..].iter().all(|s| s["Effect"] == "Deny"));
+                // So the Allows grant what they granted: the same Allows, and removing the added
+                // statements gives the analyzer the original policy back.
+                let allows = |v: &[Value]| v.iter().filter(|s| s["Effect"] == "Allow").cloned().collect::<Vec<_>>();
+                prop_assert_eq!(allows(kept), allows(&sts));
+                let back = analyze(&policy(kept[..sts.len()].to_vec()));
+                let was = analyze(&original);
+                prop_assert_eq!(back.verdict, was.verdict);
+                prop_assert_eq!(back.min_tls, was.min_tls);
+            }
+            // Refused only where a Deny already covers requests made over TLS.
+            Err(why) => prop_assert!(why.contains("already denies requests made over TLS"), "{}", why),
+        }
+    }
+
+    #[test]
     fn enforced_has_evidence_and_no_gaps(sts in prop::collection::vec(statement(None), 1..4)) {
         let a = analyze(&policy(sts));
         match a.verdict {

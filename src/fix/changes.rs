@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::diff::unified;
-use super::merge::merge;
+use super::merge::merge_what;
 use super::{Fix, Kind, Unchanged, shell_quote};
 use crate::compliance::{Evaluation, Status};
 use crate::model::{Bucket, Estate, Partition, PolicyText, VpnConnection, VpnTunnel, Workgroup};
@@ -138,7 +138,8 @@ pub fn bucket_fix(estate: &Estate, b: &Bucket, floor: Option<TlsVersion>) -> Res
     let target = Target::new(b.name.clone(), partition(estate, &b.account_id));
     let mut fix = fix;
     fix.policy_before = current.clone();
-    match merge(current.as_deref(), &target, floor) {
+    let deny_http = b.tls.verdict() != Verdict::Enforced;
+    match merge_what(current.as_deref(), &target, floor, deny_http) {
         Err(why) => Ok(fix.refuse(why)),
         Ok(m) => {
             let before = current.as_deref().map(pretty).unwrap_or_default();

@@ -37,6 +37,17 @@ pub fn merge(
     target: &Target,
     floor: Option<TlsVersion>,
 ) -> Result<Merged, String> {
+    merge_what(current, target, floor, true)
+}
+
+/// [`merge`]; without `deny_http` only the floor's statement is added (the bucket already
+/// refuses plain HTTP).
+pub fn merge_what(
+    current: Option<&str>,
+    target: &Target,
+    floor: Option<TlsVersion>,
+    deny_http: bool,
+) -> Result<Merged, String> {
     let mut doc = match current {
         None => Map::new(),
         Some(text) => match serde_json::from_str::<Value>(text) {
@@ -59,7 +70,7 @@ pub fn merge(
         }
     };
     let mut added = Vec::new();
-    for (base, statement) in additions(target, floor) {
+    for (base, statement) in additions(target, floor, deny_http) {
         let sid = free_sid(&statements, base);
         let mut statement = statement;
         statement["Sid"] = Value::String(sid.clone());
@@ -79,11 +90,18 @@ pub fn merge(
 }
 
 /// The statements to add: the canonical plain-HTTP Deny, and with a floor the old-TLS Deny.
-fn additions(target: &Target, floor: Option<TlsVersion>) -> Vec<(&'static str, Value)> {
-    let mut out = vec![(
-        "DenyInsecureTransport",
-        crate::policy::deny_insecure_transport(target),
-    )];
+fn additions(
+    target: &Target,
+    floor: Option<TlsVersion>,
+    deny_http: bool,
+) -> Vec<(&'static str, Value)> {
+    let mut out = Vec::new();
+    if deny_http {
+        out.push((
+            "DenyInsecureTransport",
+            crate::policy::deny_insecure_transport(target),
+        ));
+    }
     if let Some(v) = floor {
         let arn = target.bucket_arn();
         out.push((
@@ -142,7 +160,7 @@ fn refuse_conflicts(text: &str) -> Result<(), String> {
         if https_denied && json.contains("\"Bool\"") {
             return Err(format!(
                 "statement [{}] already denies requests made over TLS: with plain HTTP denied \
-                 too, nothing could reach the bucket",
+                 too, what it covers could not be reached at all; review it first",
                 s.index
             ));
         }

@@ -42,8 +42,14 @@ pub struct PlanItem {
 }
 
 impl PlanItem {
-    /// "makes 41 buckets in 3 accounts enforced and turns 9 controls from fail to pass".
+    /// "attach the RCP to OU Workloads (3 accounts) makes 41 buckets in 3 accounts enforced,
+    /// turns 9 controls from fail to pass".
     pub fn sentence(&self) -> String {
+        format!("{} {}", self.action, self.effects())
+    }
+
+    /// What the action does, without it: "makes 41 buckets in 3 accounts enforced, …".
+    pub fn effects(&self) -> String {
         let r = &self.resolves;
         let mut parts = Vec::new();
         if r.buckets > 0 {
@@ -69,9 +75,9 @@ impl PlanItem {
             parts.push(format!("resolves {}", plural(r.findings, "finding")));
         }
         if parts.is_empty() {
-            return format!("{}: resolves nothing on its own", self.action);
+            return "resolves nothing on its own".to_string();
         }
-        format!("{} {}", self.action, parts.join(", "))
+        parts.join(", ")
     }
 }
 

@@ -1372,6 +1372,15 @@ impl App {
         self.place_cursor(state);
     }
 
+    /// Opens `view` with the cursor on its first link (the first thing to open).
+    fn push_on_first_link(&mut self, mut view: View, state: &State) {
+        if let Some(first) = self.doc(&view, state).and_then(|d| d.first_link()) {
+            view.nav_mut().selected = first;
+        }
+        self.stack.push(view);
+        self.place_cursor(state);
+    }
+
     /// Runs a `:` command.
     pub fn run_command(&mut self, text: &str, state: &State) -> Effect {
         match command::parse(text) {
@@ -1433,8 +1442,7 @@ impl App {
             }
             Ok(Command::Fix) => {
                 self.plan_fixes(state);
-                self.stack.push(View::Fixes(Default::default()));
-                self.place_cursor(state);
+                self.push_on_first_link(View::Fixes(Default::default()), state);
                 Effect::Redraw
             }
             Ok(Command::Exceptions) => {
@@ -1448,12 +1456,7 @@ impl App {
             }
             Ok(Command::Traffic) => {
                 // On the first thing to open: the worst joined finding.
-                let mut view = View::Traffic(Default::default());
-                if let Some(first) = self.doc(&view, state).and_then(|d| d.first_link()) {
-                    view.nav_mut().selected = first;
-                }
-                self.stack.push(view);
-                self.place_cursor(state);
+                self.push_on_first_link(View::Traffic(Default::default()), state);
                 Effect::Redraw
             }
             Ok(Command::Mouse(on)) => {

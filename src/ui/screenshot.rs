@@ -122,7 +122,7 @@ pub fn render(app: &App, state: &State, w: u16, h: u16) -> Buffer {
 }
 
 /// Every view of the demo estate: (name, key script).
-pub const SCENARIOS: [(&str, &str); 19] = [
+pub const SCENARIOS: [(&str, &str); 20] = [
     ("overview", ""),
     ("buckets", "2"),
     ("buckets-filtered", "2/results accepts-http<Enter>"),
@@ -148,6 +148,7 @@ pub const SCENARIOS: [(&str, &str); 19] = [
     // The last account in OU order: the demo's own, read in part.
     ("account-detail", "7G<Enter>"),
     ("traffic", ":traffic<Enter>"),
+    ("fixes", ":fix<Enter>"),
     ("help", "2?"),
     ("command", "2:compliance pci"),
 ];

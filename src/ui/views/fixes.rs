@@ -70,12 +70,13 @@ fn plan_line(doc: &mut Doc, n: usize, p: &PlanItem, t: &Theme, w: usize) {
     };
     let line = Line::from(vec![
         Span::styled(format!("  {n:>2}. "), t.muted),
-        status_span(status, clean(&p.sentence()), t),
+        status_span(status, clean(&p.action), t),
     ]);
     match link(p) {
         Some(l) => doc.link(line, l),
         None => doc.push(line),
     }
+    doc.para(&clean(&p.effects()), w, "        ", "        ", t.base);
     if !p.resolves.controls.is_empty() {
         let text = format!("pass: {}", p.resolves.controls.join(", "));
         doc.para(&clean(&text), w, "        ", "        ", t.muted);
