@@ -266,7 +266,8 @@ proptest! {
                 let a = analyze(&merged);
                 prop_assert_eq!(a.verdict, Verdict::Enforced, "{:?}", a.gaps);
                 if floor.is_some() {
-                    prop_assert!(a.min_tls.is_some_and(|v| v >= TlsVersion::V1_2), "{:?}", a.min_tls);
+                    // At least the floor, or every request over TLS denied (more, not less).
+                    prop_assert!(tls_rank(&a) >= 1 && a.min_tls != Some(TlsVersion::V1_0) && a.min_tls != Some(TlsVersion::V1_1), "{:?}", a.min_tls);
                 }
                 let kept = merged["Statement"].as_array().unwrap();
                 // Every statement as it was, in order; only Denies after them.

@@ -12,7 +12,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::policy::{
-    Effect, PolicyInput, PolicySource, Target, TlsVersion, Verdict, analyze, parse_policy,
+    Effect, PolicyInput, PolicySource, Target, TlsVersion, Verdict, WarningKind, analyze,
+    parse_policy,
 };
 
 /// S3's limit on the size of a bucket policy.
@@ -263,7 +264,13 @@ fn prove(
             analysis.verdict
         ));
     }
+    // A policy that denies every request over TLS reports no floor: it denies more.
+    let denies_all_tls = analysis
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::DeniesAllTls);
     if let Some(want) = floor
+        && !denies_all_tls
         && analysis.min_tls.is_none_or(|got| got < want)
     {
         return Err(format!(
