@@ -1117,3 +1117,69 @@ fn an_athena_query_s_results_say_what_the_logs_say() {
     // Joined with the scanned estate: its account, in which nothing of the demo's was seen.
     assert!(v["findings"].is_array(), "{}", v["findings"]);
 }
+
+/// The fixes against a live S3 API: `fix --failing` reads moto, each merged policy is put
+/// (by the test, as a reviewer would after reading it), and a new scan finds every one of
+/// those buckets enforced, as `verdict_after` said.
+#[test]
+fn merged_policies_are_accepted_by_s3_and_a_rescan_finds_them_enforced() {
+    let moto = Moto::start();
+    moto.seed(&["--buckets", "4"]);
+    let intransit = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_intransit"))
+            .args(args)
+            .args(["--endpoint-url", &moto.url, "--region", "us-east-1"])
+            .output()
+            .expect("run intransit");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).expect("UTF-8")
+    };
+    let fixes: Value =
+        serde_json::from_str(&intransit(&["fix", "--failing", "--format", "json"])).unwrap();
+    let offered: Vec<&Value> = fixes["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "bucket_policy" && f["refused"].is_null())
+        .collect();
+    assert!(!offered.is_empty(), "{fixes:#}");
+    for f in &offered {
+        assert_eq!(f["verdict_after"], "enforced");
+        let put = Command::new(e2e_support::python())
+            .args([
+                "-c",
+                "import sys, boto3; boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1').put_bucket_policy(Bucket=sys.argv[2], Policy=sys.argv[3])",
+                &moto.url,
+                str_of(&f["resource"], "resource"),
+                str_of(&f["policy_after"], "policy_after"),
+            ])
+            .output()
+            .expect("run python");
+        assert!(
+            put.status.success(),
+            "{}",
+            String::from_utf8_lossy(&put.stderr)
+        );
+    }
+    let again: Value = serde_json::from_str(&intransit(&["scan"])).unwrap();
+    for f in &offered {
+        let name = str_of(&f["resource"], "resource");
+        let b = again["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["name"] == name)
+            .unwrap();
+        assert_eq!(b["tls"]["verdict"], "enforced", "{name}: {b:#}");
+    }
+    let after: Value =
+        serde_json::from_str(&intransit(&["fix", "--failing", "--format", "json"])).unwrap();
+    assert!(
+        !after["fixes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "bucket_policy"),
+        "nothing left to fix in the buckets: {after:#}"
+    );
+}
