@@ -13,6 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::app::{App, Link};
+use super::table::TableSort;
 use super::theme::Theme;
 use super::widgets::{Column, Doc, ListNav, draw_doc};
 use crate::compliance::Evaluation;
@@ -110,17 +111,50 @@ pub trait Page {
         None
     }
 
-    fn set_filter(&mut self, _filter: String, _state: &State) {}
-
-    /// `s` (next column) or `S` (reverse): what the message line says, or `None` when the view
-    /// has nothing to sort.
-    fn sort(&mut self, _reverse: bool, _cx: &Fresh) -> Option<String> {
+    /// The view's filter text, to set: tables that filter as they draw need nothing else.
+    fn filter_mut(&mut self) -> Option<&mut String> {
         None
     }
 
-    /// A click on column `column`'s header (with `--mouse`): sorted by it.
-    fn sort_by_column(&mut self, _column: usize, _cx: &Fresh) -> Option<String> {
+    /// Sets the filter (on every keystroke); the cursor goes back to the first row.
+    fn set_filter(&mut self, filter: String, _state: &State) {
+        if let Some(f) = self.filter_mut() {
+            *f = filter;
+            self.nav_mut().selected = 0;
+        }
+    }
+
+    /// A table's sort, for `s`, `S` and header clicks.
+    fn table_sort(&mut self) -> Option<&mut TableSort> {
         None
+    }
+
+    /// The sort changed: tables that keep their rows order them again.
+    fn resorted(&mut self, _cx: &Fresh) {}
+
+    /// `s` (next column) or `S` (reverse): what the message line says, or `None` when the view
+    /// has nothing to sort.
+    fn sort(&mut self, reverse: bool, cx: &Fresh) -> Option<String> {
+        let cols = self.columns();
+        let sort = self.table_sort()?;
+        if reverse {
+            sort.flip();
+        } else {
+            sort.next(cols.len());
+        }
+        let said = sort.describe(cols);
+        self.resorted(cx);
+        Some(said)
+    }
+
+    /// A click on column `column`'s header (with `--mouse`): sorted by it.
+    fn sort_by_column(&mut self, column: usize, cx: &Fresh) -> Option<String> {
+        let cols = self.columns();
+        let sort = self.table_sort()?;
+        sort.click(column);
+        let said = sort.describe(cols);
+        self.resorted(cx);
+        Some(said)
     }
 
     /// A table's columns (none for a document).

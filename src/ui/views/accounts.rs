@@ -207,20 +207,12 @@ impl Page for AccountsView {
         self.nav.selected = 0;
     }
 
-    fn sort(&mut self, reverse: bool, _cx: &Fresh) -> Option<String> {
-        if reverse {
-            self.sort.flip();
-        } else {
-            self.sort.next(COLUMNS.len());
-        }
-        self.apply_filter();
-        Some(self.sort.describe(&COLUMNS))
+    fn table_sort(&mut self) -> Option<&mut TableSort> {
+        Some(&mut self.sort)
     }
 
-    fn sort_by_column(&mut self, column: usize, _cx: &Fresh) -> Option<String> {
-        self.sort.click(column);
+    fn resorted(&mut self, _cx: &Fresh) {
         self.apply_filter();
-        Some(self.sort.describe(&COLUMNS))
     }
 
     fn columns(&self) -> &'static [Column] {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::super::app::Link;
 use super::super::element::Element;
-use super::super::page::{Cx, Fresh, Page, nav};
+use super::super::page::{Cx, Page, nav};
 use super::super::table::{SortKey, TableSort};
 use super::super::theme::Theme;
 use super::super::widgets::{
@@ -17,7 +17,6 @@ use super::super::widgets::{
 };
 use super::connectivity::Place;
 use crate::compliance::{self, ControlResult, Evaluation, Finding, ProgramResult, ResourceKind};
-use crate::store::State;
 
 /// The console's status for a compliance status (glyph and colour follow).
 pub fn status(s: compliance::Status) -> Status {
@@ -309,23 +308,12 @@ impl Page for ComplianceView {
         Some(&self.filter)
     }
 
-    fn set_filter(&mut self, filter: String, _state: &State) {
-        self.filter = filter;
-        self.nav.selected = 0;
+    fn filter_mut(&mut self) -> Option<&mut String> {
+        Some(&mut self.filter)
     }
 
-    fn sort(&mut self, reverse: bool, _cx: &Fresh) -> Option<String> {
-        if reverse {
-            self.sort.flip();
-        } else {
-            self.sort.next(self.columns().len());
-        }
-        Some(self.sort.describe(self.columns()))
-    }
-
-    fn sort_by_column(&mut self, column: usize, _cx: &Fresh) -> Option<String> {
-        self.sort.click(column);
-        Some(self.sort.describe(self.columns()))
+    fn table_sort(&mut self) -> Option<&mut TableSort> {
+        Some(&mut self.sort)
     }
 
     fn columns(&self) -> &'static [Column] {

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::super::app::Link;
-use super::super::page::{Cx, Fresh, Page, nav};
+use super::super::page::{Cx, Page, nav};
 use super::super::table::{SortKey, TableSort};
 use super::super::theme::Theme;
 use super::super::widgets::{
@@ -98,23 +98,12 @@ impl Page for ErrorsView {
         Some(&self.filter)
     }
 
-    fn set_filter(&mut self, filter: String, _state: &State) {
-        self.filter = filter;
-        self.nav.selected = 0;
+    fn filter_mut(&mut self) -> Option<&mut String> {
+        Some(&mut self.filter)
     }
 
-    fn sort(&mut self, reverse: bool, _cx: &Fresh) -> Option<String> {
-        if reverse {
-            self.sort.flip();
-        } else {
-            self.sort.next(COLUMNS.len());
-        }
-        Some(self.sort.describe(&COLUMNS))
-    }
-
-    fn sort_by_column(&mut self, column: usize, _cx: &Fresh) -> Option<String> {
-        self.sort.click(column);
-        Some(self.sort.describe(&COLUMNS))
+    fn table_sort(&mut self) -> Option<&mut TableSort> {
+        Some(&mut self.sort)
     }
 
     fn columns(&self) -> &'static [Column] {
