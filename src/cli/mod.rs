@@ -7,7 +7,7 @@ mod check_policy;
 mod diff;
 mod exception_args;
 mod fix;
-mod history;
+pub mod history;
 mod overview;
 mod report;
 mod scan;
