@@ -76,8 +76,10 @@ fn selected_buckets<'a>(estate: &'a Estate, sel: &Selection) -> Result<Vec<&'a B
             .filter(|b| !out.iter().any(|o| o.name == b.name))
             .collect();
         failing.sort_by(|a, b| {
-            crate::ui::widgets::verdict_rank(a.tls.verdict())
-                .cmp(&crate::ui::widgets::verdict_rank(b.tls.verdict()))
+            a.tls
+                .verdict()
+                .rank()
+                .cmp(&b.tls.verdict().rank())
                 .then_with(|| a.name.cmp(&b.name))
         });
         out.extend(failing);
@@ -111,7 +113,7 @@ pub fn bucket_fix(estate: &Estate, b: &Bucket, floor: Option<TlsVersion>) -> Res
     {
         return Err(format!(
             "already denies plain HTTP (enforced by {})",
-            crate::ui::views::buckets::enforced_by(b)
+            b.tls.enforced_by()
         ));
     }
     let fix = Fix::new(
@@ -230,7 +232,7 @@ fn workgroup_fixes(estate: &Estate, eval: &Evaluation) -> Vec<Fix> {
             failing(
                 eval,
                 crate::compliance::checks::ENFORCE_CONFIGURATION,
-                &crate::ui::views::workgroups::key(w),
+                &w.estate_key(),
             )
         })
         .map(workgroup_fix)
@@ -246,7 +248,7 @@ fn failing(eval: &Evaluation, check: &str, resource: &str) -> bool {
 }
 
 fn workgroup_fix(w: &Workgroup) -> Fix {
-    let key = crate::ui::views::workgroups::key(w);
+    let key = w.estate_key();
     let mut fix = Fix::new(Kind::Workgroup, key, &w.account_id, Some(&w.region));
     let cmd = |on: bool| {
         format!(

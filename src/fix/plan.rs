@@ -384,7 +384,7 @@ fn single(f: &Fix, reach: &Reach) -> Candidate {
                 format!("enforce workgroup {resource}'s configuration"),
                 Box::new(move |e: &mut Estate| {
                     for w in e.workgroups.iter_mut() {
-                        if crate::ui::views::workgroups::key(w) == key {
+                        if w.estate_key() == key {
                             w.enforce_configuration = true;
                         }
                     }

@@ -300,6 +300,11 @@ impl Workgroup {
     pub fn key(&self) -> String {
         format!("{}/{}", self.region, self.name)
     }
+
+    /// `account/region/name`: unique across an organization, the key views and fixes link by.
+    pub fn estate_key(&self) -> String {
+        format!("{}/{}", self.account_id, self.key())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

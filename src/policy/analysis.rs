@@ -30,6 +30,16 @@ impl Verdict {
 }
 
 impl Verdict {
+    /// Worst first: not enforced, partial, unknown, enforced (the lists' and the plan's order).
+    pub fn rank(self) -> u8 {
+        match self {
+            Verdict::NotEnforced => 0,
+            Verdict::Partial => 1,
+            Verdict::Unknown => 2,
+            Verdict::Enforced => 3,
+        }
+    }
+
     /// A glyph shown beside the word, so a status never depends on colour.
     pub fn glyph(self) -> &'static str {
         match self {
@@ -177,6 +187,24 @@ impl Analysis {
             && sources
                 .iter()
                 .all(|s| matches!(s, PolicySource::ResourceControlPolicy { .. }))
+    }
+
+    /// `bucket policy`, `RCP`, `RCP + bucket policy`, or `—`: what denies plain HTTP, as every
+    /// view and the fixes word it.
+    pub fn enforced_by(&self) -> &'static str {
+        let sources = self.enforcing_sources();
+        let rcp = sources
+            .iter()
+            .any(|s| matches!(s, PolicySource::ResourceControlPolicy { .. }));
+        let bp = sources
+            .iter()
+            .any(|s| matches!(s, PolicySource::BucketPolicy));
+        match (rcp, bp) {
+            (false, false) => "—",
+            (true, true) => "RCP + bucket policy",
+            (true, false) => "RCP",
+            (false, true) => "bucket policy",
+        }
     }
 
     /// Which policy sources deny plain HTTP unconditionally (e.g. for "enforced by RCP").

@@ -350,6 +350,11 @@ impl Tls {
         self.analysis.enforced_only_by_rcp()
     }
 
+    /// `bucket policy`, `RCP`, `RCP + bucket policy`, or `—`.
+    pub fn enforced_by(&self) -> &'static str {
+        self.analysis.enforced_by()
+    }
+
     /// The whole analysis, about this bucket.
     pub fn analysis(&self) -> Cow<'_, Analysis> {
         let Some(name) = &self.name else {

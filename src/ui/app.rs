@@ -92,12 +92,10 @@ pub enum Link {
     Error(usize),
     /// A compliance finding about something without a detail view of its own.
     Finding(String),
-    /// The traffic view.
-    Traffic,
     /// A client row of the traffic read (its position).
     TrafficClient(usize),
-    /// `:fix`, the top fixes.
-    Fixes,
+    /// A view registered with a command (`:traffic`, `:fix`, …), as that command opens it.
+    Open(Kind),
 }
 
 /// What the command line or filter line is collecting.
@@ -1338,12 +1336,8 @@ impl App {
                 self.place_cursor(state);
                 return;
             }
-            Link::Traffic => {
-                let _ = self.run_command("traffic", state);
-                return;
-            }
-            Link::Fixes => {
-                let _ = self.run_command("fix", state);
+            Link::Open(kind) => {
+                self.open(kind, state);
                 return;
             }
             Link::Bucket(name) => View::BucketDetail(BucketDetailView::new(name)),
@@ -1373,6 +1367,23 @@ impl App {
     }
 
     /// Opens `view` with the cursor on its first link (the first thing to open).
+    /// Opens a view registered with a command: its plan made first when it shows one, its
+    /// cursor on its first link when it asks for that.
+    fn open(&mut self, kind: Kind, state: &State) {
+        let Some(view) = kind.open() else {
+            return;
+        };
+        if view.page().shows_plan() {
+            self.plan_fixes(state);
+        }
+        if view.page().opens_on_first_link() {
+            self.push_on_first_link(view, state);
+        } else {
+            self.stack.push(view);
+            self.place_cursor(state);
+        }
+    }
+
     fn push_on_first_link(&mut self, mut view: View, state: &State) {
         if let Some(first) = self.doc(&view, state).and_then(|d| d.first_link()) {
             view.nav_mut().selected = first;
@@ -1435,28 +1446,12 @@ impl App {
             }
             Ok(Command::Write(path)) => Effect::WriteSnapshot(path),
             Ok(Command::Rescan) => Effect::Rescan,
-            Ok(Command::Changes) => {
-                self.stack.push(View::Changes(Default::default()));
-                self.place_cursor(state);
-                Effect::Redraw
-            }
-            Ok(Command::Fix) => {
-                self.plan_fixes(state);
-                self.push_on_first_link(View::Fixes(Default::default()), state);
-                Effect::Redraw
-            }
-            Ok(Command::Exceptions) => {
-                self.stack.push(View::Exceptions(Default::default()));
-                self.place_cursor(state);
+            Ok(Command::Open(kind)) => {
+                self.open(kind, state);
                 Effect::Redraw
             }
             Ok(Command::Report(format, path)) => {
                 self.write_report(format, &path, state);
-                Effect::Redraw
-            }
-            Ok(Command::Traffic) => {
-                // On the first thing to open: the worst joined finding.
-                self.push_on_first_link(View::Traffic(Default::default()), state);
                 Effect::Redraw
             }
             Ok(Command::Mouse(on)) => {

@@ -4,6 +4,10 @@
 use std::path::PathBuf;
 
 use super::app::Top;
+use super::views::Kind;
+
+/// A command's name, its aliases and its line in the help.
+pub type Spec = (&'static str, &'static [&'static str], &'static str);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
@@ -23,18 +27,23 @@ pub enum Command {
     Rescan,
     Mouse(bool),
     Filter(String),
-    Exceptions,
-    /// `:traffic`: what the logs say clients did.
-    Traffic,
+    /// A view registered with a command (`:traffic`, `:fix`, …).
+    Open(Kind),
     /// `:report FORMAT FILE`: the evidence pack of what the console shows.
     Report(crate::report::Format, PathBuf),
-    Changes,
-    /// `:fix`: the top fixes, ranked by what each resolves.
-    Fix,
 }
 
-/// Every command with its aliases, for completion and help.
-pub const COMMANDS: [(&str, &[&str], &str); 21] = [
+/// Every command with its aliases, for completion and help: the tabs' and lists', those of
+/// the views registered with one, then the rest.
+pub fn all() -> impl Iterator<Item = Spec> {
+    VIEWS
+        .into_iter()
+        .chain(Kind::ALL.iter().filter_map(|k| k.command()))
+        .chain(OTHERS)
+}
+
+/// The commands that go to a tab or a list, with what they take.
+const VIEWS: [Spec; 8] = [
     ("overview", &["o", "home"], "the overview"),
     (
         "buckets",
@@ -59,30 +68,14 @@ pub const COMMANDS: [(&str, &[&str], &str); 21] = [
         &["acct", "org"],
         "accounts [FILTER]: every account, e.g. :accounts ou:prod",
     ),
-    (
-        "traffic",
-        &["logs"],
-        "observed traffic: plain-HTTP and old-TLS clients, each client's path",
-    ),
+];
+
+/// The commands that do something other than open a view.
+const OTHERS: [Spec; 9] = [
     (
         "report",
         &[],
         "report FORMAT FILE: write the evidence pack (json, csv, markdown, ocsf) of what is shown",
-    ),
-    (
-        "fix",
-        &["fixes", "plan"],
-        "the top fixes: what each would resolve, evaluated with it applied",
-    ),
-    (
-        "exceptions",
-        &["exc"],
-        "accepted exceptions: what each matches, active, expired or stale",
-    ),
-    (
-        "changes",
-        &["diff"],
-        "what changed since --baseline: regressions first",
     ),
     ("help", &["h"], "the keys of the current view"),
     (
@@ -113,9 +106,17 @@ pub fn parse(text: &str) -> Result<Command, String> {
         None => (text, ""),
     };
     let arg = (!rest.is_empty()).then(|| rest.to_string());
-    let name = COMMANDS
+    let is = |(n, aliases, _): &Spec| *n == word || aliases.contains(&word);
+    if let Some(kind) = Kind::ALL
         .iter()
-        .find(|(n, aliases, _)| *n == word || aliases.contains(&word))
+        .find(|k| k.command().as_ref().is_some_and(is))
+    {
+        return Ok(Command::Open(*kind));
+    }
+    let name = VIEWS
+        .iter()
+        .chain(&OTHERS)
+        .find(|s| is(s))
         .map(|(n, _, _)| *n);
     Ok(match name {
         None if word.is_empty() => Command::Nothing,
@@ -136,9 +137,6 @@ pub fn parse(text: &str) -> Result<Command, String> {
         Some("pci") => Command::Compliance(Some("pci".to_string())),
         Some("errors") => Command::Top(Top::Errors),
         Some("accounts") => Command::Accounts(rest.to_string()),
-        Some("exceptions") => Command::Exceptions,
-        Some("traffic") => Command::Traffic,
-        Some("fix") => Command::Fix,
         Some("report") => {
             let mut words = rest.split_whitespace();
             let usage = ":report FORMAT FILE (json, csv, markdown, ocsf)".to_string();
@@ -153,7 +151,6 @@ pub fn parse(text: &str) -> Result<Command, String> {
             let file = words.next().ok_or(usage)?;
             Command::Report(format, PathBuf::from(file))
         }
-        Some("changes") => Command::Changes,
         Some("help") => Command::Top(Top::Help),
         Some("theme") => match arg {
             Some(t) => Command::Theme(t),
@@ -199,6 +196,28 @@ mod tests {
             Ok(Command::Write(Some("/tmp/x.json".into())))
         );
         assert_eq!(parse(""), Ok(Command::Nothing));
+        assert_eq!(parse("fix"), Ok(Command::Open(Kind::Fixes)));
+        assert_eq!(parse("logs"), Ok(Command::Open(Kind::Traffic)));
+        assert_eq!(parse("diff"), Ok(Command::Open(Kind::Changes)));
         assert!(parse("frobnicate").is_err());
+    }
+
+    /// A registered view's command opens it, and no name or alias means two things.
+    #[test]
+    fn every_name_is_one_command() {
+        for kind in Kind::ALL {
+            if let Some((name, _, _)) = kind.command() {
+                assert_eq!(parse(name), Ok(Command::Open(*kind)), ":{name}");
+                assert!(kind.open().is_some_and(|v| v.kind() == *kind));
+            } else {
+                assert!(kind.open().is_none(), "{kind:?} has no command");
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (name, aliases, _) in all() {
+            for word in std::iter::once(name).chain(aliases.iter().copied()) {
+                assert!(seen.insert(word), ":{word} is bound twice");
+            }
+        }
     }
 }

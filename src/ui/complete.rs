@@ -2,7 +2,6 @@
 //! take a name (a bucket, a program, a theme), matched fuzzily (the typed letters in order,
 //! anywhere), best first: a prefix, then the tightest run of letters, then the shortest name.
 
-use super::command::COMMANDS;
 use super::theme::BUILTIN;
 use crate::compliance::Evaluation;
 use crate::store::State;
@@ -53,9 +52,8 @@ pub fn only_prefix<'a>(typed: &str, items: &'a [String]) -> Option<&'a String> {
 /// What the command line `text` can become: the part kept, and each candidate for the rest.
 pub fn candidates(text: &str, state: &State, eval: Option<&Evaluation>) -> (String, Vec<String>) {
     let Some((word, arg)) = text.split_once(' ') else {
-        let names = COMMANDS
-            .iter()
-            .flat_map(|(n, aliases, _)| std::iter::once(*n).chain(aliases.iter().copied()))
+        let names = super::command::all()
+            .flat_map(|(n, aliases, _)| std::iter::once(n).chain(aliases.iter().copied()))
             .map(str::to_string);
         return (String::new(), ranked(text, names));
     };

@@ -106,6 +106,16 @@ pub trait Page {
     /// The operator moved a links-only cursor: it stays where they put it.
     fn placed(&mut self) {}
 
+    /// Opened by its command, the cursor starts on the first link (the worst item first).
+    fn opens_on_first_link(&self) -> bool {
+        false
+    }
+
+    /// The view shows the top fixes, which are planned before it opens.
+    fn shows_plan(&self) -> bool {
+        false
+    }
+
     /// The view's filter, for views that have one.
     fn filter(&self) -> Option<&str> {
         None

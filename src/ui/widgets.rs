@@ -80,16 +80,6 @@ pub fn status_span(s: Status, text: impl Into<String>, theme: &Theme) -> Span<'s
     Span::styled(format!("{} {}", s.glyph(), text.into()), theme.status(s))
 }
 
-/// Worst first: not enforced, partial, unknown, enforced.
-pub fn verdict_rank(v: Verdict) -> u8 {
-    match v {
-        Verdict::NotEnforced => 0,
-        Verdict::Partial => 1,
-        Verdict::Unknown => 2,
-        Verdict::Enforced => 3,
-    }
-}
-
 /// Display width of a string (cells).
 pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()

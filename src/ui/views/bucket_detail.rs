@@ -11,7 +11,7 @@ use super::super::app::Link;
 use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
 use super::super::widgets::{Doc, ListNav, Status, clean, status_span, verdict_span};
-use super::{account_label, json_spans, kv, pretty_policy};
+use super::{Kind, account_label, json_spans, kv, pretty_policy};
 use crate::compliance::{Evaluation, ResourceKind};
 use crate::model::{Bucket, ContextRead, PolicyText};
 use crate::policy::render::verdict_sentence;
@@ -142,7 +142,7 @@ fn summary_lines(doc: &mut Doc, state: &State, b: &Bucket, a: &Analysis, t: &The
         },
         t,
     ));
-    doc.push(kv("Enforced by", super::buckets::enforced_by(b), t));
+    doc.push(kv("Enforced by", b.tls.enforced_by().to_string(), t));
     let athena = super::buckets::athena_role(b);
     doc.push(kv(
         "Athena",
@@ -330,7 +330,7 @@ fn athena_lines(doc: &mut Doc, state: &State, b: &Bucket, t: &Theme) {
                     t.muted,
                 ),
             ]),
-            Link::Workgroup(super::workgroups::key(wg)),
+            Link::Workgroup(wg.estate_key()),
         );
     }
     for x in tables.iter().take(12) {
@@ -477,7 +477,7 @@ fn observed(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, b: &Bucket,
                 status_span(status, f.status.label(), t),
                 Span::raw(format!(" {}", clean(&f.message()))),
             ]),
-            Link::Traffic,
+            Link::Open(Kind::Traffic),
         );
     }
     let versions = crate::traffic::summary::versions_text(

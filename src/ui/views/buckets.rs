@@ -10,8 +10,7 @@ use ratatui::text::Span;
 use super::super::app::Link;
 use super::super::page::{Cx, Fresh, Page, nav};
 use super::super::widgets::{
-    Column, ListNav, Table, clean, draw_table, filter_terms, matches, verdict_rank, verdict_span,
-    width,
+    Column, ListNav, Table, clean, draw_table, filter_terms, matches, verdict_span, width,
 };
 use crate::compliance::Evaluation;
 use std::cmp::Ordering;
@@ -19,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::model::{Account, Bucket};
-use crate::policy::{PolicySource, Verdict};
+use crate::policy::Verdict;
 use crate::store::State;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -120,25 +119,6 @@ pub fn athena_role(b: &Bucket) -> String {
     }
 }
 
-/// `bucket policy`, `RCP`, `RCP + bucket policy`, or `—`.
-pub fn enforced_by(b: &Bucket) -> String {
-    let sources = b.tls.enforcing_sources();
-    if sources.is_empty() {
-        return "—".into();
-    }
-    let rcp = sources
-        .iter()
-        .any(|s| matches!(s, PolicySource::ResourceControlPolicy { .. }));
-    let bp = sources
-        .iter()
-        .any(|s| matches!(s, PolicySource::BucketPolicy));
-    match (rcp, bp) {
-        (true, true) => "RCP + bucket policy".into(),
-        (true, false) => "RCP".into(),
-        _ => "bucket policy".into(),
-    }
-}
-
 pub fn error_text(b: &Bucket) -> String {
     if let Some(e) = b.errors.first() {
         return clean(&e.short());
@@ -178,7 +158,7 @@ fn haystack(b: &Bucket, account: Option<&Account>, changed: bool) -> String {
     if b.athena.table_count > 0 {
         s.push_str(" tables");
     }
-    let by = enforced_by(b);
+    let by = b.tls.enforced_by();
     if by.contains("RCP") {
         s.push_str(" rcp");
     }
@@ -489,7 +469,7 @@ fn draw(frame: &mut Frame, area: Rect, cx: Cx, view: &BucketsView) {
             }],
             5 => vec![Span::raw(athena_role(b))],
             6 => {
-                let by = enforced_by(b);
+                let by = b.tls.enforced_by();
                 let style = if by == "—" { t.muted } else { t.base };
                 vec![Span::styled(by, style)]
             }
@@ -512,8 +492,11 @@ fn compare(sort: Sort, reverse: bool, buckets: &[Bucket], a: usize, b: usize) ->
     let (x, y) = (&buckets[a], &buckets[b]);
     let by_name = || x.name.cmp(&y.name);
     let ord = match sort {
-        Sort::Verdict => verdict_rank(x.tls.verdict())
-            .cmp(&verdict_rank(y.tls.verdict()))
+        Sort::Verdict => x
+            .tls
+            .verdict()
+            .rank()
+            .cmp(&y.tls.verdict().rank())
             .then_with(|| y.athena.in_data_path().cmp(&x.athena.in_data_path()))
             .then_with(by_name),
         Sort::Name => by_name(),
@@ -524,7 +507,11 @@ fn compare(sort: Sort, reverse: bool, buckets: &[Bucket], a: usize, b: usize) ->
             let k = |b: &Bucket| (!b.athena.result_workgroups.is_empty(), b.athena.table_count);
             k(y).cmp(&k(x)).then_with(by_name)
         }
-        Sort::Source => enforced_by(x).cmp(&enforced_by(y)).then_with(by_name),
+        Sort::Source => x
+            .tls
+            .enforced_by()
+            .cmp(y.tls.enforced_by())
+            .then_with(by_name),
     };
     if reverse { ord.reverse() } else { ord }
 }

@@ -447,7 +447,7 @@ fn athena_doc(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme
         .iter()
         .filter(|w| w.region == p.region && w.account_id == p.account)
     {
-        let key = super::workgroups::key(wg);
+        let key = wg.estate_key();
         let s = super::connectivity::judged(eval, ResourceKind::AthenaWorkgroup, &key);
         doc.link(
             Line::from(vec![

@@ -43,7 +43,7 @@ pub fn all(state: &State) -> Vec<Row<'_>> {
     }
     for w in &e.workgroups {
         for err in &w.errors {
-            out.push((err, Some(Link::Workgroup(super::workgroups::key(w)))));
+            out.push((err, Some(Link::Workgroup(w.estate_key()))));
         }
     }
     out.into_iter()

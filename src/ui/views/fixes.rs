@@ -23,6 +23,15 @@ pub struct FixView {
 impl Page for FixView {
     nav!();
 
+    /// On the top fix.
+    fn opens_on_first_link(&self) -> bool {
+        true
+    }
+
+    fn shows_plan(&self) -> bool {
+        true
+    }
+
     fn crumb(&self, _eval: Option<&Evaluation>) -> String {
         "Fixes".into()
     }

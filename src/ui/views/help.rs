@@ -8,10 +8,9 @@ use ratatui::text::{Line, Span};
 
 use super::super::app::Kind;
 use super::super::bindings::{Bindings, Scope};
-use super::super::command::COMMANDS;
 use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
-use super::super::widgets::{Doc, ListNav};
+use super::super::widgets::{Doc, ListNav, width};
 use crate::compliance::Evaluation;
 
 /// Help about the view it was opened from.
@@ -43,18 +42,30 @@ impl Page for HelpView {
     }
 }
 
+/// Keys and what they do, the description in one column; keys wider than theirs stand on a
+/// line of their own, as a man page lists an option.
+fn entry(doc: &mut Doc, keys: &str, what: &str, t: &Theme) {
+    const KEY_W: usize = 20;
+    let text = Span::styled(what.to_string(), t.base);
+    if width(keys) <= KEY_W {
+        doc.push(Line::from(vec![
+            Span::styled(format!("  {keys:<KEY_W$} "), t.key),
+            text,
+        ]));
+    } else {
+        doc.push(Span::styled(format!("  {keys}"), t.key));
+        doc.push(Line::from(vec![
+            Span::raw(format!("  {:KEY_W$} ", "")),
+            text,
+        ]));
+    }
+}
+
 pub fn doc(about: Kind, bindings: &Bindings, t: &Theme, w: usize) -> Doc {
     let mut doc = Doc::default();
-    let key_w = 20;
-    let line = |keys: &str, what: &str| {
-        Line::from(vec![
-            Span::styled(format!("  {keys:<key_w$} "), t.key),
-            Span::styled(what.to_string(), t.base),
-        ])
-    };
     doc.heading(about.title(), t);
     for n in bindings.notes(about) {
-        doc.push(line(&n.keys, &n.text));
+        entry(&mut doc, &n.keys, &n.text, t);
     }
     doc.blank();
     doc.heading("Keys", t);
@@ -64,16 +75,16 @@ pub fn doc(about: Kind, bindings: &Bindings, t: &Theme, w: usize) -> Doc {
             Scope::Global => b.help.clone(),
             Scope::View(_) => format!("{} (this view)", b.help),
         };
-        doc.push(line(&keys, &what));
+        entry(&mut doc, &keys, &what, t);
     }
     doc.blank();
     doc.heading("Commands (:)", t);
-    for (name, aliases, what) in COMMANDS {
+    for (name, aliases, what) in super::super::command::all() {
         let mut k = format!(":{name}");
         if !aliases.is_empty() {
             k.push_str(&format!(" :{}", aliases.join(" :")));
         }
-        doc.push(line(&k, what));
+        entry(&mut doc, &k, what, t);
     }
     doc.blank();
     doc.heading("Reading the screen", t);

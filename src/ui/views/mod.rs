@@ -31,11 +31,24 @@ use super::theme::Theme;
 use super::widgets::{clean, panel, truncate, width};
 use crate::store::State;
 
+/// `Some(x)` when the optional part of a registration is there, else `None` (what follows
+/// `;` only ties `x` to that part).
+macro_rules! given {
+    () => {
+        None
+    };
+    ($e:expr $(; $($part:tt)*)?) => {
+        Some($e)
+    };
+}
+
 /// The one list of views: each line names the view, the state it keeps (a type in its own
-/// file, implementing [`Page`]), its scope in the key table and its title in the help.
+/// file, implementing [`Page`]), its scope in the key table, its title in the help and,
+/// for a view a `:` command opens, the command, its aliases and its line in the help.
 /// A new view is its file and one line here.
 macro_rules! register {
-    ($($kind:ident($ty:ty), $scope:literal, $title:literal;)*) => {
+    ($($kind:ident($ty:ty), $scope:literal, $title:literal
+        $(, command($cmd:literal, [$($alias:literal),*], $about:literal))?;)*) => {
         /// A view on the stack, with its state.
         #[derive(Clone, Debug)]
         pub enum View {
@@ -62,6 +75,20 @@ macro_rules! register {
             pub fn title(self) -> &'static str {
                 match self {
                     $(Kind::$kind => $title,)*
+                }
+            }
+
+            /// The `:` command that opens the view: name, aliases, its line in the help.
+            pub fn command(self) -> Option<super::command::Spec> {
+                match self {
+                    $(Kind::$kind => given!($(($cmd, &[$($alias),*] as &[&str], $about))?),)*
+                }
+            }
+
+            /// A fresh view of this kind, for a view a command opens.
+            pub fn open(self) -> Option<View> {
+                match self {
+                    $(Kind::$kind => given!($(View::$kind(<$ty>::default()); $cmd)?),)*
                 }
             }
         }
@@ -102,10 +129,14 @@ register! {
     ErrorDetail(errors::ErrorView), "error_detail", "Error detail";
     FindingDetail(finding::FindingView), "finding_detail", "Finding";
     Accounts(accounts::AccountsView), "accounts", "Accounts";
-    Exceptions(exceptions::ExceptionsView), "exceptions", "Exceptions";
-    Changes(changes::ChangesView), "changes", "Changes since the baseline";
-    Traffic(traffic::TrafficView), "traffic", "Traffic";
-    Fixes(fixes::FixView), "fixes", "Top fixes";
+    Exceptions(exceptions::ExceptionsView), "exceptions", "Exceptions",
+        command("exceptions", ["exc"], "accepted exceptions: what each matches, active, expired or stale");
+    Changes(changes::ChangesView), "changes", "Changes since the baseline",
+        command("changes", ["diff"], "what changed since --baseline: regressions first");
+    Traffic(traffic::TrafficView), "traffic", "Traffic",
+        command("traffic", ["logs"], "observed traffic: plain-HTTP and old-TLS clients, each client's path");
+    Fixes(fixes::FixView), "fixes", "Top fixes",
+        command("fix", ["fixes", "plan"], "the top fixes: what each would resolve, evaluated with it applied");
     TrafficClient(traffic::ClientView), "traffic_client", "Traffic client";
     Help(help::HelpView), "help", "Help";
 }
@@ -226,7 +257,7 @@ pub fn link_copy_text(state: &State, link: Link) -> Option<String> {
         Link::Control(p, c) => Some(format!("{p} {c}")),
         Link::Buckets(f) | Link::Workgroups(f) => Some(f),
         Link::TrafficClient(i) => traffic::client(state, i).map(|c| c.principal.clone()),
-        Link::Top(_) | Link::Traffic | Link::Fixes => None,
+        Link::Top(_) | Link::Open(_) => None,
     }
 }
 

@@ -11,9 +11,9 @@ use super::super::theme::Theme;
 use super::super::widgets::{
     Doc, ListNav, Status, clean, status_span, truncate, verdict_span, verdict_text, width,
 };
-use super::compliance;
 use super::compliance::{finding_link, status as ui_status};
 use super::connectivity::{hop_label, path_status};
+use super::{Kind, compliance};
 use crate::compliance::paths::summary;
 use crate::compliance::{Evaluation, Finding};
 use crate::model::Bucket;
@@ -82,8 +82,10 @@ pub fn open_result_buckets(state: &State) -> Vec<&Bucket> {
         })
         .collect();
     open.sort_by(|a, b| {
-        super::super::widgets::verdict_rank(a.tls.verdict())
-            .cmp(&super::super::widgets::verdict_rank(b.tls.verdict()))
+        a.tls
+            .verdict()
+            .rank()
+            .cmp(&b.tls.verdict().rank())
             .then_with(|| a.name.cmp(&b.name))
     });
     open
@@ -401,8 +403,10 @@ fn worst_lines(
             })
             .collect();
         worst.sort_by(|a, b| {
-            super::super::widgets::verdict_rank(a.tls.verdict())
-                .cmp(&super::super::widgets::verdict_rank(b.tls.verdict()))
+            a.tls
+                .verdict()
+                .rank()
+                .cmp(&b.tls.verdict().rank())
                 .then_with(|| a.name.cmp(&b.name))
         });
         if !worst.is_empty() {
@@ -444,7 +448,7 @@ fn top_fix_line(doc: &mut Doc, top: Option<&crate::fix::PlanItem>, t: &Theme) {
             ),
             Span::styled("  (:fix ranks them)", t.muted),
         ]),
-        Link::Fixes,
+        Link::Open(Kind::Fixes),
     );
 }
 
@@ -678,7 +682,7 @@ fn traffic_line(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &The
     };
     doc.link(
         Line::from(vec![Span::raw("  "), status_span(status, text, t)]),
-        Link::Traffic,
+        Link::Open(Kind::Traffic),
     );
 }
 

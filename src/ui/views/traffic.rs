@@ -26,6 +26,11 @@ pub struct TrafficView {
 impl Page for TrafficView {
     nav!();
 
+    /// On the worst joined finding.
+    fn opens_on_first_link(&self) -> bool {
+        true
+    }
+
     fn crumb(&self, _eval: Option<&Evaluation>) -> String {
         "Traffic".into()
     }

@@ -120,7 +120,7 @@ pub fn doc(state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize, key: &
         Span::styled(format!("  {:<20} ", "Enforce settings"), t.muted),
         {
             // The glyph is the athena.enforce_configuration finding's, as in the report.
-            let id = super::workgroups::key(wg);
+            let id = wg.estate_key();
             let s = super::connectivity::judged_by(
                 eval,
                 "athena.enforce_configuration",

@@ -9,8 +9,7 @@ use super::super::app::Link;
 use super::super::page::{Cx, Page, nav};
 use super::super::table::{SortKey, TableSort};
 use super::super::widgets::{
-    Column, ListNav, Table, clean, draw_table, filter_terms, matches, verdict_rank, verdict_span,
-    width,
+    Column, ListNav, Table, clean, draw_table, filter_terms, matches, verdict_span, width,
 };
 use crate::compliance::Evaluation;
 use crate::model::Workgroup;
@@ -54,7 +53,7 @@ impl Page for WorkgroupsView {
     fn link(&self, cx: Cx, row: usize) -> Option<Link> {
         self.rows(cx.state)
             .get(row)
-            .map(|w| Link::Workgroup(key(w)))
+            .map(|w| Link::Workgroup(w.estate_key()))
     }
 
     fn info(&self, cx: Cx) -> String {
@@ -100,7 +99,7 @@ fn sort_key(state: &State, w: &Workgroup, column: usize) -> SortKey {
     match column {
         0 => SortKey::Num(
             match w.output_bucket.as_deref().and_then(|b| state.bucket(b)) {
-                Some(b) => verdict_rank(b.tls.verdict()) as i64,
+                Some(b) => b.tls.verdict().rank() as i64,
                 None if w.output_location.is_none() => 10,
                 None => 5,
             },
@@ -114,14 +113,13 @@ fn sort_key(state: &State, w: &Workgroup, column: usize) -> SortKey {
     }
 }
 
-/// `account/region/name`: unique across accounts.
-pub fn key(w: &Workgroup) -> String {
-    format!("{}/{}", w.account_id, w.key())
-}
-
 /// The workgroup a key names.
 pub fn find<'a>(state: &'a State, key: &str) -> Option<&'a Workgroup> {
-    state.estate.workgroups.iter().find(|w| self::key(w) == key)
+    state
+        .estate
+        .workgroups
+        .iter()
+        .find(|w| w.estate_key() == key)
 }
 
 fn haystack(state: &State, w: &Workgroup) -> String {
