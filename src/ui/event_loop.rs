@@ -153,94 +153,15 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
         _ = sigint.recv() => return Ok(Exit::Interrupted),
         scan = source::start(&opts.spec) => scan.map_err(|e| e.to_string())?,
     };
-    let mut store = scan.store;
-    crate::cli::apply_traffic(&store, opts.traffic.as_ref());
-    let mut task: Option<JoinHandle<Result<(), SourceError>>> = scan.task;
-    let mut rx = store.subscribe();
-
     terminal::enter(opts.mouse).map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let _guard = terminal::Guard;
-    let writer = terminal::TermWriter::new();
-    let mut term = Terminal::new(CrosstermBackend::new(writer)).map_err(|e| e.to_string())?;
-    let size = term.size().map_err(|e| e.to_string())?;
-    let mut app = App::new(opts.theme, (size.width, size.height));
-    app.mouse = opts.mouse;
-    app.background = true;
-    app.exceptions = opts.exceptions;
-    app.bindings = std::sync::Arc::new(opts.bindings);
-    if let Some((source, snapshot)) = opts.baseline {
-        app.set_baseline(&source, snapshot);
-    }
-    store.read(|s| {
-        app.sync(s);
-        app.place_cursor(s);
-    });
-    log::line(&format!(
-        "console started: {}x{}, theme {}, {}",
-        size.width,
-        size.height,
-        app.theme.name,
-        app.depth.as_str()
-    ));
-
+    let mut c = Console::new(opts, scan)?;
     let mut events = EventStream::new();
-    let mut pending_write: Option<JoinHandle<Result<PathBuf, String>>> = None;
-    let mut pending_eval: Option<JoinHandle<Evaluated>> = None;
-    let mut dirty = true;
-    let mut next_frame = Instant::now();
-    let mut next_tick = Instant::now() + SPINNER_TICK;
-    let mut was_busy = true;
-    let mut first_drawn = false;
-
-    let mut context_asked: HashSet<String> = HashSet::new();
-    // The store changed since the views last followed it. A live scan changes it thousands of
-    // times a second; the views (bucket filter, evaluation) follow once per frame, or before
-    // a key is handled, never once per change.
-    let mut stale = false;
-    let (mut changes, mut follows) = (0u64, 0u64);
-    // How long each frame drawn during the scan took (following the store, then drawing),
-    // for the log at the scan's end.
-    let mut frame_times = FrameTimes::default();
     loop {
-        ask_context(&app, &store, &opts.spec, &mut context_asked);
-        start_evaluation(&mut app, &store, &mut pending_eval);
-        if dirty && Instant::now() >= next_frame {
-            let frame_started = Instant::now();
-            // Paced views that stayed behind are drawn again next frame, when they may follow.
-            let behind = stale && {
-                follows += 1;
-                !follow(&mut app, &store)
-            };
-            stale = behind;
-            if let Err(e) = draw(&mut term, &app, &store) {
-                log::line(&format!("draw failed: {e}"));
-                terminal::mark_gone();
-                return Ok(Exit::HungUp);
-            }
-            if terminal::is_gone() {
-                return Ok(Exit::HungUp);
-            }
-            if !first_drawn {
-                first_drawn = true;
-                log::line("first frame drawn");
-            }
-            dirty = behind;
-            next_frame = Instant::now() + FRAME;
-            if was_busy {
-                frame_times.push(frame_started.elapsed());
-            }
+        if let Some(exit) = c.turn() {
+            return Ok(exit);
         }
-        let busy = task.is_some() && store.read(|s| !app.scan_done(s));
-        if busy && !was_busy {
-            next_tick = Instant::now() + SPINNER_TICK;
-        }
-        if was_busy && !busy {
-            log::line(&format!(
-                "scan finished: the views followed {follows} times for {changes} store changes"
-            ));
-            log::line(&frame_times.summary());
-        }
-        was_busy = busy;
+        let busy = c.busy();
         tokio::select! {
             biased;
             _ = sighup.recv() => {
@@ -251,147 +172,316 @@ pub async fn run(opts: Options) -> Result<Exit, String> {
             }
             _ = sigterm.recv() => return Ok(Exit::Terminated),
             _ = sigint.recv() => return Ok(Exit::Interrupted),
-            ev = next_event(&mut events) => match ev {
-                Some(Ok(ev)) => {
-                    if stale {
-                        follows += 1;
-                        stale = !follow(&mut app, &store);
-                        dirty |= stale;
-                    }
-                    let effect = store.read(|s| {
-                        let e = app.on_event(&ev, s);
-                        app.place_cursor(s);
-                        e
-                    });
-                    match effect {
-                        Effect::Nothing => {}
-                        Effect::Redraw => dirty = true,
-                        Effect::Quit => return Ok(Exit::Quit),
-                        Effect::Copy(text) => {
-                            let seq = clipboard::osc52(&text);
-                            let w = term.backend_mut();
-                            let ok = w.write_all(seq.as_bytes()).and_then(|_| w.flush());
-                            match ok {
-                                // A URL is shown whole, to open by hand: intransit opens nothing.
-                                Ok(()) if text.starts_with("https://") && !text.contains('\n') => {
-                                    app.set_message(
-                                        format!("copied {}", clipboard::clean(&text)),
-                                        false,
-                                    )
-                                }
-                                Ok(()) => app.set_message(
-                                    format!(
-                                        "copied {} bytes to the clipboard (OSC 52)",
-                                        clipboard::clean(&text).len()
-                                    ),
-                                    false,
-                                ),
-                                Err(e) => app.set_message(format!("copy failed: {e}"), true),
-                            }
-                            dirty = true;
-                        }
-                        Effect::WriteSnapshot(path) => {
-                            if pending_write.is_some() {
-                                app.set_message("a snapshot is already being written", true);
-                            } else {
-                                let path = path.unwrap_or_else(default_snapshot_path);
-                                app.set_message(format!("writing {}…", path.display()), false);
-                                pending_write = Some(write_snapshot(&store, path));
-                            }
-                            dirty = true;
-                        }
-                        Effect::Rescan => {
-                            if task.is_some() {
-                                app.set_message("a scan is already running", true);
-                            } else {
-                                match source::start(&opts.spec).await {
-                                    Ok(scan) => {
-                                        store = scan.store;
-                                        crate::cli::apply_traffic(&store, opts.traffic.as_ref());
-                                        task = scan.task;
-                                        rx = store.subscribe();
-                                        context_asked.clear();
-                                        app.set_message("rescanning…", false);
-                                        store.read(|s| app.reset(s));
-                                        log::line("rescan started");
-                                    }
-                                    Err(e) => app.set_message(format!("rescan failed: {e}"), true),
-                                }
-                            }
-                            dirty = true;
-                        }
-                        Effect::Mouse(on) => {
-                            let _ = terminal::set_mouse(on);
-                            dirty = true;
-                        }
-                    }
+            ev = next_event(&mut events) => {
+                if let Some(exit) = c.input(ev).await {
+                    return Ok(exit);
                 }
-                Some(Err(e)) => {
-                    log::line(&format!("terminal input failed: {e}"));
-                    terminal::mark_gone();
-                    return Ok(Exit::HungUp);
-                }
-                None => {
-                    terminal::mark_gone();
-                    return Ok(Exit::HungUp);
-                }
-            },
-            changed = rx.changed() => {
+            }
+            changed = c.rx.changed() => {
                 if changed.is_ok() {
-                    changes += 1;
-                    stale = true;
-                    dirty = true;
+                    c.changes += 1;
+                    c.stale = true;
+                    c.dirty = true;
                 }
             }
-            res = async { pending_eval.as_mut().expect("guarded").await }, if pending_eval.is_some() => {
-                pending_eval = None;
-                match res {
-                    Ok(done) => store.read(|s| app.finish_evaluation(done, s)),
-                    Err(e) => {
-                        log::line(&format!("evaluation failed: {e}"));
-                        app.set_message(format!("evaluation failed: {e}"), true);
-                        app.evaluation_abandoned();
-                    }
-                }
-                // The views follow the new evaluation.
-                stale = true;
-                dirty = true;
+            res = async { c.pending_eval.as_mut().expect("guarded").await }, if c.pending_eval.is_some() => {
+                c.evaluated(res);
             }
-            res = async { pending_write.as_mut().expect("guarded").await }, if pending_write.is_some() => {
-                pending_write = None;
-                match res {
-                    Ok(Ok(path)) => {
-                        log::line(&format!("snapshot written to {}", path.display()));
-                        app.set_message(format!("snapshot written to {}", path.display()), false);
-                    }
-                    Ok(Err(e)) => app.set_message(e, true),
-                    Err(e) => app.set_message(format!("snapshot failed: {e}"), true),
-                }
-                dirty = true;
+            res = async { c.pending_write.as_mut().expect("guarded").await }, if c.pending_write.is_some() => {
+                c.written(res);
             }
-            res = async { task.as_mut().expect("guarded").await }, if task.is_some() => {
-                task = None;
-                app.scan_ended = true;
-                // The views follow an ended scan at once, not at a streaming scan's pace.
-                stale = true;
-                dirty = true;
-                let failure = match res {
-                    Ok(Ok(())) => None,
-                    Ok(Err(e)) => Some(e.to_string()),
-                    Err(e) => Some(format!("scan task failed: {e}")),
-                };
-                if let Some(e) = failure {
-                    log::line(&format!("scan failed: {e}"));
-                    app.set_message(format!("scan failed: {e}"), true);
-                    dirty = true;
-                }
+            res = async { c.task.as_mut().expect("guarded").await }, if c.task.is_some() => {
+                c.scan_ended(res);
             }
-            _ = tokio::time::sleep_until(next_tick), if busy => {
-                app.spinner = app.spinner.wrapping_add(1);
-                next_tick = Instant::now() + SPINNER_TICK;
-                dirty = true;
+            _ = tokio::time::sleep_until(c.next_tick), if busy => {
+                c.app.spinner = c.app.spinner.wrapping_add(1);
+                c.next_tick = Instant::now() + SPINNER_TICK;
+                c.dirty = true;
             }
-            _ = tokio::time::sleep_until(next_frame), if dirty => {}
+            _ = tokio::time::sleep_until(c.next_frame), if c.dirty => {}
+        }
+    }
+}
+
+/// What the event loop keeps from one turn to the next.
+struct Console {
+    spec: SourceSpec,
+    traffic: Option<std::sync::Arc<crate::traffic::Traffic>>,
+    app: App,
+    store: Store,
+    task: Option<JoinHandle<Result<(), SourceError>>>,
+    rx: tokio::sync::watch::Receiver<u64>,
+    term: Term,
+    pending_write: Option<JoinHandle<Result<PathBuf, String>>>,
+    pending_eval: Option<JoinHandle<Evaluated>>,
+    /// A frame is due.
+    dirty: bool,
+    /// The store changed since the views last followed it. A live scan changes it thousands
+    /// of times a second; the views (bucket filter, evaluation) follow once per frame, or
+    /// before a key is handled, never once per change.
+    stale: bool,
+    next_frame: Instant,
+    next_tick: Instant,
+    was_busy: bool,
+    first_drawn: bool,
+    context_asked: HashSet<String>,
+    changes: u64,
+    follows: u64,
+    /// How long each frame drawn during the scan took (following the store, then drawing),
+    /// for the log at the scan's end.
+    frame_times: FrameTimes,
+}
+
+impl Console {
+    fn new(opts: Options, scan: source::Scan) -> Result<Console, String> {
+        let store = scan.store;
+        crate::cli::apply_traffic(&store, opts.traffic.as_ref());
+        let rx = store.subscribe();
+        let writer = terminal::TermWriter::new();
+        let term = Terminal::new(CrosstermBackend::new(writer)).map_err(|e| e.to_string())?;
+        let size = term.size().map_err(|e| e.to_string())?;
+        let mut app = App::new(opts.theme, (size.width, size.height));
+        app.mouse = opts.mouse;
+        app.background = true;
+        app.exceptions = opts.exceptions;
+        app.bindings = std::sync::Arc::new(opts.bindings);
+        if let Some((source, snapshot)) = opts.baseline {
+            app.set_baseline(&source, snapshot);
+        }
+        store.read(|s| {
+            app.sync(s);
+            app.place_cursor(s);
+        });
+        log::line(&format!(
+            "console started: {}x{}, theme {}, {}",
+            size.width,
+            size.height,
+            app.theme.name,
+            app.depth.as_str()
+        ));
+        Ok(Console {
+            spec: opts.spec,
+            traffic: opts.traffic,
+            app,
+            store,
+            task: scan.task,
+            rx,
+            term,
+            pending_write: None,
+            pending_eval: None,
+            dirty: true,
+            stale: false,
+            next_frame: Instant::now(),
+            next_tick: Instant::now() + SPINNER_TICK,
+            was_busy: true,
+            first_drawn: false,
+            context_asked: HashSet::new(),
+            changes: 0,
+            follows: 0,
+            frame_times: FrameTimes::default(),
+        })
+    }
+
+    /// The work of a turn before waiting: an opened bucket's context, the evaluation, the
+    /// frame when one is due. `Some` when the terminal is gone.
+    fn turn(&mut self) -> Option<Exit> {
+        ask_context(&self.app, &self.store, &self.spec, &mut self.context_asked);
+        start_evaluation(&mut self.app, &self.store, &mut self.pending_eval);
+        if self.dirty && Instant::now() >= self.next_frame {
+            return self.frame();
+        }
+        None
+    }
+
+    fn frame(&mut self) -> Option<Exit> {
+        let started = Instant::now();
+        // Paced views that stayed behind are drawn again next frame, when they may follow.
+        let behind = self.stale && {
+            self.follows += 1;
+            !follow(&mut self.app, &self.store)
+        };
+        self.stale = behind;
+        if let Err(e) = draw(&mut self.term, &self.app, &self.store) {
+            log::line(&format!("draw failed: {e}"));
+            terminal::mark_gone();
+            return Some(Exit::HungUp);
+        }
+        if terminal::is_gone() {
+            return Some(Exit::HungUp);
+        }
+        if !self.first_drawn {
+            self.first_drawn = true;
+            log::line("first frame drawn");
+        }
+        self.dirty = behind;
+        self.next_frame = Instant::now() + FRAME;
+        if self.was_busy {
+            self.frame_times.push(started.elapsed());
+        }
+        None
+    }
+
+    /// Whether a scan is still reading (the spinner turns); logs the frames when one ends.
+    fn busy(&mut self) -> bool {
+        let busy = self.task.is_some() && self.store.read(|s| !self.app.scan_done(s));
+        if busy && !self.was_busy {
+            self.next_tick = Instant::now() + SPINNER_TICK;
+        }
+        if self.was_busy && !busy {
+            log::line(&format!(
+                "scan finished: the views followed {} times for {} store changes",
+                self.follows, self.changes
+            ));
+            log::line(&self.frame_times.summary());
+        }
+        self.was_busy = busy;
+        busy
+    }
+
+    /// A key, a click or a resize. `Some` when the console ends.
+    async fn input(&mut self, ev: Option<std::io::Result<Event>>) -> Option<Exit> {
+        let ev = match ev {
+            Some(Ok(ev)) => ev,
+            Some(Err(e)) => {
+                log::line(&format!("terminal input failed: {e}"));
+                terminal::mark_gone();
+                return Some(Exit::HungUp);
+            }
+            None => {
+                terminal::mark_gone();
+                return Some(Exit::HungUp);
+            }
+        };
+        if self.stale {
+            self.follows += 1;
+            self.stale = !follow(&mut self.app, &self.store);
+            self.dirty |= self.stale;
+        }
+        let app = &mut self.app;
+        let effect = self.store.read(|s| {
+            let e = app.on_event(&ev, s);
+            app.place_cursor(s);
+            e
+        });
+        match effect {
+            Effect::Nothing => {}
+            Effect::Redraw => self.dirty = true,
+            Effect::Quit => return Some(Exit::Quit),
+            Effect::Copy(text) => self.copy(&text),
+            Effect::WriteSnapshot(path) => self.write(path),
+            Effect::Rescan => self.rescan().await,
+            Effect::Mouse(on) => {
+                let _ = terminal::set_mouse(on);
+                self.dirty = true;
+            }
+        }
+        None
+    }
+
+    /// Copies through the terminal (OSC 52) and says what was copied.
+    fn copy(&mut self, text: &str) {
+        let seq = clipboard::osc52(text);
+        let w = self.term.backend_mut();
+        let said = match w.write_all(seq.as_bytes()).and_then(|_| w.flush()) {
+            // A URL is shown whole, to open by hand: intransit opens nothing.
+            Ok(()) if text.starts_with("https://") && !text.contains('\n') => {
+                (format!("copied {}", clipboard::clean(text)), false)
+            }
+            Ok(()) => (
+                format!(
+                    "copied {} bytes to the clipboard (OSC 52)",
+                    clipboard::clean(text).len()
+                ),
+                false,
+            ),
+            Err(e) => (format!("copy failed: {e}"), true),
+        };
+        self.app.set_message(said.0, said.1);
+        self.dirty = true;
+    }
+
+    fn write(&mut self, path: Option<PathBuf>) {
+        if self.pending_write.is_some() {
+            self.app
+                .set_message("a snapshot is already being written", true);
+        } else {
+            let path = path.unwrap_or_else(default_snapshot_path);
+            self.app
+                .set_message(format!("writing {}…", path.display()), false);
+            self.pending_write = Some(write_snapshot(&self.store, path));
+        }
+        self.dirty = true;
+    }
+
+    async fn rescan(&mut self) {
+        self.dirty = true;
+        if self.task.is_some() {
+            self.app.set_message("a scan is already running", true);
+            return;
+        }
+        match source::start(&self.spec).await {
+            Ok(scan) => {
+                self.store = scan.store;
+                crate::cli::apply_traffic(&self.store, self.traffic.as_ref());
+                self.task = scan.task;
+                self.rx = self.store.subscribe();
+                self.context_asked.clear();
+                self.app.set_message("rescanning…", false);
+                let app = &mut self.app;
+                self.store.read(|s| app.reset(s));
+                log::line("rescan started");
+            }
+            Err(e) => self.app.set_message(format!("rescan failed: {e}"), true),
+        }
+    }
+
+    fn evaluated(&mut self, res: Result<Evaluated, tokio::task::JoinError>) {
+        self.pending_eval = None;
+        match res {
+            Ok(done) => {
+                let app = &mut self.app;
+                self.store.read(|s| app.finish_evaluation(done, s));
+            }
+            Err(e) => {
+                log::line(&format!("evaluation failed: {e}"));
+                self.app
+                    .set_message(format!("evaluation failed: {e}"), true);
+                self.app.evaluation_abandoned();
+            }
+        }
+        // The views follow the new evaluation.
+        self.stale = true;
+        self.dirty = true;
+    }
+
+    fn written(&mut self, res: Result<Result<PathBuf, String>, tokio::task::JoinError>) {
+        self.pending_write = None;
+        match res {
+            Ok(Ok(path)) => {
+                log::line(&format!("snapshot written to {}", path.display()));
+                self.app
+                    .set_message(format!("snapshot written to {}", path.display()), false);
+            }
+            Ok(Err(e)) => self.app.set_message(e, true),
+            Err(e) => self.app.set_message(format!("snapshot failed: {e}"), true),
+        }
+        self.dirty = true;
+    }
+
+    fn scan_ended(&mut self, res: Result<Result<(), SourceError>, tokio::task::JoinError>) {
+        self.task = None;
+        self.app.scan_ended = true;
+        // The views follow an ended scan at once, not at a streaming scan's pace.
+        self.stale = true;
+        self.dirty = true;
+        let failure = match res {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(e) => Some(format!("scan task failed: {e}")),
+        };
+        if let Some(e) = failure {
+            log::line(&format!("scan failed: {e}"));
+            self.app.set_message(format!("scan failed: {e}"), true);
         }
     }
 }
