@@ -92,3 +92,36 @@ fn workgroups_clients_and_vpns_have_theirs_and_the_rest_say_none() {
         );
     });
 }
+
+/// A copied console URL is said whole above the status bar, at 80 columns too: the operator
+/// opens it by hand, so no part of it may be cut.
+#[test]
+fn a_copied_console_url_is_shown_whole_at_80_columns() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let mut app = App::new(
+            Theme::load("default", Depth::Ansi16).expect("theme"),
+            (80, 24),
+        );
+        app.sync(state);
+        press(
+            &mut app,
+            state,
+            "2/athena-results-analytics-prod-apse2<Enter>",
+        );
+        let url = copied(key(&mut app, state, "o"));
+        assert!(url.len() > 80, "{url}");
+        app.set_message(format!("copied {url}"), false);
+        let screen = intransit::ui::screenshot::text(&intransit::ui::screenshot::render(
+            &app, state, 80, 24,
+        ));
+        let rows: Vec<&str> = screen.lines().collect();
+        let at = rows
+            .iter()
+            .position(|r| r.trim() == "copied")
+            .unwrap_or_else(|| panic!("the message starts a row:\n{screen}"));
+        let shown: String = rows[at + 1..at + 3].iter().map(|r| r.trim()).collect();
+        assert_eq!(shown, url, "\n{screen}");
+        assert!(rows[at + 3].contains("scan complete"), "\n{screen}");
+    });
+}

@@ -28,12 +28,21 @@ pub fn draw(frame: &mut Frame, app: &App, state: &State) {
         too_small(frame, area, app);
         return;
     }
-    let prompt = app.input.is_some() || app.message.is_some();
+    let message = match (&app.input, &app.message) {
+        (None, Some(m)) => message_rows(&clean(&m.text), usize::from(area.width), MESSAGE_ROWS),
+        _ => Vec::new(),
+    };
+    let prompt = app.input.is_some() || !message.is_empty();
+    let prompt_rows = if app.input.is_some() {
+        1
+    } else {
+        message.len()
+    };
     let rows = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(u16::from(prompt)),
+        Constraint::Length(prompt_rows as u16),
         Constraint::Length(1),
     ])
     .split(area);
@@ -41,7 +50,7 @@ pub fn draw(frame: &mut Frame, app: &App, state: &State) {
     tabs(frame, rows[1], app);
     views::draw_body(frame, rows[2], app, state);
     if prompt {
-        prompt_line(frame, rows[3], app);
+        prompt_line(frame, rows[3], app, message);
         completion_list(frame, rows[2], rows[3], app);
     }
     status(frame, rows[4], app, state);
@@ -178,7 +187,7 @@ fn tabs(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)).style(t.base), area);
 }
 
-fn prompt_line(frame: &mut Frame, area: Rect, app: &App) {
+fn prompt_line(frame: &mut Frame, area: Rect, app: &App, message: Vec<String>) {
     let t = &app.theme;
     let line = if let Some(input) = &app.input {
         let (sigil, hint) = match input.kind {
@@ -199,11 +208,55 @@ fn prompt_line(frame: &mut Frame, area: Rect, app: &App) {
         ])
     } else if let Some(m) = &app.message {
         let style = if m.error { t.error } else { t.good };
-        Line::from(Span::styled(format!(" {}", clean(&m.text)), style))
+        let lines: Vec<Line> = message
+            .into_iter()
+            .map(|row| Line::from(Span::styled(format!(" {row}"), style)))
+            .collect();
+        frame.render_widget(Paragraph::new(lines).style(t.base), area);
+        return;
     } else {
         Line::default()
     };
     frame.render_widget(Paragraph::new(line).style(t.base), area);
+}
+
+/// A message takes up to this many rows above the status bar (a console URL is shown whole,
+/// to be opened by hand).
+const MESSAGE_ROWS: usize = 3;
+
+/// `text` in at most `max` rows of a `w`-cell line (after a leading space): words wrapped, a
+/// word longer than a row (a URL) starting a row and broken across the next, `…` where it
+/// still does not fit.
+pub fn message_rows(text: &str, w: usize, max: usize) -> Vec<String> {
+    let room = w.saturating_sub(1).max(1);
+    let mut rows = vec![String::new()];
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let ww = width(word);
+        let gap = usize::from(used > 0);
+        if used > 0 && used + gap + ww > room {
+            rows.push(String::new());
+            used = 0;
+        } else if used > 0 {
+            rows.last_mut().expect("a row").push(' ');
+            used += 1;
+        }
+        for c in word.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cw > room {
+                rows.push(String::new());
+                used = 0;
+            }
+            rows.last_mut().expect("a row").push(c);
+            used += cw;
+        }
+    }
+    if rows.len() > max {
+        rows.truncate(max);
+        let last = rows.last_mut().expect("a row");
+        *last = truncate(&format!("{last}…"), room).into_owned();
+    }
+    rows
 }
 
 /// Tab's candidates, in a box over the bottom of the body, just above the command line.
@@ -328,4 +381,34 @@ fn status(frame: &mut Frame, area: Rect, app: &App, state: &State) {
         Paragraph::new(Line::from(spans)).style(t.base.patch(Style::default())),
         area,
     );
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    #[test]
+    fn a_message_wraps_by_words_and_breaks_a_url_across_rows() {
+        assert_eq!(message_rows("copied 35 bytes", 80, 3), ["copied 35 bytes"]);
+        assert_eq!(
+            message_rows("one two three four", 11, 3),
+            ["one two", "three four"]
+        );
+        let url = "https://eu-west-1.console.aws.amazon.com/s3/buckets/b?region=eu-west-1";
+        let rows = message_rows(&format!("copied {url}"), 41, 3);
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert_eq!(rows[0], "copied", "a URL starts a row of its own");
+        assert!(rows.iter().all(|r| width(r) <= 40), "{rows:?}");
+        assert_eq!(rows.concat(), format!("copied{url}"));
+    }
+
+    #[test]
+    fn what_does_not_fit_in_the_rows_ends_in_an_ellipsis() {
+        let rows = message_rows(&"word ".repeat(40), 21, 2);
+        assert_eq!(rows.len(), 2);
+        assert!(rows[1].ends_with('…'), "{rows:?}");
+        assert!(rows.iter().all(|r| width(r) <= 20), "{rows:?}");
+        let rows = message_rows(&"x".repeat(100), 11, 2);
+        assert_eq!(rows, ["xxxxxxxxxx", "xxxxxxxxx…"]);
+    }
 }
