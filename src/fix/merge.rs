@@ -154,11 +154,7 @@ fn refuse_conflicts(text: &str) -> Result<(), String> {
         .iter()
         .filter(|s| s.effect == Effect::Deny)
     {
-        let json = s.json.to_string();
-        let https_denied = json.contains("\"aws:SecureTransport\":\"true\"")
-            || json.contains("\"aws:SecureTransport\":true")
-            || json.contains("\"aws:SecureTransport\":[\"true\"]");
-        if https_denied && json.contains("\"Bool\"") {
+        if denies_tls(&s.json) {
             return Err(format!(
                 "statement [{}] already denies requests made over TLS: with plain HTTP denied \
                  too, what it covers could not be reached at all; review it first",
@@ -167,6 +163,41 @@ fn refuse_conflicts(text: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether a statement's condition holds for requests over TLS: `aws:SecureTransport` is
+/// true under `Bool`, `BoolIfExists` or a string equality (with or without a set
+/// qualifier), or the key is required to be present (`Null` false).
+fn denies_tls(statement: &Value) -> bool {
+    let Some(conditions) = statement.get("Condition").and_then(Value::as_object) else {
+        return false;
+    };
+    conditions.iter().any(|(operator, block)| {
+        let op = operator
+            .split_once(':')
+            .map_or(operator.as_str(), |(_, op)| op);
+        let op = op.strip_suffix("IfExists").unwrap_or(op);
+        let wanted = match op {
+            "Bool" | "StringEquals" | "StringEqualsIgnoreCase" | "StringLike" => "true",
+            "Null" => "false",
+            _ => return false,
+        };
+        block.as_object().is_some_and(|keys| {
+            keys.iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case("aws:SecureTransport"))
+                .any(|(_, v)| holds(v, wanted))
+        })
+    })
+}
+
+/// `true`, `"true"`, `["true"]` (any case) for `wanted` "true"; likewise "false".
+fn holds(v: &Value, wanted: &str) -> bool {
+    match v {
+        Value::Bool(b) => b.to_string() == wanted,
+        Value::String(s) => s.eq_ignore_ascii_case(wanted),
+        Value::Array(items) => items.iter().any(|i| holds(i, wanted)),
+        _ => false,
+    }
 }
 
 /// `base`, or `base2`, `base3`… whichever no statement uses yet (Sids compare exactly).
@@ -368,6 +399,67 @@ mod tests {
                 }
                 (Err(e), Err(words)) => assert!(e.contains(words), "{rule}: {e}"),
                 (got, want) => panic!("{rule}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    /// Every way a Deny can hold for requests over TLS is a conflict; one that holds only for
+    /// plain HTTP is not.
+    #[test]
+    fn a_deny_of_requests_over_tls_conflicts_whatever_its_operator() {
+        let deny = |condition: &str| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::data-bucket/*","Condition":{condition}}}]}}"#
+            )
+        };
+        let cases = [
+            (r#"{"Bool":{"aws:SecureTransport":"true"}}"#, true, "Bool"),
+            (
+                r#"{"BoolIfExists":{"aws:SecureTransport":"true"}}"#,
+                true,
+                "BoolIfExists",
+            ),
+            (
+                r#"{"Bool":{"aws:securetransport":true}}"#,
+                true,
+                "key in any case, a JSON true",
+            ),
+            (
+                r#"{"StringEquals":{"aws:SecureTransport":["TRUE"]}}"#,
+                true,
+                "a string equality, in a list",
+            ),
+            (
+                r#"{"ForAnyValue:StringLike":{"aws:SecureTransport":"true"}}"#,
+                true,
+                "a set qualifier",
+            ),
+            (
+                r#"{"Null":{"aws:SecureTransport":"false"}}"#,
+                true,
+                "the key required present",
+            ),
+            (
+                r#"{"Bool":{"aws:SecureTransport":"false"}}"#,
+                false,
+                "plain HTTP only",
+            ),
+            (
+                r#"{"StringNotEquals":{"aws:SecureTransport":"true"}}"#,
+                false,
+                "a negation holds for plain HTTP",
+            ),
+            (
+                r#"{"Bool":{"aws:ViaAWSService":"true"}}"#,
+                false,
+                "another key",
+            ),
+        ];
+        for (condition, conflicts, rule) in cases {
+            let got = merge(Some(&deny(condition)), &target(), None);
+            assert_eq!(got.is_err(), conflicts, "{rule}: {got:?}");
+            if let Err(e) = got {
+                assert!(e.contains("over TLS"), "{rule}: {e}");
             }
         }
     }
