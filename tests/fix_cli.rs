@@ -33,10 +33,39 @@ fn stdout(args: &[&str]) -> String {
 
 #[test]
 fn every_format_is_golden_on_the_demo_estate() {
-    for format in ["text", "json", "sh", "terraform", "cloudformation"] {
+    for format in ["text", "json", "sh", "terraform"] {
         let out = stdout(&["fix", "--demo", "--failing", "--format", format]);
         insta::assert_snapshot!(format!("demo_{format}"), out);
     }
+    // CloudFormation: a template per account and region (a stack lives in one of each), so
+    // only into a directory.
+    let refused = run(&["fix", "--demo", "--failing", "--format", "cloudformation"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("give --out DIR"));
+    let dir = TempDir::new("fix-cfn");
+    let out = dir.path("out");
+    let out_arg = out.to_str().unwrap();
+    stdout(&[
+        "fix",
+        "--demo",
+        "--failing",
+        "--format",
+        "cloudformation",
+        "--out",
+        out_arg,
+    ]);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut all = String::new();
+    for name in names {
+        let text = std::fs::read_to_string(out.join(&name)).unwrap();
+        let _: Value = serde_json::from_str(&text).expect("a JSON template");
+        all.push_str(&format!("=== {name}\n{text}"));
+    }
+    insta::assert_snapshot!("demo_cloudformation", all);
 }
 
 #[test]
@@ -128,28 +157,91 @@ fn unreadable_and_malformed_policies_are_refused_with_the_reason() {
     }
 }
 
-/// A stand-in `aws`: records each call's arguments, answers `get-bucket-policy` with the
-/// policy the estate says the bucket has, and `create-policy` with a policy id.
+/// A stand-in `aws`: records each call's arguments; answers `get-caller-identity` with
+/// `$FAKE_ACCOUNT`, `get-bucket-policy` with the policy the estate says the bucket has (as
+/// `--output text` prints it), the organization's management account with `$FAKE_MANAGEMENT`,
+/// a workgroup as not enforced, each tunnel as UP with a new status change at every look,
+/// and `create-policy` with a policy id.
 fn fake_aws(dir: &TempDir, policies: &HashMap<String, String>) {
     let mut cases = String::new();
     for (bucket, text) in policies {
         let file = dir.write(&format!("current/{bucket}.json"), text);
         cases.push_str(&format!(
-            "    *\"--bucket {bucket} \"*) cat '{}' ;;\n",
+            "    *\"--bucket {bucket} \"*) cat '{}'; echo ;;\n",
             file.display()
         ));
     }
     let script = format!(
-        "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{log}'\ncase \"$*\" in\n  *get-bucket-policy*)\n    case \"$* \" in\n{cases}      *) echo 'NoSuchBucketPolicy' >&2; exit 254 ;;\n    esac ;;\n  *create-policy*) echo p-0123456789 ;;\nesac\n",
-        log = dir.path("calls.log").display()
+        r#"#!/bin/sh
+printf '%s\n' "$*" >> '{log}'
+case "$*" in
+  *get-caller-identity*) echo "$FAKE_ACCOUNT" ;;
+  *get-bucket-policy*)
+    case "$* " in
+{cases}      *) echo 'An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation' >&2; exit 254 ;;
+    esac ;;
+  *get-work-group*) echo False ;;
+  *describe-vpn-connections*)
+    n=$(cat '{counter}' 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > '{counter}'
+    printf 'UP\t2026-12-04T10:00:%02dZ\n' "$n" ;;
+  *describe-organization*) echo "$FAKE_MANAGEMENT" ;;
+  *create-policy*) echo p-0123456789 ;;
+esac
+"#,
+        log = dir.path("calls.log").display(),
+        counter = dir.path("counter").display(),
     );
     let aws = dir.write("bin/aws", &script);
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+/// Runs `script` with the stand-in `aws` as `account`; the calls it made.
+fn run_as(dir: &TempDir, script: &std::path::Path, account: &str) -> (Output, Vec<String>) {
+    let _ = std::fs::remove_file(dir.path("calls.log"));
+    let path = format!(
+        "{}:{}",
+        dir.path("bin").display(),
+        std::env::var("PATH").unwrap()
+    );
+    let ran = Command::new("sh")
+        .arg(script)
+        .env("PATH", path)
+        .env("FAKE_ACCOUNT", account)
+        .env("FAKE_MANAGEMENT", "111122223333")
+        .env("INTRANSIT_FIX_POLL", "0")
+        .output()
+        .expect("sh runs");
+    let calls = std::fs::read_to_string(dir.path("calls.log")).unwrap_or_default();
+    (ran, calls.lines().map(str::to_string).collect())
+}
+
+fn said(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The one run directory `backup/ACCOUNT-TIME/` of `account`.
+fn run_dir(out: &std::path::Path, account: &str) -> std::path::PathBuf {
+    let dirs: Vec<_> = std::fs::read_dir(out.join("backup"))
+        .expect("backup/")
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&format!("{account}-"))
+        })
+        .collect();
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    dirs[0].clone()
+}
+
 #[test]
-fn the_script_backs_up_applies_and_prints_the_rollback() {
+fn the_script_changes_only_the_credentials_account_backs_up_first_and_rolls_back() {
     let dir = TempDir::new("fix-sh");
     let out = dir.path("out");
     let o = run(&[
@@ -179,56 +271,147 @@ fn the_script_backs_up_applies_and_prints_the_rollback() {
         assert_eq!(written.trim_end(), f["policy_after"].as_str().unwrap());
     }
     fake_aws(&dir, &current);
-    let path = format!(
-        "{}:{}",
-        dir.path("bin").display(),
-        std::env::var("PATH").unwrap()
-    );
-    let ran = Command::new("sh")
-        .arg(out.join("fix.sh"))
-        .env("PATH", path)
-        .output()
-        .expect("sh runs");
-    let said = String::from_utf8_lossy(&ran.stdout);
-    assert!(
-        ran.status.success(),
-        "{said}{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
-    // Every current policy saved before anything is put.
-    for (bucket, text) in &current {
-        let saved = std::fs::read_to_string(out.join(format!("backup/{bucket}.json"))).unwrap();
-        assert_eq!(saved.trim_end(), text.trim_end(), "{bucket} backed up");
-    }
-    let calls = std::fs::read_to_string(dir.path("calls.log")).unwrap();
-    let lines: Vec<&str> = calls.lines().collect();
-    for f in offered.iter().filter(|f| f["kind"] == "bucket_policy") {
-        let b = f["resource"].as_str().unwrap();
-        let put = lines
+    let script = out.join("fix.sh");
+    let bucket_fixes = |account: &str| -> Vec<String> {
+        offered
             .iter()
-            .position(|l| l.contains("put-bucket-policy") && l.contains(&format!("--bucket {b} ")))
-            .unwrap_or_else(|| panic!("{b} put"));
-        if current.contains_key(b) {
-            let got = lines
-                .iter()
-                .position(|l| {
-                    l.contains("get-bucket-policy") && l.contains(&format!("--bucket {b} "))
-                })
-                .unwrap();
-            assert!(got < put, "{b}: backed up before it is changed");
+            .filter(|f| f["kind"] == "bucket_policy" && f["account_id"] == account)
+            .map(|f| f["resource"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for account in ["111122223333", "777788889999"] {
+        let (ran, calls) = run_as(&dir, &script, account);
+        assert!(ran.status.success(), "{}", said(&ran));
+        let mine = bucket_fixes(account);
+        assert!(!mine.is_empty());
+        let puts: Vec<&String> = calls
+            .iter()
+            .filter(|c| c.contains("put-bucket-policy"))
+            .collect();
+        assert_eq!(
+            puts.len(),
+            mine.len(),
+            "only this account's buckets: {puts:?}"
+        );
+        let saved = run_dir(&out, account);
+        for b in &mine {
+            let at = |op: &str| {
+                calls
+                    .iter()
+                    .position(|c| c.contains(op) && c.contains(&format!("--bucket {b} ")))
+                    .unwrap_or_else(|| panic!("{b}: {op}"))
+            };
+            assert!(
+                at("get-bucket-policy") < at("put-bucket-policy"),
+                "{b}: read first"
+            );
+            let put = &calls[at("put-bucket-policy")];
+            assert!(
+                put.contains(&format!("--expected-bucket-owner {account} ")),
+                "{put}"
+            );
+            assert!(
+                put.contains(&format!("--policy file://policies/{b}.json")),
+                "{put}"
+            );
+            if let Some(text) = current.get(b) {
+                let kept = std::fs::read_to_string(saved.join(format!("{b}.json"))).unwrap();
+                assert_eq!(kept.trim_end(), text.trim_end(), "{b} backed up");
+            }
         }
-        assert!(lines[put].contains(&format!("--policy file://policies/{b}.json")));
+        let is_mine = account == "111122223333";
+        for (op, expected) in [
+            ("update-work-group", true),
+            ("modify-vpn-tunnel-options", is_mine),
+            ("create-policy", is_mine),
+            ("attach-policy", is_mine),
+        ] {
+            assert_eq!(
+                calls.iter().any(|c| c.contains(op)),
+                expected,
+                "{account}: {op}\n{}",
+                said(&ran)
+            );
+        }
+        assert!(said(&ran).contains(&format!("to undo: sh {}", "backup/")));
+        // The rollback undoes this run, newest first: the last bucket put is restored first.
+        let rollback = std::fs::read_to_string(saved.join("rollback.sh")).unwrap();
+        let undo: Vec<&str> = rollback.lines().filter(|l| l.starts_with("aws ")).collect();
+        let changes = calls
+            .iter()
+            .filter(|c| {
+                [
+                    "put-bucket-policy",
+                    "update-work-group",
+                    "modify-vpn-tunnel-options",
+                    "create-policy",
+                    "attach-policy",
+                ]
+                .iter()
+                .any(|op| c.contains(op))
+            })
+            .count();
+        assert_eq!(undo.len(), changes, "{rollback}");
+        let last = mine.last().unwrap();
+        let first_bucket_undo = undo.iter().find(|l| l.contains(" --bucket ")).unwrap();
+        assert!(
+            first_bucket_undo.contains(&format!("--bucket {last} ")),
+            "{rollback}"
+        );
+        let (ran, calls) = run_as(&dir, &saved.join("rollback.sh"), account);
+        assert!(ran.status.success(), "{}", said(&ran));
+        for b in &mine {
+            let back = calls
+                .iter()
+                .find(|c| c.contains(&format!("--bucket {b} ")))
+                .unwrap_or_else(|| panic!("{b} rolled back"));
+            if current.contains_key(b) {
+                assert!(back.contains("put-bucket-policy --region"), "{back}");
+                assert!(saved.join(format!("{b}.json")).exists(), "{back}");
+            } else {
+                assert!(back.contains("delete-bucket-policy"), "{back}");
+            }
+        }
     }
-    for kind in [
-        "update-work-group",
-        "modify-vpn-tunnel-options",
-        "create-policy",
-        "attach-policy",
-    ] {
-        assert!(calls.contains(kind), "{kind} called");
-    }
-    assert!(said.contains("To undo, run the rollback commands"));
-    assert!(said.contains("delete-bucket-policy") || said.contains("--policy file://backup/"));
+}
+
+#[test]
+fn a_policy_changed_since_the_review_is_skipped_not_overwritten() {
+    let dir = TempDir::new("fix-sh-drift");
+    let out = dir.path("out");
+    let bucket = "apac-sales-ingest-apse2";
+    let o = run(&[
+        "fix",
+        "--demo",
+        "--bucket",
+        bucket,
+        "--bucket",
+        "athena-results-sandbox-use1",
+        "--format",
+        "sh",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let changed = r#"{"Version":"2012-10-17","Statement":[]}"#.to_string();
+    fake_aws(&dir, &HashMap::from([(bucket.to_string(), changed)]));
+    let (ran, calls) = run_as(&dir, &out.join("fix.sh"), "111122223333");
+    assert!(ran.status.success(), "{}", said(&ran));
+    assert!(
+        said(&ran).contains(&format!(
+            "bucket {bucket}: its policy is not the one reviewed"
+        )),
+        "{}",
+        said(&ran)
+    );
+    assert!(!calls.iter().any(|c| c.contains("put-bucket-policy")));
+    assert!(
+        said(&ran).contains("0 changed, 1 skipped"),
+        "{}",
+        said(&ran)
+    );
+    // The sandbox bucket is another account's: skipped as a whole.
+    assert!(said(&ran).contains("== account 777788889999: skipped"));
 }
 
 /// The numbers of a bucket count in a report: enforced buckets, and findings that pass.

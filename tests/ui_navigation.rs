@@ -237,7 +237,7 @@ fn commands_quit_copy_and_write() {
                 // The command that applies the merged policy, ready to paste.
                 assert!(
                     text.starts_with(
-                        "aws s3api put-bucket-policy --region us-east-1 --bucket athena-results-sandbox-use1 --policy '"
+                        "aws s3api put-bucket-policy --region us-east-1 --bucket athena-results-sandbox-use1 --expected-bucket-owner 777788889999 --policy '"
                     ),
                     "{text}"
                 );

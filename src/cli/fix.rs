@@ -71,7 +71,8 @@ pub struct FixArgs {
     /// instead of standard output.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Only the top fixes, ranked by what each resolves.
+    /// Only the top fixes, ranked by what each resolves (of everything failing, unless
+    /// --bucket names some).
     #[arg(long)]
     pub plan: bool,
     /// How many candidate actions the plan evaluates (each is a full evaluation).
@@ -85,8 +86,8 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 pub fn run(args: &FixArgs) -> ExitCode {
-    if args.buckets.is_empty() && !args.failing {
-        return fail("name the buckets to fix with --bucket NAME, or give --failing");
+    if args.buckets.is_empty() && !args.failing && !args.plan {
+        return fail("name the buckets to fix with --bucket NAME, or give --failing (or --plan)");
     }
     let loaded = match args.exceptions.load() {
         Ok(l) => l,
@@ -127,7 +128,8 @@ pub fn build(
     loaded.apply(&mut evaluation, &snapshot.estate);
     let selection = Selection {
         buckets: args.buckets.clone(),
-        failing: args.failing,
+        // The plan alone ranks everything that fails.
+        failing: args.failing || (args.plan && args.buckets.is_empty()),
         floor: args.min_tls.map(TlsVersion::from),
     };
     let (fixes, unchanged) = fix::fixes(&snapshot.estate, &evaluation, &selection)?;
@@ -159,9 +161,9 @@ fn write(args: &FixArgs, set: &FixSet) -> Result<(), String> {
     let files = match args.format {
         FixFormat::Text => vec![("fix.txt".to_string(), render::text(set))],
         FixFormat::Json => vec![("fix.json".to_string(), render::json(set))],
-        FixFormat::Sh => render::sh(set, inline),
+        FixFormat::Sh => fix::script::sh(set, inline),
         FixFormat::Terraform => render::terraform(set, inline),
-        FixFormat::Cloudformation => render::cloudformation(set),
+        FixFormat::Cloudformation => render::cloudformation(set, inline)?,
     };
     match &args.out {
         None => super::write_output(None, &files[0].1, "fixes"),

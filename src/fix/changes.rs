@@ -25,13 +25,33 @@ pub struct Selection {
     pub floor: Option<TlsVersion>,
 }
 
+const UNSAFE_PLACE: &str =
+    "the account id or region is not one AWS gives: no command is written for it";
+
 /// The file a bucket's merged policy is written to, relative to the output directory.
 pub fn policy_file(bucket: &str) -> String {
     format!("policies/{bucket}.json")
 }
 
+/// The bucket's policy as reviewed, which the script checks the live one against.
+pub fn before_file(bucket: &str) -> String {
+    format!("policies/{bucket}.before.json")
+}
+
+/// A tunnel's options (`vpn-…/IP`) after and before the change.
+pub fn tunnel_files(resource: &str) -> (String, String) {
+    let name = resource.replace('/', "-");
+    (
+        format!("policies/tunnel-{name}.json"),
+        format!("policies/tunnel-{name}.before.json"),
+    )
+}
+
 /// The RCP document's file.
 pub const RCP_FILE: &str = "policies/rcp-deny-plain-http.json";
+
+/// The RCP's name in the organization.
+pub const RCP_NAME: &str = "intransit-deny-plain-http";
 
 /// The fixes `sel` asks for, and the named resources that need none. `Err` for a bucket name
 /// that is not in the estate.
@@ -96,6 +116,35 @@ fn partition(estate: &Estate, account: &str) -> Partition {
         .unwrap_or_default()
 }
 
+/// A 12-digit account id and a region such as `eu-west-1`: what a script may write unquoted.
+fn valid_place(account: &str, region: &str) -> bool {
+    valid_account(account)
+        && !region.is_empty()
+        && region.len() <= 32
+        && region
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+}
+
+fn valid_account(account: &str) -> bool {
+    account.len() == 12 && account.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// Athena's workgroup naming rules: letters, digits, `.`, `_` and `-`, up to 128.
+fn valid_workgroup_name(name: &str) -> bool {
+    (1..=128).contains(&name.len())
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"._-".contains(&c))
+}
+
+/// `vpn-0123abcd` and a dotted IPv4 outside address.
+fn valid_tunnel(vpn: &str, ip: &str) -> bool {
+    vpn.strip_prefix("vpn-")
+        .is_some_and(|h| !h.is_empty() && h.bytes().all(|c| c.is_ascii_hexdigit()))
+        && ip.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
 /// S3's bucket naming rules (what is safe to put in a file name and a command).
 fn valid_bucket_name(name: &str) -> bool {
     (3..=63).contains(&name.len())
@@ -125,6 +174,9 @@ pub fn bucket_fix(estate: &Estate, b: &Bucket, floor: Option<TlsVersion>) -> Res
     if !valid_bucket_name(&b.name) {
         return Ok(fix.refuse("not a valid S3 bucket name: no command is written for it"));
     }
+    if !valid_place(&b.account_id, &b.region) {
+        return Ok(fix.refuse(UNSAFE_PLACE));
+    }
     let current = match &b.policy {
         PolicyText::Pending => return Ok(fix.refuse("the policy was not read yet")),
         PolicyText::Unreadable => {
@@ -151,6 +203,14 @@ pub fn bucket_fix(estate: &Estate, b: &Bucket, floor: Option<TlsVersion>) -> Res
             fix.apply = bucket_apply(b);
             fix.rollback = bucket_rollback(b, current.is_some());
             fix.warnings = plain_http_clients(estate, &b.name);
+            if b.policy_is_public == Some(true) {
+                fix.warnings.push(
+                    "the policy makes the bucket public: if it serves a website through the S3 \
+                     website endpoint (HTTP only), that site stops answering; check with aws \
+                     s3api get-bucket-website first"
+                        .to_string(),
+                );
+            }
             Ok(fix)
         }
     }
@@ -164,9 +224,10 @@ pub fn inline_command(fix: &Fix) -> Option<String> {
     }
     let policy: Value = serde_json::from_str(fix.policy_after.as_deref()?).ok()?;
     Some(format!(
-        "aws s3api put-bucket-policy --region {} --bucket {} --policy {}",
+        "aws s3api put-bucket-policy --region {} --bucket {} --expected-bucket-owner {} --policy {}",
         shell_quote(fix.region.as_deref().unwrap_or("us-east-1")),
         shell_quote(&fix.resource),
+        shell_quote(&fix.account_id),
         shell_quote(&policy.to_string())
     ))
 }
@@ -181,23 +242,25 @@ fn pretty(text: &str) -> String {
 
 fn bucket_apply(b: &Bucket) -> Vec<String> {
     vec![format!(
-        "aws s3api put-bucket-policy --region {} --bucket {} --policy file://{}",
+        "aws s3api put-bucket-policy --region {} --bucket {} --expected-bucket-owner {} --policy file://{}",
         shell_quote(&b.region),
         shell_quote(&b.name),
+        shell_quote(&b.account_id),
         shell_quote(&policy_file(&b.name))
     )]
 }
 
 fn bucket_rollback(b: &Bucket, had_policy: bool) -> Vec<String> {
     let (region, name) = (shell_quote(&b.region), shell_quote(&b.name));
+    let owner = shell_quote(&b.account_id);
     if had_policy {
         vec![format!(
-            "aws s3api put-bucket-policy --region {region} --bucket {name} --policy file://backup/{}.json",
+            "aws s3api put-bucket-policy --region {region} --bucket {name} --expected-bucket-owner {owner} --policy file://backup/{}.json",
             b.name
         )]
     } else {
         vec![format!(
-            "aws s3api delete-bucket-policy --region {region} --bucket {name}"
+            "aws s3api delete-bucket-policy --region {region} --bucket {name} --expected-bucket-owner {owner}"
         )]
     }
 }
@@ -250,6 +313,17 @@ fn failing(eval: &Evaluation, check: &str, resource: &str) -> bool {
 fn workgroup_fix(w: &Workgroup) -> Fix {
     let key = w.estate_key();
     let mut fix = Fix::new(Kind::Workgroup, key, &w.account_id, Some(&w.region));
+    if !valid_workgroup_name(&w.name) || !valid_place(&w.account_id, &w.region) {
+        return fix.refuse(UNSAFE_PLACE);
+    }
+    let Some(location) = w.output_location.as_deref() else {
+        return fix.refuse(
+            "the workgroup has no result location: enforcing its configuration would fail \
+             every query that does not bring its own; set one first (aws athena \
+             update-work-group --configuration-updates \
+             ResultConfigurationUpdates={OutputLocation=s3://…})",
+        );
+    };
     let cmd = |on: bool| {
         format!(
             "aws athena update-work-group --region {} --work-group {} --configuration-updates EnforceWorkGroupConfiguration={on}",
@@ -267,10 +341,7 @@ fn workgroup_fix(w: &Workgroup) -> Fix {
     fix.warnings = vec![format!(
         "clients of workgroup {} can no longer choose their own result location or \
          encryption: results go to {}",
-        w.name,
-        w.output_location
-            .as_deref()
-            .unwrap_or("the workgroup's location (none set: set one first)")
+        w.name, location
     )];
     fix
 }
@@ -348,6 +419,9 @@ impl Lists {
 
 fn tunnel_fix(v: &VpnConnection, t: &VpnTunnel, id: String) -> Fix {
     let mut fix = Fix::new(Kind::VpnTunnel, id, &v.account_id, Some(&v.region));
+    if !valid_tunnel(&v.id, &t.outside_ip) || !valid_place(&v.account_id, &v.region) {
+        return fix.refuse(UNSAFE_PLACE);
+    }
     let strong = Lists::strong().json();
     let before = Lists::of(t).json();
     let cmd = |options: &str| {
@@ -364,6 +438,8 @@ fn tunnel_fix(v: &VpnConnection, t: &VpnTunnel, id: String) -> Fix {
         &pretty(&before),
         &pretty(&strong),
     );
+    fix.policy_before = Some(before.clone());
+    fix.policy_after = Some(strong.clone());
     fix.apply = vec![cmd(&strong)];
     fix.rollback = vec![cmd(&before)];
     let weak: Vec<String> = t.weaknesses().into_iter().map(|w| w.detail).collect();
@@ -429,6 +505,7 @@ fn rcp_fixes(estate: &Estate, eval: &Evaluation) -> Vec<Fix> {
         .map(|account| {
             let fix = Fix::new(Kind::Rcp, account.to_string(), account, None);
             match &doc {
+                _ if !valid_account(account) => fix.refuse(UNSAFE_PLACE),
                 Err(why) => fix.refuse(why.clone()),
                 Ok(doc) => rcp_fix(fix, account, doc),
             }
@@ -442,19 +519,24 @@ fn rcp_fix(mut fix: Fix, account: &str, doc: &str) -> Fix {
     fix.verdict_after = Some(Verdict::Enforced.to_string());
     let target = shell_quote(account);
     fix.apply = vec![format!(
-        "aws organizations attach-policy --policy-id \"$RCP_ID\" --target-id {target}"
+        "aws organizations attach-policy --region us-east-1 --policy-id \"$RCP_ID\" --target-id {target}"
     )];
     fix.rollback = vec![format!(
-        "aws organizations detach-policy --policy-id \"$RCP_ID\" --target-id {target}"
+        "aws organizations detach-policy --region us-east-1 --policy-id \"$RCP_ID\" --target-id {target}"
     )];
     fix.warnings = vec![
         "RCPs never apply to resources in the organization's management account: its buckets \
          need their own policies"
             .to_string(),
-        "run with the management account's (or a delegated administrator's) credentials, \
-         with RCPs enabled (aws organizations enable-policy-type --policy-type \
-         RESOURCE_CONTROL_POLICY --root-id r-…)"
+        "run with the management account's credentials, with RCPs enabled (aws \
+         organizations enable-policy-type --policy-type RESOURCE_CONTROL_POLICY --root-id \
+         r-…)"
             .to_string(),
+        format!(
+            "$RCP_ID is the policy made once for every account: aws organizations create-policy \
+             --region us-east-1 --type RESOURCE_CONTROL_POLICY --name {RCP_NAME} --content \
+             file://{RCP_FILE} (the sh format looks it up by name before making it)"
+        ),
     ];
     fix
 }

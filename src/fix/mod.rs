@@ -14,6 +14,7 @@ pub mod diff;
 pub mod merge;
 pub mod plan;
 pub mod render;
+pub mod script;
 
 use serde::Serialize;
 
@@ -51,7 +52,8 @@ pub struct Fix {
     pub resource: String,
     pub account_id: String,
     pub region: Option<String>,
-    /// Policy JSON text (bucket policies; the RCP's document as `policy_after`).
+    /// Policy JSON text (bucket policies; the RCP's document as `policy_after`), or a
+    /// tunnel's options as `modify-vpn-tunnel-options` takes them.
     pub policy_before: Option<String>,
     pub policy_after: Option<String>,
     /// Unified diff of `policy_before` → `policy_after` (or of the settings).

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::changes::{RCP_FILE, policy_file, rcp_document};
+use super::changes::{RCP_FILE, RCP_NAME, inline_command, policy_file, rcp_document};
 use super::{Fix, FixSet, Kind, shell_quote};
 use crate::text::sanitize;
 
@@ -16,12 +16,15 @@ pub type Files = Vec<(String, String)>;
 pub fn text(set: &FixSet) -> String {
     let mut out = String::new();
     let offered = set.fixes.iter().filter(|f| f.refused.is_none()).count();
-    let _ = writeln!(
-        out,
-        "{offered} fixes to review, {} refused, {} named resources need none.",
-        set.fixes.len() - offered,
-        set.unchanged.len()
-    );
+    // With --plan only the plan is written.
+    if !set.fixes.is_empty() || !set.unchanged.is_empty() || set.plan.is_empty() {
+        let _ = writeln!(
+            out,
+            "{offered} fixes to review, {} refused, {} named resources need none.",
+            set.fixes.len() - offered,
+            set.unchanged.len()
+        );
+    }
     plan_text(&mut out, set);
     for f in &set.fixes {
         fix_text(&mut out, f);
@@ -110,7 +113,10 @@ fn fix_text(out: &mut String, f: &Fix) {
     for line in f.diff.lines() {
         let _ = writeln!(out, "  {}", sanitize(line));
     }
-    for c in &f.apply {
+    // The policy file is written only with --out: the command a reviewer can paste carries the
+    // merged policy itself.
+    let inline = inline_command(f).map(|c| vec![c]);
+    for c in inline.as_ref().unwrap_or(&f.apply) {
         let _ = writeln!(out, "  apply:    {}", sanitize(c));
     }
     for c in &f.rollback {
@@ -125,7 +131,7 @@ pub fn json(set: &FixSet) -> String {
 }
 
 /// The merged policies and the RCP document, as files beside a script or template.
-fn policy_files(set: &FixSet) -> Files {
+pub(super) fn policy_files(set: &FixSet) -> Files {
     let mut out = Vec::new();
     for f in offered(set, Kind::BucketPolicy) {
         if let Some(p) = &f.policy_after {
@@ -138,63 +144,14 @@ fn policy_files(set: &FixSet) -> Files {
     out
 }
 
-fn offered(set: &FixSet, kind: Kind) -> impl Iterator<Item = &Fix> {
+pub(super) fn offered(set: &FixSet, kind: Kind) -> impl Iterator<Item = &Fix> {
     set.fixes
         .iter()
         .filter(move |f| f.kind == kind && f.refused.is_none())
 }
 
-/// A script a reviewer runs from the directory it is written to: it saves every current bucket
-/// policy under `backup/` first, applies each change, and ends by printing how to undo it.
-///
-/// With `inline` (one file, to standard output) the script writes the policy files itself.
-pub fn sh(set: &FixSet, inline: bool) -> Files {
-    let mut s = String::from(SH_HEAD);
-    let _ = writeln!(s, "mkdir -p backup");
-    if inline {
-        write_files(&mut s, &policy_files(set));
-    }
-    for f in offered(set, Kind::BucketPolicy) {
-        sh_bucket(&mut s, f);
-    }
-    for f in set
-        .fixes
-        .iter()
-        .filter(|f| f.refused.is_none() && matches!(f.kind, Kind::Workgroup | Kind::VpnTunnel))
-    {
-        sh_change(&mut s, f);
-    }
-    let rcps: Vec<&Fix> = offered(set, Kind::Rcp).collect();
-    if !rcps.is_empty() {
-        sh_rcp(&mut s, &rcps);
-    }
-    for f in set.fixes.iter().filter(|f| f.refused.is_some()) {
-        let _ = writeln!(
-            s,
-            "# not changed: {} {}: {}",
-            f.kind.label(),
-            comment(&f.resource),
-            comment(f.refused.as_deref().unwrap_or(""))
-        );
-    }
-    let _ = writeln!(
-        s,
-        "\necho\necho 'Done. To undo, run the rollback commands:'"
-    );
-    for f in set.fixes.iter().filter(|f| f.refused.is_none()) {
-        for c in &f.rollback {
-            let _ = writeln!(s, "echo {}", shell_quote(&rollback_line(f, c)));
-        }
-    }
-    let mut files = vec![("fix.sh".to_string(), s)];
-    if !inline {
-        files.extend(policy_files(set));
-    }
-    files
-}
-
 /// Shell lines that write `files` (quoted here-documents: nothing in them is expanded).
-fn write_files(s: &mut String, files: &Files) {
+pub(super) fn write_files(s: &mut String, files: &Files) {
     if files.is_empty() {
         return;
     }
@@ -208,90 +165,9 @@ fn write_files(s: &mut String, files: &Files) {
     }
 }
 
-/// The RCP's rollback needs its id, which `create-policy` printed.
-fn rollback_line(f: &Fix, c: &str) -> String {
-    if f.kind == Kind::Rcp {
-        c.replace("\"$RCP_ID\"", "POLICY_ID")
-    } else {
-        c.to_string()
-    }
-}
-
-const SH_HEAD: &str = "#!/bin/sh
-# Written by `intransit fix`: review every change below before running this.
-# It changes nothing until run, by you, with credentials that may write.
-set -eu
-cd \"$(dirname \"$0\")\"
-";
-
 /// A comment line's text: no newline can end the comment early.
-fn comment(s: &str) -> String {
+pub(super) fn comment(s: &str) -> String {
     sanitize(s).replace(['\n', '\r'], " ")
-}
-
-fn sh_bucket(s: &mut String, f: &Fix) {
-    let bucket = shell_quote(&f.resource);
-    let region = shell_quote(f.region.as_deref().unwrap_or("us-east-1"));
-    let _ = writeln!(
-        s,
-        "\n# bucket {} ({})",
-        comment(&f.resource),
-        comment(&f.account_id)
-    );
-    for w in &f.warnings {
-        let _ = writeln!(s, "# ! {}", comment(w));
-    }
-    if f.policy_before.is_some() {
-        let _ = writeln!(
-            s,
-            "aws s3api get-bucket-policy --region {region} --bucket {bucket} --query Policy --output text > backup/{}.json",
-            f.resource
-        );
-    } else {
-        let _ = writeln!(
-            s,
-            "# the bucket has no policy now: rollback deletes the new one"
-        );
-    }
-    for c in &f.apply {
-        let _ = writeln!(s, "{c}");
-    }
-}
-
-fn sh_change(s: &mut String, f: &Fix) {
-    let _ = writeln!(
-        s,
-        "\n# {} {} ({})",
-        f.kind.label(),
-        comment(&f.resource),
-        comment(&f.account_id)
-    );
-    for w in &f.warnings {
-        let _ = writeln!(s, "# ! {}", comment(w));
-    }
-    for c in &f.apply {
-        let _ = writeln!(s, "{c}");
-    }
-}
-
-fn sh_rcp(s: &mut String, rcps: &[&Fix]) {
-    let _ = writeln!(
-        s,
-        "\n# the resource control policy, attached to each account without it"
-    );
-    for w in &rcps[0].warnings {
-        let _ = writeln!(s, "# ! {}", comment(w));
-    }
-    let _ = writeln!(
-        s,
-        "RCP_ID=$(aws organizations create-policy --type RESOURCE_CONTROL_POLICY --name intransit-deny-plain-http --description 'Deny plain HTTP to S3 (intransit fix)' --content file://{RCP_FILE} --query Policy.PolicySummary.Id --output text)"
-    );
-    let _ = writeln!(s, "echo \"created RCP $RCP_ID\"");
-    for f in rcps {
-        for c in &f.apply {
-            let _ = writeln!(s, "{c}");
-        }
-    }
 }
 
 /// A Terraform name: letters, digits and `_`, not starting with a digit.
@@ -311,8 +187,14 @@ fn tf_name(s: &str) -> String {
 ///
 /// With `inline` (one file, to standard output) each policy is a here-document in the file.
 pub fn terraform(set: &FixSet, inline: bool) -> Files {
-    let mut s =
-        String::from("# Written by `intransit fix`: review, then plan and apply with Terraform.\n");
+    let mut s = String::from(TF_HEAD);
+    for (account, region) in places(set) {
+        let _ = writeln!(
+            s,
+            "\nprovider \"aws\" {{\n  alias               = \"{}\"\n  region              = \"{region}\"\n  allowed_account_ids = [\"{account}\"]\n}}",
+            tf_provider(account, region)
+        );
+    }
     for f in offered(set, Kind::BucketPolicy) {
         let policy = match (inline, &f.policy_after) {
             (true, Some(p)) => heredoc(p),
@@ -320,8 +202,9 @@ pub fn terraform(set: &FixSet, inline: bool) -> Files {
         };
         let _ = writeln!(
             s,
-            "\nresource \"aws_s3_bucket_policy\" \"{}\" {{\n  bucket = {}\n  policy = {policy}\n}}",
+            "\nresource \"aws_s3_bucket_policy\" \"{}\" {{\n  provider = aws.{}\n  bucket   = {}\n  policy   = {policy}\n\n  # Destroying this resource would delete the whole policy, the statements kept\n  # from before included.\n  lifecycle {{\n    prevent_destroy = true\n  }}\n}}",
             tf_name(&f.resource),
+            tf_provider(&f.account_id, f.region.as_deref().unwrap_or("us-east-1")),
             Value::String(f.resource.clone()),
         );
     }
@@ -329,7 +212,7 @@ pub fn terraform(set: &FixSet, inline: bool) -> Files {
     if !rcps.is_empty() {
         let _ = writeln!(
             s,
-            "\n# RCPs never apply to resources in the management account.\nresource \"aws_organizations_policy\" \"deny_plain_http\" {{\n  name    = \"intransit-deny-plain-http\"\n  type    = \"RESOURCE_CONTROL_POLICY\"\n  content = {}\n}}",
+            "\n# With the management account's credentials. RCPs never apply to resources in the\n# management account.\nprovider \"aws\" {{\n  alias  = \"organization\"\n  region = \"us-east-1\"\n}}\n\nresource \"aws_organizations_policy\" \"deny_plain_http\" {{\n  provider = aws.organization\n  name     = \"{RCP_NAME}\"\n  type     = \"RESOURCE_CONTROL_POLICY\"\n  content  = {}\n}}",
             if inline {
                 heredoc(&rcp_document())
             } else {
@@ -339,7 +222,7 @@ pub fn terraform(set: &FixSet, inline: bool) -> Files {
         for f in rcps {
             let _ = writeln!(
                 s,
-                "\nresource \"aws_organizations_policy_attachment\" \"deny_plain_http_{}\" {{\n  policy_id = aws_organizations_policy.deny_plain_http.id\n  target_id = {}\n}}",
+                "\nresource \"aws_organizations_policy_attachment\" \"deny_plain_http_{}\" {{\n  provider  = aws.organization\n  policy_id = aws_organizations_policy.deny_plain_http.id\n  target_id = {}\n}}",
                 tf_name(&f.resource),
                 Value::String(f.resource.clone())
             );
@@ -363,6 +246,29 @@ pub fn terraform(set: &FixSet, inline: bool) -> Files {
         files.extend(policy_files(set));
     }
     files
+}
+
+const TF_HEAD: &str = "# Written by `intransit fix`: review, then plan and apply with Terraform.
+# One provider per account and region, each refusing to run with another account's
+# credentials (allowed_account_ids): give each the credentials of its account (a profile
+# or an assume_role block).
+";
+
+/// The accounts and regions of the bucket policies, in order.
+fn places(set: &FixSet) -> std::collections::BTreeSet<(&str, &str)> {
+    offered(set, Kind::BucketPolicy)
+        .map(|f| {
+            (
+                f.account_id.as_str(),
+                f.region.as_deref().unwrap_or("us-east-1"),
+            )
+        })
+        .collect()
+}
+
+/// `a111122223333_eu_west_1`.
+fn tf_provider(account: &str, region: &str) -> String {
+    format!("a{account}_{}", region.replace('-', "_"))
 }
 
 /// An HCL here-document of `text`, `${` and `%{` escaped (Terraform would template them).
@@ -390,47 +296,85 @@ fn cfn_id(prefix: &str, s: &str) -> String {
     format!("{prefix}{tail}")
 }
 
-/// `AWS::S3::BucketPolicy` resources with the merged documents inline (the RCP as
-/// `AWS::Organizations::Policy`), as a JSON template.
-pub fn cloudformation(set: &FixSet) -> Files {
-    let mut resources = serde_json::Map::new();
-    for f in offered(set, Kind::BucketPolicy) {
-        let doc: Value = f
-            .policy_after
-            .as_deref()
-            .and_then(|p| serde_json::from_str(p).ok())
-            .unwrap_or(Value::Null);
-        resources.insert(
-            cfn_id("Policy", &f.resource),
-            json!({
-                "Type": "AWS::S3::BucketPolicy",
-                "Properties": {"Bucket": f.resource, "PolicyDocument": doc}
-            }),
+/// `AWS::S3::BucketPolicy` resources with the merged documents inline, one template per
+/// account and region (a stack lives in one of each), and the RCP as `AWS::Organizations::Policy`
+/// in a template of its own for the management account. Every resource is retained when its
+/// stack is deleted: deleting a bucket policy would take the statements kept from before too.
+///
+/// To standard output (`inline`), the fixes must fit one template.
+pub fn cloudformation(set: &FixSet, inline: bool) -> Result<Files, String> {
+    let mut files = Vec::new();
+    for (account, region) in places(set) {
+        let mut resources = serde_json::Map::new();
+        for f in offered(set, Kind::BucketPolicy).filter(|f| {
+            f.account_id == account && f.region.as_deref().unwrap_or("us-east-1") == region
+        }) {
+            let doc: Value = f
+                .policy_after
+                .as_deref()
+                .and_then(|p| serde_json::from_str(p).ok())
+                .unwrap_or(Value::Null);
+            resources.insert(
+                cfn_id("Policy", &f.resource),
+                retained(json!({
+                    "Type": "AWS::S3::BucketPolicy",
+                    "Properties": {"Bucket": f.resource, "PolicyDocument": doc}
+                })),
+            );
+        }
+        let about = format!(
+            "Written by intransit fix: the bucket policies of account {account} in {region} with plain HTTP denied. Review before deploying."
         );
+        files.push((
+            format!("template-{account}-{region}.json"),
+            template(&about, resources),
+        ));
     }
     let rcps: Vec<&Fix> = offered(set, Kind::Rcp).collect();
     if !rcps.is_empty() {
         let doc: Value = serde_json::from_str(&rcp_document()).unwrap_or(Value::Null);
         let targets: Vec<&str> = rcps.iter().map(|f| f.resource.as_str()).collect();
+        let mut resources = serde_json::Map::new();
         resources.insert(
             "DenyPlainHttpRcp".into(),
-            json!({
+            retained(json!({
                 "Type": "AWS::Organizations::Policy",
                 "Properties": {
-                    "Name": "intransit-deny-plain-http",
+                    "Name": RCP_NAME,
                     "Type": "RESOURCE_CONTROL_POLICY",
                     "Content": doc,
                     "TargetIds": targets
                 }
-            }),
+            })),
         );
+        let about = "Written by intransit fix: the RCP that denies plain HTTP, for the management account (us-east-1). RCPs never apply to the management account's own resources.";
+        files.push((
+            "template-organization.json".to_string(),
+            template(about, resources),
+        ));
     }
+    if inline && files.len() > 1 {
+        return Err(format!(
+            "the fixes need {} CloudFormation templates (one per account and region, and one for the organization's RCP): give --out DIR",
+            files.len()
+        ));
+    }
+    Ok(files)
+}
+
+fn retained(mut resource: Value) -> Value {
+    resource["DeletionPolicy"] = json!("Retain");
+    resource["UpdateReplacePolicy"] = json!("Retain");
+    resource
+}
+
+fn template(about: &str, resources: serde_json::Map<String, Value>) -> String {
     let template = json!({
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": "Written by intransit fix: the bucket policies with plain HTTP denied. Review before deploying; RCPs never apply to the management account.",
+        "Description": about,
         "Resources": resources
     });
     let mut s = serde_json::to_string_pretty(&template).expect("a template serializes");
     s.push('\n');
-    vec![("template.json".to_string(), s)]
+    s
 }
