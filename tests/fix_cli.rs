@@ -520,3 +520,42 @@ fn the_plans_numbers_match_a_rescan_of_the_fixed_estate() {
         "findings resolved"
     );
 }
+
+/// A floor asked for is in every change that denies plain HTTP: the RCP too, and the plan
+/// evaluates the RCP it would attach.
+#[test]
+fn the_tls_floor_reaches_the_rcp() {
+    let v = fixes(&["--failing", "--min-tls", "1.2"]);
+    let rcps: Vec<&Value> = v["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "rcp" && f["refused"].is_null())
+        .collect();
+    assert!(!rcps.is_empty());
+    for f in rcps {
+        let doc: Value = serde_json::from_str(f["policy_after"].as_str().unwrap()).unwrap();
+        let floor = doc["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"] == "EnforceMinimumTLS")
+            .expect("the floor statement");
+        assert_eq!(
+            floor["Condition"]["NumericLessThan"]["s3:TlsVersion"],
+            "1.2"
+        );
+    }
+    let without = fixes(&["--failing"]);
+    assert!(
+        without["fixes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == "rcp")
+            .all(|f| !f["policy_after"]
+                .as_str()
+                .unwrap_or("")
+                .contains("TlsVersion"))
+    );
+}

@@ -75,7 +75,7 @@ pub fn fixes(
     if sel.failing {
         out.extend(workgroup_fixes(estate, eval));
         out.extend(tunnel_fixes(estate, eval));
-        out.extend(rcp_fixes(estate, eval));
+        out.extend(rcp_fixes(estate, eval, sel.floor));
     }
     Ok((out, unchanged))
 }
@@ -199,6 +199,7 @@ pub fn bucket_fix(estate: &Estate, b: &Bucket, floor: Option<TlsVersion>) -> Res
             let before = current.as_deref().map(pretty).unwrap_or_default();
             fix.diff = unified(&format!("{}.json", b.name), &before, &m.text);
             fix.verdict_after = Some(m.verdict.to_string());
+            fix.added = m.added.iter().map(|s| s.to_string()).collect();
             fix.policy_after = Some(m.text);
             fix.apply = bucket_apply(b);
             fix.rollback = bucket_rollback(b, current.is_some());
@@ -453,29 +454,39 @@ fn tunnel_fix(v: &VpnConnection, t: &VpnTunnel, id: String) -> Fix {
     fix
 }
 
-/// The RCP that denies plain HTTP to every S3 bucket of the accounts it is attached to.
-pub fn rcp_document() -> String {
-    serde_json::to_string_pretty(&json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "EnforceSecureTransport",
+/// The RCP that denies plain HTTP to every S3 bucket of the accounts it is attached to, and
+/// with a floor TLS older than it.
+pub fn rcp_document(floor: Option<TlsVersion>) -> String {
+    let mut statements = vec![json!({
+        "Sid": "EnforceSecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": "*",
+        "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}
+    })];
+    if let Some(v) = floor {
+        statements.push(json!({
+            "Sid": "EnforceMinimumTLS",
             "Effect": "Deny",
             "Principal": "*",
             "Action": "s3:*",
             "Resource": "*",
-            "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}
-        }]
-    }))
-    .expect("a JSON value serializes")
+            "Condition": {"NumericLessThan": {"s3:TlsVersion": v.as_str()}}
+        }));
+    }
+    serde_json::to_string_pretty(&json!({"Version": "2012-10-17", "Statement": statements}))
+        .expect("a JSON value serializes")
 }
 
-/// The RCP document, proved: alone, it makes a bucket of the account `enforced`.
-fn proved_rcp() -> Result<String, String> {
-    let doc = rcp_document();
+/// The RCP document, proved: alone, it makes a bucket of the account `enforced`, with the
+/// floor asked for.
+fn proved_rcp(floor: Option<TlsVersion>) -> Result<String, String> {
+    let doc = rcp_document(floor);
     let policy = parse_policy(&doc).map_err(|e| e.to_string())?;
     let source = PolicySource::ResourceControlPolicy {
         policy_id: "p-new".into(),
-        policy_name: "intransit-deny-plain-http".into(),
+        policy_name: RCP_NAME.into(),
     };
     let target = Target::new("any-bucket", Partition::Aws);
     let a = analyze(
@@ -485,18 +496,25 @@ fn proved_rcp() -> Result<String, String> {
             policy: &policy,
         }],
     );
-    if a.verdict == Verdict::Enforced {
-        Ok(doc)
-    } else {
-        Err(format!(
+    if a.verdict != Verdict::Enforced {
+        return Err(format!(
             "the RCP document is not enforced by the analyzer ({})",
             a.verdict
-        ))
+        ));
     }
+    if let Some(want) = floor
+        && a.min_tls.is_none_or(|got| got < want)
+    {
+        return Err(format!(
+            "the analyzer does not find a TLS floor of {} in the RCP document",
+            want.as_str()
+        ));
+    }
+    Ok(doc)
 }
 
-fn rcp_fixes(estate: &Estate, eval: &Evaluation) -> Vec<Fix> {
-    let doc = proved_rcp();
+fn rcp_fixes(estate: &Estate, eval: &Evaluation, floor: Option<TlsVersion>) -> Vec<Fix> {
+    let doc = proved_rcp(floor);
     let mut accounts: Vec<&str> = estate.accounts.iter().map(|a| a.id.as_str()).collect();
     accounts.sort_unstable();
     accounts
@@ -547,8 +565,10 @@ mod tests {
 
     #[test]
     fn the_rcp_document_is_proved_enforced() {
-        let doc = proved_rcp().expect("proved");
+        let doc = proved_rcp(None).expect("proved");
         assert!(doc.contains("aws:SecureTransport"));
+        let doc = proved_rcp(Some(TlsVersion::V1_2)).expect("proved with a floor");
+        assert!(doc.contains("\"s3:TlsVersion\": \"1.2\""), "{doc}");
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub struct Fix {
     pub diff: String,
     /// The bucket's verdict with the merged policy alone (bucket policies).
     pub verdict_after: Option<String>,
+    /// The Sids of the statements the merge added (bucket policies).
+    pub added: Vec<String>,
     /// Why no change is offered (`None` when one is).
     pub refused: Option<String>,
     /// AWS CLI commands that apply the change (none when refused).
@@ -81,6 +83,7 @@ impl Fix {
             policy_after: None,
             diff: String::new(),
             verdict_after: None,
+            added: Vec::new(),
             refused: None,
             apply: Vec::new(),
             rollback: Vec::new(),

@@ -294,12 +294,8 @@ fn candidates(estate: &Estate, fixes: &[Fix], reach: &Reach) -> Vec<Candidate> {
         .map(|f| single(f, reach))
         .collect();
     out.extend(account_buckets(fixes, reach));
-    let accounts: Vec<&str> = fixes
-        .iter()
-        .filter(|f| f.refused.is_none() && f.kind == Kind::Rcp)
-        .map(|f| f.resource.as_str())
-        .collect();
-    out.extend(rcp_candidates(estate, &accounts, OuLevel::Each));
+    let (accounts, document) = rcp_of(fixes);
+    out.extend(rcp_candidates(estate, &accounts, &document, OuLevel::Each));
     out
 }
 
@@ -310,13 +306,28 @@ fn candidates_of_fixes(estate: &Estate, fixes: &[Fix], reach: &Reach) -> Vec<Can
         .filter(|f| f.refused.is_none() && f.kind != Kind::Rcp)
         .map(|f| single(f, reach))
         .collect();
-    let accounts: Vec<&str> = fixes
+    let (accounts, document) = rcp_of(fixes);
+    out.extend(rcp_candidates(
+        estate,
+        &accounts,
+        &document,
+        OuLevel::Accounts,
+    ));
+    out
+}
+
+/// The accounts the RCP fixes attach to, and the document they attach (the one proved, with
+/// the floor asked for).
+fn rcp_of(fixes: &[Fix]) -> (Vec<&str>, String) {
+    let rcps: Vec<&Fix> = fixes
         .iter()
         .filter(|f| f.refused.is_none() && f.kind == Kind::Rcp)
-        .map(|f| f.resource.as_str())
         .collect();
-    out.extend(rcp_candidates(estate, &accounts, OuLevel::Accounts));
-    out
+    let document = rcps
+        .iter()
+        .find_map(|f| f.policy_after.clone())
+        .unwrap_or_else(|| rcp_document(None));
+    (rcps.iter().map(|f| f.resource.as_str()).collect(), document)
 }
 
 /// The bucket policies of one account, merged together (accounts with two or more).
@@ -368,7 +379,14 @@ fn single(f: &Fix, reach: &Reach) -> Candidate {
             let text = f.policy_after.clone().unwrap_or_default();
             let name = resource.clone();
             (
-                format!("merge the plain-HTTP deny into bucket {resource}'s policy"),
+                if f.added
+                    .iter()
+                    .any(|s| s.starts_with("DenyInsecureTransport"))
+                {
+                    format!("merge the plain-HTTP deny into bucket {resource}'s policy")
+                } else {
+                    format!("add the TLS floor to bucket {resource}'s policy")
+                },
                 Box::new(move |e: &mut Estate| {
                     if let Some(b) = e.buckets.iter_mut().find(|b| b.name == name) {
                         b.policy = PolicyText::Present {
@@ -437,7 +455,12 @@ enum OuLevel {
 /// One attachment per OU (each distinct set of accounts lacking the RCP under an OU path),
 /// and one per account outside any OU the estate knows; or, with `OuLevel::Accounts`, one
 /// attachment to all of them.
-fn rcp_candidates(estate: &Estate, accounts: &[&str], level: OuLevel) -> Vec<Candidate> {
+fn rcp_candidates(
+    estate: &Estate,
+    accounts: &[&str],
+    document: &str,
+    level: OuLevel,
+) -> Vec<Candidate> {
     let mut by_ou: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for a in estate
         .accounts
@@ -493,11 +516,12 @@ fn rcp_candidates(estate: &Estate, accounts: &[&str], level: OuLevel) -> Vec<Can
             .count()
             + ids.len();
         let targets = ids.clone();
+        let content = document.to_string();
         let apply = Box::new(move |e: &mut Estate| {
             e.resource_control_policies.push(ResourceControlPolicy {
                 id: "p-intransit-plan".into(),
                 name: "intransit-deny-plain-http".into(),
-                content: rcp_document(),
+                content: content.clone(),
                 targets: targets.clone(),
                 account_ids: targets.clone(),
             });

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::changes::{RCP_FILE, RCP_NAME, inline_command, policy_file, rcp_document};
+use super::changes::{RCP_FILE, RCP_NAME, inline_command, policy_file};
 use super::{Fix, FixSet, Kind, shell_quote};
 use crate::text::sanitize;
 
@@ -138,10 +138,15 @@ pub(super) fn policy_files(set: &FixSet) -> Files {
             out.push((policy_file(&f.resource), format!("{p}\n")));
         }
     }
-    if offered(set, Kind::Rcp).next().is_some() {
-        out.push((RCP_FILE.to_string(), format!("{}\n", rcp_document())));
+    if let Some(doc) = rcp_text(set) {
+        out.push((RCP_FILE.to_string(), format!("{doc}\n")));
     }
     out
+}
+
+/// The RCP document the fixes attach (with the floor asked for), when they attach one.
+fn rcp_text(set: &FixSet) -> Option<String> {
+    offered(set, Kind::Rcp).find_map(|f| f.policy_after.clone())
 }
 
 pub(super) fn offered(set: &FixSet, kind: Kind) -> impl Iterator<Item = &Fix> {
@@ -214,7 +219,7 @@ pub fn terraform(set: &FixSet, inline: bool) -> Files {
             s,
             "\n# With the management account's credentials. RCPs never apply to resources in the\n# management account.\nprovider \"aws\" {{\n  alias  = \"organization\"\n  region = \"us-east-1\"\n}}\n\nresource \"aws_organizations_policy\" \"deny_plain_http\" {{\n  provider = aws.organization\n  name     = \"{RCP_NAME}\"\n  type     = \"RESOURCE_CONTROL_POLICY\"\n  content  = {}\n}}",
             if inline {
-                heredoc(&rcp_document())
+                heredoc(&rcp_text(set).unwrap_or_default())
             } else {
                 format!("file(\"${{path.module}}/{RCP_FILE}\")")
             }
@@ -332,7 +337,8 @@ pub fn cloudformation(set: &FixSet, inline: bool) -> Result<Files, String> {
     }
     let rcps: Vec<&Fix> = offered(set, Kind::Rcp).collect();
     if !rcps.is_empty() {
-        let doc: Value = serde_json::from_str(&rcp_document()).unwrap_or(Value::Null);
+        let doc: Value =
+            serde_json::from_str(&rcp_text(set).unwrap_or_default()).unwrap_or(Value::Null);
         let targets: Vec<&str> = rcps.iter().map(|f| f.resource.as_str()).collect();
         let mut resources = serde_json::Map::new();
         resources.insert(
