@@ -128,3 +128,56 @@ fn bucket_filters_take_field_tokens_globs_and_pasted_names() {
         assert!(globbed.len() >= 3, "{globbed:?}");
     });
 }
+
+/// The count is on the prompt while the text is typed; Esc clears a search before it leaves
+/// the view, as it clears a list's filter.
+#[test]
+fn matches_are_counted_as_typed_and_esc_clears_the_search_first() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let mut app = app();
+        app.sync(state);
+        press(&mut app, state, ":bucket clickstream-landing-use1<Enter>");
+        press(&mut app, state, "/plain-http");
+        let n = app.search_count(state).expect("counted while typing");
+        assert!(n > 1, "{n}");
+        let screen = text(&render(&app, state, 120, 40));
+        assert!(screen.contains(&format!("{n} lines match")), "{screen}");
+        press(&mut app, state, "<Enter>");
+        assert!(app.search_count(state).is_none(), "only while typing");
+        press(&mut app, state, "<Esc>");
+        assert_eq!(app.kinds().last(), Some(&Kind::BucketDetail), "still here");
+        let screen = text(&render(&app, state, 120, 40));
+        assert!(screen.contains("search cleared"), "{screen}");
+        press(&mut app, state, "n");
+        let screen = text(&render(&app, state, 120, 40));
+        assert!(screen.contains("no search"), "{screen}");
+        press(&mut app, state, "<Esc>");
+        assert_ne!(app.kinds().last(), Some(&Kind::BucketDetail), "then back");
+    });
+}
+
+/// A filter longer than the prompt shows its end, where the cursor is.
+#[test]
+fn a_long_filter_shows_where_it_is_typed() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let mut app = App::new(
+            Theme::load("default", Depth::Ansi16).expect("theme"),
+            (80, 24),
+        );
+        app.sync(state);
+        let long = format!(
+            "s3://clickstream-landing-use1/{}/END",
+            "year=2024/month=01".repeat(4)
+        );
+        press(&mut app, state, &format!("2/{long}"));
+        let screen = text(&render(&app, state, 80, 24));
+        let prompt = screen
+            .lines()
+            .find(|l| l.starts_with("/…"))
+            .unwrap_or_else(|| panic!("the prompt shows the text's end:\n{screen}"));
+        assert!(prompt.trim_end().ends_with("/END"), "{prompt}");
+        assert!(prompt.chars().count() <= 80);
+    });
+}

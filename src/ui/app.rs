@@ -865,6 +865,9 @@ impl App {
             Action::ClearOrBack => {
                 if self.view().filter().is_some_and(|f| !f.is_empty()) {
                     self.set_filter(String::new(), state);
+                } else if self.searching() {
+                    self.search = None;
+                    self.set_message("search cleared", false);
                 } else {
                     self.back();
                 }
@@ -1017,6 +1020,22 @@ impl App {
         self.completion.as_ref().filter(|_| self.input.is_some())
     }
 
+    /// A search of the current view is on (Esc clears it before it goes back).
+    fn searching(&self) -> bool {
+        self.search
+            .as_ref()
+            .is_some_and(|(d, _)| *d == self.stack.len())
+    }
+
+    /// While `/` is typed in a document: how many of its lines hold the text so far.
+    pub fn search_count(&self, state: &State) -> Option<usize> {
+        let typing = self
+            .input
+            .as_ref()
+            .is_some_and(|i| i.kind == InputKind::Search);
+        (typing && self.searching()).then(|| self.matches(state).len())
+    }
+
     /// The lines of the current document that hold the search text (any case).
     fn matches(&self, state: &State) -> Vec<usize> {
         let Some((depth, text)) = &self.search else {
@@ -1150,7 +1169,11 @@ impl App {
         let text = text.clone();
         match hits.iter().position(|&l| l == at) {
             Some(i) => self.set_message(
-                format!("match {} of {} for {text:?} (n / N)", i + 1, hits.len()),
+                format!(
+                    "match {} of {} lines for {text:?} (n / N)",
+                    i + 1,
+                    hits.len()
+                ),
                 false,
             ),
             None => self.set_message(format!("no match for {text:?}"), true),

@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, app: &App, state: &State) {
     tabs(frame, rows[1], app);
     views::draw_body(frame, rows[2], app, state);
     if prompt {
-        prompt_line(frame, rows[3], app, message);
+        prompt_line(frame, rows[3], app, message, app.search_count(state));
         completion_list(frame, rows[2], rows[3], app);
     }
     status(frame, rows[4], app, state);
@@ -187,18 +187,28 @@ fn tabs(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)).style(t.base), area);
 }
 
-fn prompt_line(frame: &mut Frame, area: Rect, app: &App, message: Vec<String>) {
+fn prompt_line(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    message: Vec<String>,
+    count: Option<usize>,
+) {
     let t = &app.theme;
     let line = if let Some(input) = &app.input {
         let (sigil, hint) = match input.kind {
-            InputKind::Filter => ("/", "  Enter keeps · Esc clears · !word excludes"),
-            InputKind::Command => (":", "  Enter runs · Tab completes · Esc cancels"),
+            InputKind::Filter => ("/", "  Enter keeps · Esc clears · !word excludes".into()),
+            InputKind::Command => (":", "  Enter runs · Tab completes · Esc cancels".into()),
             InputKind::Search => (
                 "/",
-                "  search this view · Enter keeps · n / N next, previous",
+                match count {
+                    Some(1) => "  1 line matches · Enter keeps · n / N next, previous".into(),
+                    Some(n) => format!("  {n} lines match · Enter keeps · n / N next, previous"),
+                    None => "  search this view · Enter keeps · n / N next, previous".into(),
+                },
             ),
         };
-        let text = clean(&input.text);
+        let (text, hint) = input_shown(&clean(&input.text), hint, usize::from(area.width));
         let cursor_x = area.x + 1 + width(&text) as u16;
         frame.set_cursor_position((cursor_x.min(area.right().saturating_sub(1)), area.y));
         Line::from(vec![
@@ -218,6 +228,31 @@ fn prompt_line(frame: &mut Frame, area: Rect, app: &App, message: Vec<String>) {
         Line::default()
     };
     frame.render_widget(Paragraph::new(line).style(t.base), area);
+}
+
+/// What fits of the typed text and its hint on a `w`-cell line after the sigil, with room for
+/// the cursor: the hint whole or not at all, and the text's end (where the cursor is) when
+/// the text alone is too long, behind `…`.
+fn input_shown(text: &str, hint: String, w: usize) -> (String, String) {
+    let room = w.saturating_sub(2);
+    if width(text) + width(&hint) <= room {
+        return (text.to_string(), hint);
+    }
+    if width(text) <= room {
+        return (text.to_string(), String::new());
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in text.chars().rev() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw > room {
+            break;
+        }
+        tail.push(c);
+        used += cw;
+    }
+    let shown: String = std::iter::once('…').chain(tail.into_iter().rev()).collect();
+    (shown, String::new())
 }
 
 /// A message takes up to this many rows above the status bar (a console URL is shown whole,
@@ -386,6 +421,26 @@ fn status(frame: &mut Frame, area: Rect, app: &App, state: &State) {
 #[cfg(test)]
 mod message_tests {
     use super::*;
+
+    #[test]
+    fn a_long_input_shows_its_end_and_drops_the_hint_it_cannot_fit_whole() {
+        let hint = || "  Enter runs".to_string();
+        assert_eq!(
+            input_shown("abc", hint(), 20),
+            ("abc".into(), "  Enter runs".into())
+        );
+        assert_eq!(
+            input_shown("abcdefghij", hint(), 20),
+            ("abcdefghij".into(), String::new())
+        );
+        let (shown, h) = input_shown(&("x".repeat(30) + "END"), hint(), 20);
+        assert_eq!((shown.as_str(), h.as_str()), ("…xxxxxxxxxxxxxxEND", ""));
+        assert_eq!(
+            width(&shown),
+            18,
+            "one cell for the sigil, one for the cursor"
+        );
+    }
 
     #[test]
     fn a_message_wraps_by_words_and_breaks_a_url_across_rows() {

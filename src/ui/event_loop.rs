@@ -383,17 +383,7 @@ impl Console {
         let seq = clipboard::osc52(text);
         let w = self.term.backend_mut();
         let said = match w.write_all(seq.as_bytes()).and_then(|_| w.flush()) {
-            // A URL is shown whole, to open by hand: intransit opens nothing.
-            Ok(()) if text.starts_with("https://") && !text.contains('\n') => {
-                (format!("copied {}", clipboard::clean(text)), false)
-            }
-            Ok(()) => (
-                format!(
-                    "copied {} bytes to the clipboard (OSC 52)",
-                    clipboard::clean(text).len()
-                ),
-                false,
-            ),
+            Ok(()) => (copied(text), false),
             Err(e) => (format!("copy failed: {e}"), true),
         };
         self.app.set_message(said.0, said.1);
@@ -486,6 +476,19 @@ impl Console {
     }
 }
 
+/// What the message line says of a copy: a line is shown as it was copied (a console URL
+/// whole, to open by hand: intransit opens nothing), a document by its size.
+fn copied(text: &str) -> String {
+    let clean = clipboard::clean(text);
+    match text.lines().count() {
+        0 | 1 => format!("copied {clean}"),
+        n => format!(
+            "copied {n} lines ({} bytes) to the clipboard (OSC 52)",
+            clean.len()
+        ),
+    }
+}
+
 /// Durations of the frames drawn while a scan streams in.
 #[derive(Default)]
 struct FrameTimes(Vec<Duration>);
@@ -516,6 +519,23 @@ impl FrameTimes {
 #[cfg(test)]
 mod frame_time_tests {
     use super::*;
+
+    #[test]
+    fn a_copy_is_said_whole_when_it_is_a_line_and_by_size_when_a_document() {
+        assert_eq!(
+            copied("arn:aws:s3:::clickstream-landing-use1"),
+            "copied arn:aws:s3:::clickstream-landing-use1"
+        );
+        assert_eq!(
+            copied("a\u{1b}[31mb"),
+            "copied ab",
+            "escape sequences are not shown"
+        );
+        assert_eq!(
+            copied("{\n  \"a\": 1\n}"),
+            "copied 3 lines (12 bytes) to the clipboard (OSC 52)"
+        );
+    }
 
     #[test]
     fn the_summary_gives_median_95th_and_max() {

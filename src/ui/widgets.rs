@@ -80,6 +80,18 @@ pub fn status_span(s: Status, text: impl Into<String>, theme: &Theme) -> Span<'s
     Span::styled(format!("{} {}", s.glyph(), text.into()), theme.status(s))
 }
 
+/// `s` cut to `w` cells (with `…`) and padded to exactly `w`: a column of a document's lines.
+pub fn column(s: &str, w: usize) -> String {
+    let cut = truncate(s, w);
+    let pad = w.saturating_sub(width(&cut));
+    format!("{cut}{}", " ".repeat(pad))
+}
+
+/// The width of a document column: its widest cell, up to `cap`.
+pub fn column_width<'a>(cells: impl IntoIterator<Item = &'a str>, cap: usize) -> usize {
+    cells.into_iter().map(width).max().unwrap_or(0).min(cap)
+}
+
 /// Display width of a string (cells).
 pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
@@ -428,12 +440,17 @@ impl Column {
 /// spare width first, up to what its longest cell needs; what is left goes to the flexible
 /// columns by their shares.
 pub fn layout_columns(cols: &[Column], w: u16, wide: Option<(usize, u16)>) -> Vec<(usize, u16)> {
+    // A column is never narrower than its title and the sort arrow beside it.
+    let min: Vec<u16> = cols
+        .iter()
+        .map(|c| c.min.max(width(c.title) as u16 + 1))
+        .collect();
     let mut order: Vec<usize> = (0..cols.len()).collect();
     order.sort_by_key(|&i| (cols[i].priority, i));
     let mut chosen: Vec<usize> = Vec::new();
     let mut used: u16 = 0;
     for i in order {
-        let need = cols[i].min + u16::from(!chosen.is_empty());
+        let need = min[i] + u16::from(!chosen.is_empty());
         if used + need <= w {
             used += need;
             chosen.push(i);
@@ -444,7 +461,7 @@ pub fn layout_columns(cols: &[Column], w: u16, wide: Option<(usize, u16)>) -> Ve
     let mut extra = vec![0u16; cols.len()];
     let mut flex: Vec<u16> = cols.iter().map(|c| c.flex).collect();
     if let Some((c, want)) = wide.filter(|(c, _)| chosen.contains(c)) {
-        let need = want.saturating_sub(cols[c].min);
+        let need = want.saturating_sub(min[c]);
         let more = need.min(left);
         extra[c] = more;
         left -= more;
@@ -458,7 +475,7 @@ pub fn layout_columns(cols: &[Column], w: u16, wide: Option<(usize, u16)>) -> Ve
     let last_flex = chosen.iter().rev().find(|&&i| flex[i] > 0).copied();
     let mut out: Vec<(usize, u16)> = Vec::new();
     for &i in &chosen {
-        let mut cw = cols[i].min + extra[i];
+        let mut cw = min[i] + extra[i];
         if flex_total > 0 && flex[i] > 0 {
             let share = if Some(i) == last_flex {
                 left - given

@@ -9,7 +9,8 @@ use super::super::element::Element;
 use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
 use super::super::widgets::{
-    Doc, ListNav, Status, clean, status_span, truncate, verdict_span, verdict_text, width,
+    Doc, ListNav, Status, clean, column, column_width, status_span, truncate, verdict_span,
+    verdict_text, width,
 };
 use super::compliance::{finding_link, status as ui_status};
 use super::connectivity::{hop_label, path_status};
@@ -115,7 +116,7 @@ pub fn doc(
         &|d| open_result_lines(d, state, t, w, &open),
         &|d| network(d, state, eval, t, w),
         &|d| program_lines(d, t, programs.as_deref()),
-        &|d| worst_lines(d, state, eval, t, programs.is_some()),
+        &|d| worst_lines(d, state, eval, t, programs.is_some(), w),
     ];
     for (i, section) in sections.iter().enumerate() {
         if i > 0 {
@@ -374,11 +375,16 @@ fn worst_lines(
     eval: Option<&Evaluation>,
     t: &Theme,
     evaluated: bool,
+    w: usize,
 ) {
     let e = &state.estate;
     let worst = compliance::worst_findings(eval, 6);
     if !worst.is_empty() {
         doc.heading("Worst findings", t);
+        let resource_w = column_width(
+            worst.iter().map(|f| f.resource.as_str()),
+            (w * 2 / 5).clamp(30, 60),
+        );
         for f in worst {
             let mut spans = vec![
                 Span::raw("  "),
@@ -388,7 +394,7 @@ fn worst_lines(
                 ),
                 Span::styled(format!("{:<9}", f.severity), t.muted),
             ];
-            spans.push(Span::raw(truncate(&f.resource, 44).into_owned()));
+            spans.push(Span::raw(column(&f.resource, resource_w)));
             spans.push(Span::styled(format!("  {}", f.message), t.muted));
             doc.link(Line::from(spans), f.link);
         }
@@ -563,6 +569,22 @@ fn paths_line(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme
 
 /// Every path, worst first, then every network finding that does not pass: the same findings
 /// the report fails, each opening its element.
+/// `via VPN vpn-… · analytics-prod eu-west-1`.
+fn path_label(state: &State, p: &crate::compliance::paths::Path) -> String {
+    let account = state
+        .estate
+        .accounts
+        .iter()
+        .find(|a| a.id == p.account_id)
+        .and_then(|a| a.name.as_deref())
+        .unwrap_or(&p.account_id);
+    format!(
+        "via {} · {}",
+        clean(&p.name),
+        clean(&format!("{account} {}", p.region))
+    )
+}
+
 fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) {
     doc.heading("From on-premises to Athena", t);
     let Some(eval) = eval else {
@@ -571,22 +593,16 @@ fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w
     };
     let mut paths: Vec<_> = eval.paths.iter().collect();
     paths.sort_by(|a, b| a.verdict.cmp(&b.verdict).then(a.id.cmp(&b.id)));
-    for p in paths {
+    let labels: Vec<String> = paths.iter().map(|p| path_label(state, p)).collect();
+    // The label column: as wide as the widest, up to half the line.
+    let label_w = column_width(labels.iter().map(String::as_str), (w / 2).max(24));
+    for (p, label) in paths.into_iter().zip(&labels) {
         let (s, text) = path_status(p);
-        let account = state
-            .estate
-            .accounts
-            .iter()
-            .find(|a| a.id == p.account_id)
-            .and_then(|a| a.name.as_deref())
-            .unwrap_or(&p.account_id);
-        let place = format!("{account} {}", p.region);
-        let label = format!("via {} · {}", clean(&p.name), clean(&place));
         doc.link(
             Line::from(vec![
                 Span::raw("  "),
                 status_span(s, format!("{:<7}", p.verdict.label()), t),
-                Span::raw(format!(" {}  ", truncate(&label, w.saturating_sub(14) / 2))),
+                Span::raw(format!(" {}  ", column(label, label_w))),
                 Span::styled(text, t.muted),
             ]),
             Link::Diagram(Element::Path(p.id.clone())),
@@ -612,17 +628,22 @@ fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w
         ),
         t,
     );
-    for f in open {
-        let what = match &f.resource.name {
-            Some(n) if *n != f.resource.id => format!("{} ({n})", f.resource.id),
-            _ => f.resource.id.to_string(),
-        };
+    let whats: Vec<String> = open
+        .iter()
+        .map(|f| match &f.resource.name {
+            Some(n) if *n != f.resource.id => clean(&format!("{} ({n})", f.resource.id)),
+            _ => clean(&f.resource.id),
+        })
+        .collect();
+    let what_w = column_width(whats.iter().map(String::as_str), 40);
+    let check_w = column_width(open.iter().map(|f| &*f.check), 28);
+    for (f, what) in open.into_iter().zip(&whats) {
         doc.link(
             Line::from(vec![
                 Span::raw("  "),
                 status_span(ui_status(f.status), format!("{:<7}", f.status.label()), t),
-                Span::raw(format!(" {:<20} ", f.check)),
-                Span::raw(truncate(&clean(&what), 40).into_owned()),
+                Span::raw(format!(" {} ", column(&f.check, check_w))),
+                Span::raw(column(what, what_w)),
                 Span::styled(format!("  {}", clean(&f.message())), t.muted),
             ]),
             finding_link(f),
