@@ -326,3 +326,39 @@ fn every_view_has_one_scope_and_title_that_read_back() {
     }
     assert_eq!(scopes.len(), Kind::ALL.len());
 }
+
+/// Every table's title says its sort once one is chosen, as the bucket list's does.
+#[test]
+fn each_tables_title_names_its_sort() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        for (tab, words) in [
+            ("3", "sort result bucket ↑"),
+            ("5", "sort status ↑"),
+            ("6", "sort service ↑"),
+            ("7", "sort scan ↑"),
+        ] {
+            let mut app = app_after(state, theme(), 160, 48, tab);
+            let before = screen(&app, state, 160, 48);
+            assert!(!before.contains(" · sort "), "{tab}: no sort yet\n{before}");
+            press(&mut app, state, "s");
+            let after = screen(&app, state, 160, 48);
+            let title = after.lines().nth(2).unwrap_or("");
+            assert!(title.contains(words), "{tab}: {words}\n{title}");
+        }
+    });
+}
+
+/// `g` in the Overview after paging down shows its top, the first heading included.
+#[test]
+fn g_shows_the_top_of_a_document_above_its_first_link() {
+    let store = demo_store_blocking();
+    store.read(|state| {
+        let mut app = app_after(state, theme(), 80, 24, "");
+        let top = screen(&app, state, 80, 24);
+        assert!(top.contains("At a glance"), "{top}");
+        press(&mut app, state, "<PgDn><PgDn>g");
+        let again = screen(&app, state, 80, 24);
+        assert!(again.contains("At a glance"), "{again}");
+    });
+}

@@ -1274,6 +1274,10 @@ impl App {
         if links {
             self.snap_to_link(!end, state);
         }
+        if !end {
+            // The top of the document, headings above the first link included.
+            self.view_mut().nav_mut().to_top();
+        }
         self.remember_selection(state);
         Effect::Redraw
     }

@@ -62,6 +62,17 @@ impl TableSort {
         self.column.map(|c| (c, self.reverse))
     }
 
+    /// `sort workgroup ↑` for the title's info, when a column is chosen (the buckets' title
+    /// says it so).
+    pub fn info(&self, cols: &[Column]) -> Option<String> {
+        let col = self.column.and_then(|c| cols.get(c))?;
+        Some(format!(
+            "sort {} {}",
+            col.title.to_lowercase(),
+            if self.reverse { "↓" } else { "↑" }
+        ))
+    }
+
     /// `sorted by workgroup ↑`, or `in the table's own order`.
     pub fn describe(&self, cols: &[Column]) -> String {
         match self.column.and_then(|c| cols.get(c)) {

@@ -225,6 +225,11 @@ impl ListNav {
         self.page.get().max(1)
     }
 
+    /// Shows the list from its first row (the selection is kept in view when drawn).
+    pub fn to_top(&mut self) {
+        self.offset.set(0);
+    }
+
     /// Moves the first row shown by `delta` (the window keeps it within the list).
     pub fn scroll_by(&mut self, delta: isize) {
         let off = self.offset.get() as isize + delta;

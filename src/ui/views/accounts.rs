@@ -190,7 +190,7 @@ impl Page for AccountsView {
     }
 
     fn info(&self, _cx: Cx) -> String {
-        info(self)
+        super::with_sort(info(self), self.sort.info(self.columns()))
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: Cx) {

@@ -297,7 +297,7 @@ impl Page for ComplianceView {
     }
 
     fn info(&self, cx: Cx) -> String {
-        self.info_text(cx.eval())
+        super::with_sort(self.info_text(cx.eval()), self.sort.info(self.columns()))
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: Cx) {

@@ -87,7 +87,10 @@ impl Page for ErrorsView {
     fn info(&self, cx: Cx) -> String {
         let n = self.rows(cx.state).len();
         let total = super::super::draw::error_count(cx.state);
-        super::filtered(n, total, "errors", &self.filter)
+        super::with_sort(
+            super::filtered(n, total, "errors", &self.filter),
+            self.sort.info(self.columns()),
+        )
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: Cx) {

@@ -170,6 +170,15 @@ impl View {
     }
 }
 
+/// A table's info line with its sort, when one is chosen: `3 of 8 workgroups · sort name ↑`.
+pub fn with_sort(info: String, sort: Option<String>) -> String {
+    match sort {
+        Some(s) if info.is_empty() => s,
+        Some(s) => format!("{info} · {s}"),
+        None => info,
+    }
+}
+
 /// `111122223333 (analytics-prod)`.
 pub fn account_label(state: &State, id: &str) -> String {
     match state

@@ -59,7 +59,10 @@ impl Page for WorkgroupsView {
     fn info(&self, cx: Cx) -> String {
         let n = self.rows(cx.state).len();
         let total = cx.state.estate.workgroups.len();
-        super::filtered(n, total, "workgroups", &self.filter)
+        super::with_sort(
+            super::filtered(n, total, "workgroups", &self.filter),
+            self.sort.info(self.columns()),
+        )
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: Cx) {
