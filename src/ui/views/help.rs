@@ -10,7 +10,7 @@ use super::super::app::Kind;
 use super::super::bindings::{Bindings, Scope};
 use super::super::page::{Cx, Page, nav};
 use super::super::theme::Theme;
-use super::super::widgets::{Doc, ListNav, width};
+use super::super::widgets::{Doc, ListNav, width, wrap};
 use crate::compliance::Evaluation;
 
 /// Help about the view it was opened from.
@@ -42,21 +42,30 @@ impl Page for HelpView {
     }
 }
 
-/// Keys and what they do, the description in one column; keys wider than theirs stand on a
-/// line of their own, as a man page lists an option.
-fn entry(doc: &mut Doc, keys: &str, what: &str, t: &Theme) {
+/// Keys and what they do, the description in one column, wrapped to the width `w`; keys
+/// wider than theirs stand on a line of their own, as a man page lists an option.
+fn entry(doc: &mut Doc, keys: &str, what: &str, t: &Theme, w: usize) {
     const KEY_W: usize = 20;
-    let text = Span::styled(what.to_string(), t.base);
+    let indent = " ".repeat(KEY_W + 3);
+    let room = w.saturating_sub(KEY_W + 4).max(20);
+    let mut rows = wrap(what, room, "", "").into_iter();
+    let first = rows.next().unwrap_or_default();
     if width(keys) <= KEY_W {
         doc.push(Line::from(vec![
             Span::styled(format!("  {keys:<KEY_W$} "), t.key),
-            text,
+            Span::styled(first, t.base),
         ]));
     } else {
         doc.push(Span::styled(format!("  {keys}"), t.key));
         doc.push(Line::from(vec![
-            Span::raw(format!("  {:KEY_W$} ", "")),
-            text,
+            Span::raw(indent.clone()),
+            Span::styled(first, t.base),
+        ]));
+    }
+    for row in rows {
+        doc.push(Line::from(vec![
+            Span::raw(indent.clone()),
+            Span::styled(row, t.base),
         ]));
     }
 }
@@ -65,7 +74,7 @@ pub fn doc(about: Kind, bindings: &Bindings, t: &Theme, w: usize) -> Doc {
     let mut doc = Doc::default();
     doc.heading(about.title(), t);
     for n in bindings.notes(about) {
-        entry(&mut doc, &n.keys, &n.text, t);
+        entry(&mut doc, &n.keys, &n.text, t, w);
     }
     doc.blank();
     doc.heading("Keys", t);
@@ -75,7 +84,7 @@ pub fn doc(about: Kind, bindings: &Bindings, t: &Theme, w: usize) -> Doc {
             Scope::Global => b.help.clone(),
             Scope::View(_) => format!("{} (this view)", b.help),
         };
-        entry(&mut doc, &keys, &what, t);
+        entry(&mut doc, &keys, &what, t, w);
     }
     doc.blank();
     doc.heading("Commands (:)", t);
@@ -84,7 +93,7 @@ pub fn doc(about: Kind, bindings: &Bindings, t: &Theme, w: usize) -> Doc {
         if !aliases.is_empty() {
             k.push_str(&format!(" :{}", aliases.join(" :")));
         }
-        entry(&mut doc, &k, what, t);
+        entry(&mut doc, &k, what, t, w);
     }
     doc.blank();
     doc.heading("Reading the screen", t);
