@@ -60,7 +60,14 @@ fn workgroups_clients_and_vpns_have_theirs_and_the_rest_say_none() {
     store.read(|state| {
         let mut app = app();
         app.sync(state);
-        press(&mut app, state, "3/finance<Enter><Enter>");
+        press(&mut app, state, "3/finance<Enter>");
+        assert_eq!(
+            copied(key(&mut app, state, "y")),
+            "finance-adhoc",
+            "y: the name"
+        );
+        press(&mut app, state, "<Enter>");
+        assert_eq!(copied(key(&mut app, state, "y")), "finance-adhoc");
         assert_eq!(
             copied(key(&mut app, state, "Y")),
             "arn:aws:athena:us-east-1:111122223333:workgroup/finance-adhoc"

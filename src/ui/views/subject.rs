@@ -37,7 +37,7 @@ pub fn arn(app: &App, state: &State, link: &Link) -> Option<String> {
                 b.name
             ))
         }
-        Link::Workgroup(key) => super::workgroup_detail::copy_text(state, key),
+        Link::Workgroup(key) => super::workgroup_detail::arn(state, key),
         Link::Finding(id) => app
             .evaluation()?
             .finding(id)?

@@ -56,8 +56,13 @@ impl Page for WorkgroupDetailView {
     }
 }
 
-/// What `y` copies: the workgroup's ARN.
+/// What `y` copies: the workgroup's name, as `y` copies a bucket's (`Y` copies the ARN).
 pub fn copy_text(state: &State, key: &str) -> Option<String> {
+    super::workgroups::find(state, key).map(|w| w.name.clone())
+}
+
+/// The workgroup's ARN, for `Y`.
+pub fn arn(state: &State, key: &str) -> Option<String> {
     let w = super::workgroups::find(state, key)?;
     let partition = state
         .estate
