@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::changes::{STRONG_DH, STRONG_ENCRYPTION, STRONG_INTEGRITY, rcp_document};
+use super::changes::{RCP_NAME, STRONG_DH, STRONG_ENCRYPTION, STRONG_INTEGRITY, rcp_document};
 use super::{Fix, Kind};
 use crate::compliance::{Catalog, Evaluation, Status, evaluate};
 use crate::model::{Estate, PolicyText, ResourceControlPolicy, Snapshot};
@@ -520,7 +520,7 @@ fn rcp_candidates(
         let apply = Box::new(move |e: &mut Estate| {
             e.resource_control_policies.push(ResourceControlPolicy {
                 id: "p-intransit-plan".into(),
-                name: "intransit-deny-plain-http".into(),
+                name: RCP_NAME.into(),
                 content: content.clone(),
                 targets: targets.clone(),
                 account_ids: targets.clone(),
