@@ -8,7 +8,9 @@ use super::diff::unified;
 use super::merge::merge_what;
 use super::{Fix, Kind, Unchanged, shell_quote};
 use crate::compliance::{Evaluation, Status};
-use crate::model::{Bucket, Estate, Partition, PolicyText, VpnConnection, VpnTunnel, Workgroup};
+use crate::model::{
+    Bucket, Estate, Partition, PolicyText, VpnConnection, VpnTunnel, Workgroup, is_account_id,
+};
 use crate::policy::{
     PolicyInput, PolicySource, Target, TlsVersion, Verdict, analyze, parse_policy,
 };
@@ -95,13 +97,7 @@ fn selected_buckets<'a>(estate: &'a Estate, sel: &Selection) -> Result<Vec<&'a B
             .filter(|b| b.tls.verdict() != Verdict::Enforced)
             .filter(|b| !out.iter().any(|o| o.name == b.name))
             .collect();
-        failing.sort_by(|a, b| {
-            a.tls
-                .verdict()
-                .rank()
-                .cmp(&b.tls.verdict().rank())
-                .then_with(|| a.name.cmp(&b.name))
-        });
+        failing.sort_by(|a, b| a.worst_first(b));
         out.extend(failing);
     }
     Ok(out)
@@ -118,16 +114,12 @@ fn partition(estate: &Estate, account: &str) -> Partition {
 
 /// A 12-digit account id and a region such as `eu-west-1`: what a script may write unquoted.
 fn valid_place(account: &str, region: &str) -> bool {
-    valid_account(account)
+    is_account_id(account)
         && !region.is_empty()
         && region.len() <= 32
         && region
             .bytes()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-}
-
-fn valid_account(account: &str) -> bool {
-    account.len() == 12 && account.bytes().all(|c| c.is_ascii_digit())
 }
 
 /// Athena's workgroup naming rules: letters, digits, `.`, `_` and `-`, up to 128.
@@ -226,7 +218,7 @@ pub fn inline_command(fix: &Fix) -> Option<String> {
     let policy: Value = serde_json::from_str(fix.policy_after.as_deref()?).ok()?;
     Some(format!(
         "aws s3api put-bucket-policy --region {} --bucket {} --expected-bucket-owner {} --policy {}",
-        shell_quote(fix.region.as_deref().unwrap_or("us-east-1")),
+        shell_quote(fix.region()),
         shell_quote(&fix.resource),
         shell_quote(&fix.account_id),
         shell_quote(&policy.to_string())
@@ -523,7 +515,7 @@ fn rcp_fixes(estate: &Estate, eval: &Evaluation, floor: Option<TlsVersion>) -> V
         .map(|account| {
             let fix = Fix::new(Kind::Rcp, account.to_string(), account, None);
             match &doc {
-                _ if !valid_account(account) => fix.refuse(UNSAFE_PLACE),
+                _ if !is_account_id(account) => fix.refuse(UNSAFE_PLACE),
                 Err(why) => fix.refuse(why.clone()),
                 Ok(doc) => rcp_fix(fix, account, doc),
             }

@@ -90,6 +90,12 @@ pub fn merge_what(
     })
 }
 
+/// The Sid the plain-HTTP Deny is added under (`DenyInsecureTransport2`… when taken).
+pub use crate::policy::DENY_HTTP_SID;
+
+/// The Sid the old-TLS Deny is added under.
+pub const DENY_OLD_TLS_SID: &str = "DenyOutdatedTLS";
+
 /// The statements to add: the canonical plain-HTTP Deny, and with a floor the old-TLS Deny.
 fn additions(
     target: &Target,
@@ -99,16 +105,16 @@ fn additions(
     let mut out = Vec::new();
     if deny_http {
         out.push((
-            "DenyInsecureTransport",
+            DENY_HTTP_SID,
             crate::policy::deny_insecure_transport(target),
         ));
     }
     if let Some(v) = floor {
         let arn = target.bucket_arn();
         out.push((
-            "DenyOutdatedTLS",
+            DENY_OLD_TLS_SID,
             json!({
-                "Sid": "DenyOutdatedTLS",
+                "Sid": DENY_OLD_TLS_SID,
                 "Effect": "Deny",
                 "Principal": "*",
                 "Action": "s3:*",
@@ -154,7 +160,7 @@ fn refuse_conflicts(text: &str) -> Result<(), String> {
         .iter()
         .filter(|s| s.effect == Effect::Deny)
     {
-        if denies_tls(&s.json) {
+        if crate::policy::secure_transport_may_hold_over_tls(&s.conditions) {
             return Err(format!(
                 "statement [{}] already denies requests made over TLS: with plain HTTP denied \
                  too, what it covers could not be reached at all; review it first",
@@ -163,41 +169,6 @@ fn refuse_conflicts(text: &str) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// Whether a statement's condition holds for requests over TLS: `aws:SecureTransport` is
-/// true under `Bool`, `BoolIfExists` or a string equality (with or without a set
-/// qualifier), or the key is required to be present (`Null` false).
-fn denies_tls(statement: &Value) -> bool {
-    let Some(conditions) = statement.get("Condition").and_then(Value::as_object) else {
-        return false;
-    };
-    conditions.iter().any(|(operator, block)| {
-        let op = operator
-            .split_once(':')
-            .map_or(operator.as_str(), |(_, op)| op);
-        let op = op.strip_suffix("IfExists").unwrap_or(op);
-        let wanted = match op {
-            "Bool" | "StringEquals" | "StringEqualsIgnoreCase" | "StringLike" => "true",
-            "Null" => "false",
-            _ => return false,
-        };
-        block.as_object().is_some_and(|keys| {
-            keys.iter()
-                .filter(|(k, _)| k.eq_ignore_ascii_case("aws:SecureTransport"))
-                .any(|(_, v)| holds(v, wanted))
-        })
-    })
-}
-
-/// `true`, `"true"`, `["true"]` (any case) for `wanted` "true"; likewise "false".
-fn holds(v: &Value, wanted: &str) -> bool {
-    match v {
-        Value::Bool(b) => b.to_string() == wanted,
-        Value::String(s) => s.eq_ignore_ascii_case(wanted),
-        Value::Array(items) => items.iter().any(|i| holds(i, wanted)),
-        _ => false,
-    }
 }
 
 /// `base`, or `base2`, `base3`… whichever no statement uses yet (Sids compare exactly).

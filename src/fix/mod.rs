@@ -91,6 +91,12 @@ impl Fix {
         }
     }
 
+    /// The region its commands name: its own, or us-east-1 for what has none (the RCP: the
+    /// Organizations endpoint).
+    pub fn region(&self) -> &str {
+        self.region.as_deref().unwrap_or("us-east-1")
+    }
+
     fn refuse(mut self, why: impl Into<String>) -> Fix {
         self.refused = Some(why.into());
         self.apply.clear();

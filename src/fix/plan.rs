@@ -381,7 +381,7 @@ fn single(f: &Fix, reach: &Reach) -> Candidate {
             (
                 if f.added
                     .iter()
-                    .any(|s| s.starts_with("DenyInsecureTransport"))
+                    .any(|s| s.starts_with(super::merge::DENY_HTTP_SID))
                 {
                     format!("merge the plain-HTTP deny into bucket {resource}'s policy")
                 } else {

@@ -209,7 +209,7 @@ pub fn terraform(set: &FixSet, inline: bool) -> Files {
             s,
             "\nresource \"aws_s3_bucket_policy\" \"{}\" {{\n  provider = aws.{}\n  bucket   = {}\n  policy   = {policy}\n\n  # Destroying this resource would delete the whole policy, the statements kept\n  # from before included.\n  lifecycle {{\n    prevent_destroy = true\n  }}\n}}",
             tf_name(&f.resource),
-            tf_provider(&f.account_id, f.region.as_deref().unwrap_or("us-east-1")),
+            tf_provider(&f.account_id, f.region()),
             Value::String(f.resource.clone()),
         );
     }
@@ -262,12 +262,7 @@ const TF_HEAD: &str = "# Written by `intransit fix`: review, then plan and apply
 /// The accounts and regions of the bucket policies, in order.
 fn places(set: &FixSet) -> std::collections::BTreeSet<(&str, &str)> {
     offered(set, Kind::BucketPolicy)
-        .map(|f| {
-            (
-                f.account_id.as_str(),
-                f.region.as_deref().unwrap_or("us-east-1"),
-            )
-        })
+        .map(|f| (f.account_id.as_str(), f.region()))
         .collect()
 }
 
@@ -311,9 +306,9 @@ pub fn cloudformation(set: &FixSet, inline: bool) -> Result<Files, String> {
     let mut files = Vec::new();
     for (account, region) in places(set) {
         let mut resources = serde_json::Map::new();
-        for f in offered(set, Kind::BucketPolicy).filter(|f| {
-            f.account_id == account && f.region.as_deref().unwrap_or("us-east-1") == region
-        }) {
+        for f in offered(set, Kind::BucketPolicy)
+            .filter(|f| f.account_id == account && f.region() == region)
+        {
             let doc: Value = f
                 .policy_after
                 .as_deref()

@@ -69,7 +69,7 @@ fn section_line(s: &mut String, f: &Fix) {
     for w in &f.warnings {
         let _ = writeln!(s, "  # ! {}", comment(w));
     }
-    let region = shell_quote(f.region.as_deref().unwrap_or("us-east-1"));
+    let region = shell_quote(f.region());
     match f.kind {
         Kind::BucketPolicy => {
             let _ = writeln!(s, "  put_policy {region} {}", shell_quote(&f.resource));

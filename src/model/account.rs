@@ -93,6 +93,11 @@ impl Account {
     }
 }
 
+/// Whether `id` is an AWS account id: twelve digits.
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// What a partial account's reads lost, in one line: `3 reads failed (first:
 /// s3:GetBucketPolicy: AccessDenied)`.
 pub fn partial_reason(failed: usize, first: &str) -> String {

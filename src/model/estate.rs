@@ -227,6 +227,16 @@ pub struct Bucket {
 }
 
 impl Bucket {
+    /// Worst verdict first, then by name: the order buckets are listed in where none is
+    /// chosen (the Overview, the fixes).
+    pub fn worst_first(&self, other: &Bucket) -> std::cmp::Ordering {
+        self.tls
+            .verdict()
+            .rank()
+            .cmp(&other.tls.verdict().rank())
+            .then_with(|| self.name.cmp(&other.name))
+    }
+
     /// The bucket's name as one shared string: the one its analysis or its policy text is
     /// already rendered with, else a new one.
     pub fn name_shared(&self) -> Arc<str> {

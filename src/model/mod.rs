@@ -7,7 +7,7 @@ mod partition;
 mod snapshot;
 mod vpn;
 
-pub use account::{Account, ScanState, partial_reason, settle_scan_states};
+pub use account::{Account, ScanState, is_account_id, partial_reason, settle_scan_states};
 pub use estate::*;
 pub use partition::{Partition, UnknownPartition};
 pub use snapshot::{FetcherProgress, Mode, SNAPSHOT_SCHEMA, ScanMeta, Snapshot, SnapshotError};

@@ -416,7 +416,7 @@ fn mentions_variable(st: &Statement) -> bool {
 }
 
 fn normalize_principal(partition: Partition, ptype: &str, value: &str) -> String {
-    if ptype == "AWS" && value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+    if ptype == "AWS" && crate::model::is_account_id(value) {
         return format!("arn:{partition}:iam::{value}:root");
     }
     if ptype == "AWS" {

@@ -198,6 +198,21 @@ pub fn eval(c: &Condition, t: Transport) -> Tri {
     }
 }
 
+/// Whether a statement's `aws:SecureTransport` conditions may hold for a request over TLS:
+/// one evaluates true, or cannot be decided and is not a negation (a positive test of a value
+/// IAM compares in a way intransit cannot tell). A Deny for which this is true may already
+/// shut out HTTPS.
+pub fn secure_transport_may_hold_over_tls(conds: &[Condition]) -> bool {
+    conds
+        .iter()
+        .filter(|c| c.key_lower == SECURE_TRANSPORT)
+        .any(|c| match eval(c, Transport::Tls(TlsVersion::V1_2)) {
+            Tri::True => true,
+            Tri::False => false,
+            Tri::Unknown => !c.operator.kind.is_negated(),
+        })
+}
+
 /// Evaluates all conditions of a statement (ANDed).
 pub fn eval_all(conds: &[Condition], t: Transport) -> Tri {
     conds.iter().fold(Tri::True, |acc, c| acc.and(eval(c, t)))

@@ -6,11 +6,14 @@ use serde_json::{Value, json};
 
 use super::Target;
 
+/// The Sid of that statement.
+pub const DENY_HTTP_SID: &str = "DenyInsecureTransport";
+
 /// `Deny s3:* on the bucket and its objects to everyone when aws:SecureTransport is false`.
 pub fn deny_insecure_transport(target: &Target) -> Value {
     let arn = target.bucket_arn();
     json!({
-        "Sid": "DenyInsecureTransport",
+        "Sid": DENY_HTTP_SID,
         "Effect": "Deny",
         "Principal": "*",
         "Action": "s3:*",

@@ -397,7 +397,7 @@ async fn prepare(
 pub(super) fn account_of_arn(arn: &str) -> Option<&str> {
     arn.split(':')
         .nth(4)
-        .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|id| crate::model::is_account_id(id))
 }
 
 /// `arn:PARTITION:...`; an unknown partition is treated as `aws`.
