@@ -106,14 +106,11 @@ fn workgroups_clients_and_vpns_have_theirs_and_the_rest_say_none() {
 fn a_copied_console_url_is_shown_whole_at_80_columns() {
     let store = demo_store_blocking();
     store.read(|state| {
-        let mut app = App::new(
-            Theme::load("default", Depth::Ansi16).expect("theme"),
-            (80, 24),
-        );
-        app.sync(state);
-        press(
-            &mut app,
+        let mut app = intransit::ui::screenshot::app_after(
             state,
+            Theme::load("default", Depth::Ansi16).expect("theme"),
+            80,
+            24,
             "2/athena-results-analytics-prod-apse2<Enter>",
         );
         let url = copied(key(&mut app, state, "o"));

@@ -3,7 +3,7 @@
 //! filters.
 
 use intransit::ui::app::Kind;
-use intransit::ui::screenshot::{demo_store_blocking, press, render, text};
+use intransit::ui::screenshot::{app_after, demo_store_blocking, press, render, text};
 use intransit::ui::{App, Depth, Theme};
 
 fn app() -> App {
@@ -162,16 +162,17 @@ fn matches_are_counted_as_typed_and_esc_clears_the_search_first() {
 fn a_long_filter_shows_where_it_is_typed() {
     let store = demo_store_blocking();
     store.read(|state| {
-        let mut app = App::new(
-            Theme::load("default", Depth::Ansi16).expect("theme"),
-            (80, 24),
-        );
-        app.sync(state);
         let long = format!(
             "s3://clickstream-landing-use1/{}/END",
             "year=2024/month=01".repeat(4)
         );
-        press(&mut app, state, &format!("2/{long}"));
+        let app = app_after(
+            state,
+            Theme::load("default", Depth::Ansi16).expect("theme"),
+            80,
+            24,
+            &format!("2/{long}"),
+        );
         let screen = text(&render(&app, state, 80, 24));
         let prompt = screen
             .lines()

@@ -62,6 +62,11 @@ impl TableSort {
         self.column.map(|c| (c, self.reverse))
     }
 
+    /// `↑`, or `↓` when descending.
+    pub fn arrow_of(reverse: bool) -> &'static str {
+        if reverse { "↓" } else { "↑" }
+    }
+
     /// `sort workgroup ↑` for the title's info, when a column is chosen (the buckets' title
     /// says it so).
     pub fn info(&self, cols: &[Column]) -> Option<String> {
@@ -69,7 +74,7 @@ impl TableSort {
         Some(format!(
             "sort {} {}",
             col.title.to_lowercase(),
-            if self.reverse { "↓" } else { "↑" }
+            Self::arrow_of(self.reverse)
         ))
     }
 
@@ -79,7 +84,7 @@ impl TableSort {
             Some(col) => format!(
                 "sorted by {} {}",
                 col.title.to_lowercase(),
-                if self.reverse { "↓" } else { "↑" }
+                Self::arrow_of(self.reverse)
             ),
             None => "in the table's own order".to_string(),
         }

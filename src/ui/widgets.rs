@@ -530,7 +530,7 @@ pub fn draw_table(
                 && s == i
             {
                 // k9s's sorter: the arrow right after the name, in the key colour.
-                let arrow = if descending { "↓" } else { "↑" };
+                let arrow = super::table::TableSort::arrow_of(descending);
                 title.push(Span::styled(arrow, theme.key));
             }
             spans.extend(fit(title, usize::from(w)));

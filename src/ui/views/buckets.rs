@@ -9,6 +9,7 @@ use ratatui::text::Span;
 
 use super::super::app::Link;
 use super::super::page::{Cx, Fresh, Page, nav};
+use super::super::table::TableSort;
 use super::super::widgets::{
     Column, ListNav, Table, clean, draw_table, filter_terms, matches, verdict_span, width,
 };
@@ -293,10 +294,15 @@ impl BucketsView {
     }
 
     fn sorted_text(&self) -> String {
+        format!("sorted by {}", self.sort_words())
+    }
+
+    /// `verdict ↑`: the sort, for the message line and the title.
+    fn sort_words(&self) -> String {
         format!(
-            "sorted by {} {}",
+            "{} {}",
             self.sort.label(),
-            if self.reverse { "↓" } else { "↑" }
+            TableSort::arrow_of(self.reverse)
         )
     }
 
@@ -433,18 +439,13 @@ impl BucketsView {
     }
 
     fn info_text(&self, state: &State) -> String {
-        let mut s = super::filtered(
+        let counts = super::filtered(
             self.rows.len(),
             state.estate.buckets.len(),
             "buckets",
             &self.filter,
         );
-        s.push_str(&format!(
-            " · sort {} {}",
-            self.sort.label(),
-            if self.reverse { "↓" } else { "↑" }
-        ));
-        s
+        super::with_sort(counts, Some(format!("sort {}", self.sort_words())))
     }
 }
 

@@ -82,13 +82,7 @@ pub fn open_result_buckets(state: &State) -> Vec<&Bucket> {
                 && matches!(b.tls.verdict(), Verdict::NotEnforced | Verdict::Partial)
         })
         .collect();
-    open.sort_by(|a, b| {
-        a.tls
-            .verdict()
-            .rank()
-            .cmp(&b.tls.verdict().rank())
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    open.sort_by(|a, b| a.worst_first(b));
     open
 }
 
@@ -408,13 +402,7 @@ fn worst_lines(
                     && matches!(b.tls.verdict(), Verdict::NotEnforced | Verdict::Partial)
             })
             .collect();
-        worst.sort_by(|a, b| {
-            a.tls
-                .verdict()
-                .rank()
-                .cmp(&b.tls.verdict().rank())
-                .then_with(|| a.name.cmp(&b.name))
-        });
+        worst.sort_by(|a, b| a.worst_first(b));
         if !worst.is_empty() {
             doc.heading("Athena data-path buckets that accept plain HTTP", t);
         }
@@ -567,8 +555,6 @@ fn paths_line(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme
     }
 }
 
-/// Every path, worst first, then every network finding that does not pass: the same findings
-/// the report fails, each opening its element.
 /// `via VPN vpn-… · analytics-prod eu-west-1`.
 fn path_label(state: &State, p: &crate::compliance::paths::Path) -> String {
     let account = state
@@ -585,6 +571,8 @@ fn path_label(state: &State, p: &crate::compliance::paths::Path) -> String {
     )
 }
 
+/// Every path, worst first, then every network finding that does not pass: the same findings
+/// the report fails, each opening its element.
 fn network(doc: &mut Doc, state: &State, eval: Option<&Evaluation>, t: &Theme, w: usize) {
     doc.heading("From on-premises to Athena", t);
     let Some(eval) = eval else {
