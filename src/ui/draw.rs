@@ -2,7 +2,7 @@
 //! clock, no awaiting: the same state and app give the same cells.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -21,12 +21,17 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 /// Draws the whole console.
 pub fn draw(frame: &mut Frame, app: &App, state: &State) {
+    draw_frame(frame, app, state);
+}
+
+/// Draws the whole console; where the cursor is shown, if it is (the command line's end).
+pub fn draw_frame(frame: &mut Frame, app: &App, state: &State) -> Option<Position> {
     let area = frame.area();
     let theme = &app.theme;
     frame.render_widget(Block::default().style(theme.base), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, app);
-        return;
+        return None;
     }
     let message = match (&app.input, &app.message) {
         (None, Some(m)) => message_rows(&clean(&m.text), usize::from(area.width), MESSAGE_ROWS),
@@ -49,12 +54,14 @@ pub fn draw(frame: &mut Frame, app: &App, state: &State) {
     header(frame, rows[0], app, state);
     tabs(frame, rows[1], app);
     views::draw_body(frame, rows[2], app, state);
+    let mut cursor = None;
     if prompt {
-        prompt_line(frame, rows[3], app, message, app.search_count(state));
+        cursor = prompt_line(frame, rows[3], app, message, app.search_count(state));
         completion_list(frame, rows[2], rows[3], app);
     }
     status(frame, rows[4], app, state);
     guard(frame);
+    cursor
 }
 
 /// Belt and braces: whatever a view forgot to sanitize, no control character leaves as a
@@ -193,8 +200,9 @@ fn prompt_line(
     app: &App,
     message: Vec<String>,
     count: Option<usize>,
-) {
+) -> Option<Position> {
     let t = &app.theme;
+    let mut cursor = None;
     let line = if let Some(input) = &app.input {
         let (sigil, hint) = match input.kind {
             InputKind::Filter => ("/", "  Enter keeps · Esc clears · !word excludes".into()),
@@ -210,7 +218,9 @@ fn prompt_line(
         };
         let (text, hint) = input_shown(&clean(&input.text), hint, usize::from(area.width));
         let cursor_x = area.x + 1 + width(&text) as u16;
-        frame.set_cursor_position((cursor_x.min(area.right().saturating_sub(1)), area.y));
+        let at = Position::new(cursor_x.min(area.right().saturating_sub(1)), area.y);
+        frame.set_cursor_position(at);
+        cursor = Some(at);
         Line::from(vec![
             Span::styled(sigil, t.key),
             Span::styled(text, t.base.add_modifier(Modifier::BOLD)),
@@ -223,11 +233,12 @@ fn prompt_line(
             .map(|row| Line::from(Span::styled(format!(" {row}"), style)))
             .collect();
         frame.render_widget(Paragraph::new(lines).style(t.base), area);
-        return;
+        return None;
     } else {
         Line::default()
     };
     frame.render_widget(Paragraph::new(line).style(t.base), area);
+    cursor
 }
 
 /// What fits of the typed text and its hint on a `w`-cell line after the sigil, with room for

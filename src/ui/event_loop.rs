@@ -13,6 +13,8 @@ use crossterm::event::{Event, EventStream};
 use futures_core::Stream;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Position;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -69,9 +71,27 @@ async fn next_event(events: &mut EventStream) -> Option<std::io::Result<Event>> 
     std::future::poll_fn(|cx| Pin::new(&mut *events).poll_next(cx)).await
 }
 
-fn draw(term: &mut Term, app: &App, store: &Store) -> std::io::Result<()> {
+/// What the terminal shows: the last frame written and its cursor.
+type Shown = Option<(Buffer, Option<Position>)>;
+
+/// Draws a frame, and writes it only when it differs from the one the terminal shows: a view
+/// that followed the store and came out the same (a paced follow catching up) sends nothing,
+/// not even an empty update, so an idle console stays silent over SSH.
+fn draw(term: &mut Term, app: &App, store: &Store, shown: &mut Shown) -> std::io::Result<()> {
+    term.autoresize()?;
+    let mut frame = term.get_frame();
+    let cursor = store.read(|s| super::draw::draw_frame(&mut frame, app, s));
+    let same = shown
+        .as_ref()
+        .is_some_and(|(b, c)| *c == cursor && b == term.current_buffer_mut());
+    if same {
+        // Nothing to write; the next frame is drawn on a clean buffer, as after a swap.
+        term.current_buffer_mut().reset();
+        return Ok(());
+    }
+    *shown = Some((term.current_buffer_mut().clone(), cursor));
     terminal::begin_frame(term.backend_mut())?;
-    term.draw(|f| store.read(|s| super::draw::draw(f, app, s)))?;
+    term.apply_buffer_with_cursor(cursor)?;
     terminal::end_frame(term.backend_mut())
 }
 
@@ -230,6 +250,7 @@ struct Console {
     /// How long each frame drawn during the scan took (following the store, then drawing),
     /// for the log at the scan's end.
     frame_times: FrameTimes,
+    shown: Shown,
 }
 
 impl Console {
@@ -279,6 +300,7 @@ impl Console {
             changes: 0,
             follows: 0,
             frame_times: FrameTimes::default(),
+            shown: None,
         })
     }
 
@@ -301,7 +323,7 @@ impl Console {
             !follow(&mut self.app, &self.store)
         };
         self.stale = behind;
-        if let Err(e) = draw(&mut self.term, &self.app, &self.store) {
+        if let Err(e) = draw(&mut self.term, &self.app, &self.store, &mut self.shown) {
             log::line(&format!("draw failed: {e}"));
             terminal::mark_gone();
             return Some(Exit::HungUp);
